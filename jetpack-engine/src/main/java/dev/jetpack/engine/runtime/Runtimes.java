@@ -47,18 +47,24 @@ public final class Runtimes {
      *                            reason and the runtimes that do), and when {@code auto} finds none
      */
     public static ContainerRuntime select(String name, EngineLog log) {
+        return select(name, log, ALL);
+    }
+
+    /* The selection over any candidate list, so that tests can present a runtime that does not work. */
+    static ContainerRuntime select(String name, EngineLog log, List<ContainerRuntime> candidates) {
         String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
         if (wanted.equals("bubblewrap")) {
             wanted = "bwrap";
         }
         if (wanted.equals("auto") || wanted.isEmpty()) {
-            return selectAutomatically(log);
+            return selectAutomatically(log, candidates);
         }
-        ContainerRuntime runtime = byName(wanted).orElseThrow(() -> new ContainerException("unknown container runtime '"
+        String key = wanted;
+        ContainerRuntime runtime = candidates.stream().filter(r -> r.name().equals(key)).findFirst().orElseThrow(() -> new ContainerException("unknown container runtime '"
                 + name + "': choose one of auto, " + String.join(", ", NAMES) + " (or bubblewrap)"));
         Optional<String> reason = runtime.unavailableReason();
         if (reason.isPresent()) {
-            List<String> alternatives = usable().stream().map(ContainerRuntime::name).toList();
+            List<String> alternatives = candidates.stream().filter(r -> r.unavailableReason().isEmpty()).map(ContainerRuntime::name).toList();
             throw new ContainerException("container runtime '" + runtime.name() + "' cannot be used on this host: "
                     + reason.get() + ". " + (alternatives.isEmpty() ? "No other runtime works here either."
                     : "Choose one that works here: " + String.join(", ", alternatives) + " (or auto)."));
@@ -67,9 +73,9 @@ public final class Runtimes {
         return runtime;
     }
 
-    private static ContainerRuntime selectAutomatically(EngineLog log) {
+    private static ContainerRuntime selectAutomatically(EngineLog log, List<ContainerRuntime> candidates) {
         List<String> passedOver = new ArrayList<>();
-        for (ContainerRuntime runtime : ALL) {
+        for (ContainerRuntime runtime : candidates) {
             Optional<String> reason = runtime.unavailableReason();
             if (reason.isEmpty()) {
                 log.info("Container runtime: " + describe(runtime) + " (auto"
@@ -81,10 +87,6 @@ public final class Runtimes {
         }
         throw new ContainerException("no container runtime works on this host: " + String.join("; ", passedOver)
                 + ". Install runc, crun or bubblewrap, or make util-linux unshare/setpriv available (and run as root)");
-    }
-
-    private static Optional<ContainerRuntime> byName(String name) {
-        return ALL.stream().filter(runtime -> runtime.name().equals(name)).findFirst();
     }
 
     private static String describe(ContainerRuntime runtime) {
