@@ -54,12 +54,12 @@ final class CleanFiles {
                     + " files below the project directory");
         }
         String name = path.getFileName().toString();
-        if (!isGlob(name)) {
-            return List.of(path);
-        }
         if (isGlob(path.getParent().toString())) {
             throw new ConfigurationException("Entry '" + entry + "' of parameter 'cleanFiles' has a wildcard"
                     + " before its last name; only the last name may be a pattern, e.g. build/*.tar");
+        }
+        if (!isGlob(name)) {
+            return List.of(path);
         }
         List<Path> matches = new ArrayList<>();
         if (!Files.isDirectory(path.getParent())) {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  *
  * <p>The name is {@code groupId/artifactId} made into an AC Identifier: lower-cased, every character outside
  * {@code [a-z0-9-._~/]} replaced by {@code -}, runs of separators collapsed to their first character, and
- * separators at either end dropped; {@code Dev.Jetpack:My_App} gives {@code dev.jetpack/my-app}.
+ * separators at either end of each part dropped; {@code Dev.Jetpack:My+App} gives {@code dev.jetpack/my-app}.
  *
  * <p>The version label is the project version as it is, SNAPSHOT included ({@code 1.0-SNAPSHOT}): a
  * snapshot's timestamped form only exists once it is deployed, and putting the build time into the manifest
@@ -29,8 +29,10 @@ public final class ImageNames {
      * @throws ConfigurationException when nothing valid is left (e.g. a groupId of only punctuation)
      */
     public static String fromCoordinates(String groupId, String artifactId) throws ConfigurationException {
-        String raw = groupId + "/" + artifactId;
-        String name = toIdentifier(raw);
+        // Each part on its own, so that the slash between them survives whatever the parts end with.
+        String group = toIdentifier(groupId);
+        String artifact = toIdentifier(artifactId);
+        String name = group.isEmpty() || artifact.isEmpty() ? group + artifact : group + "/" + artifact;
         if (!AC_IDENTIFIER.matcher(name).matches()) {
             throw new ConfigurationException("Cannot make an image name from the coordinates '" + groupId + ":"
                     + artifactId + "': '" + name + "' is not an AC Identifier (" + AC_IDENTIFIER.pattern()
