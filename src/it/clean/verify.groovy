@@ -10,6 +10,10 @@ assert new File(basedir, 'out/keep.txt').exists() : 'a file not matching out/*.t
     def expected = 'Deleting ' + new File(basedir, path).canonicalPath
     assert log.contains(expected) : "no line '${expected}'"
 }
-// The jetpack goal runs first in the clean phase, then maven-clean-plugin.
-assert log.indexOf('jetpack-maven-plugin') < log.indexOf('maven-clean-plugin')
+// The jetpack goal runs first in the clean phase, then maven-clean-plugin removes target/ (matched by the
+// Deleting lines: Maven 3.8 and 3.9 name plugins differently in their headers).
+def lines = log.readLines()
+def ours = lines.findIndexOf { it.endsWith('Deleting ' + new File(basedir, 'rootfs.tar.gz').canonicalPath) }
+def mavenClean = lines.findIndexOf { it.endsWith('Deleting ' + new File(basedir, 'target').canonicalPath) }
+assert ours >= 0 && mavenClean > ours : 'jetpack:clean did not run before maven-clean-plugin'
 return true

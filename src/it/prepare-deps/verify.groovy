@@ -24,6 +24,7 @@ assert log.contains('+ ls lib > lib.txt')
 def source = new File(basedir, 'src/main/image')
 assert source.list().sort() == ['etc', 'manifest.json'] : source.list()
 
-// -T2: every goal of the build is thread-safe
+// -T2: the build really ran parallel, and every goal of it is thread-safe
+assert log.contains('thread count of 2')
 assert !(log =~ /(?i)thread-?safe/) : 'Maven warned about a goal that is not thread-safe'
 return true
