@@ -13,6 +13,10 @@ import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.store.TestImages;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestHttpServer;
+import dev.jetpack.engine.testing.TestKeys;
+import dev.jetpack.engine.fetch.trust.KeyAcceptance;
+import dev.jetpack.engine.fetch.trust.TrustScope;
+import dev.jetpack.engine.fetch.trust.TrustStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +141,32 @@ class ImageFetcherTest {
         StoredImage insecure = fetcher.fetch("example.com/app:1.0", options().insecureSkipVerify(true).build());
         assertThat(insecure.id()).isEqualTo(aci.id());
         assertThat(log.warnings()).anyMatch(m -> m.contains("SKIPPED"));
+    }
+
+    @Test
+    void discoveryWithAValidSignatureFromATrustedKeySucceeds() throws Exception {
+        TestKeys.TestKey publisher = TestKeys.ed25519("Publisher <images@example.com>");
+        TestKeys.TestKey stranger = TestKeys.ed25519("Stranger <evil@example.net>");
+        TrustStore trust = new TrustStore(temp.resolve("trust"), log);
+        trust.add(TrustScope.prefix("example.com/app"), publisher.armoredPublicKey(),
+                KeyAcceptance.fingerprint(publisher.fingerprint()), "test");
+        TestImages.Aci aci = images.simple(hostManifest("example.com/app", "1.0"), "signed");
+        TestImages.Aci other = images.simple(hostManifest("example.com/app", "2.0"), "signed by a stranger");
+        publish("example.com/app", "{name}-{version}.{ext}");
+        server.serve("/images/example.com/app-1.0.aci", aci.bytes());
+        server.serve("/images/example.com/app-1.0.aci.asc", publisher.sign(aci.bytes()));
+        server.serve("/images/example.com/app-2.0.aci", other.bytes());
+        server.serve("/images/example.com/app-2.0.aci.asc", stranger.sign(other.bytes()));
+        FetchOptions trusted = options().trustStore(trust).build();
+
+        StoredImage stored = fetcher.fetch("example.com/app:1.0", trusted);
+
+        assertThat(stored.id()).isEqualTo(aci.id());
+        assertThat(log.messages()).anyMatch(m -> m.contains("Signature of example.com/app:1.0") && m.contains("verified"));
+        assertThatThrownBy(() -> fetcher.fetch("example.com/app:2.0", trusted))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining(stranger.fingerprint().substring(0, 16));
+        assertThat(store.list()).extracting(StoredImage::id).containsExactly(aci.id());
     }
 
     @Test
