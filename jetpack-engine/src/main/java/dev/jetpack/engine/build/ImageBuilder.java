@@ -2,6 +2,7 @@ package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.aci.Ownership;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -156,9 +157,10 @@ public final class ImageBuilder {
             throws IOException {
         Instant timestamp = request.fixedTimestamp().orElseGet(Instant::now);
         try {
-            ImageManifest child = ManifestCodec.read(manifestJson);
+            ImageManifest child = ManifestCodec.read(manifestJson, "written by the build ("
+                    + WorkDirectory.MANIFEST_NAME + " in the work directory)");
             return ManifestMerger.merge(child, request.parentManifest(), request.parentId(),
-                    new ManifestMerger.MergeOptions(timestamp, request.outputForm() == OutputForm.LAYERED));
+                    new MergeOptions(timestamp, request.outputForm() == OutputForm.LAYERED));
         } catch (InvalidManifestException e) {
             Path kept = output.resolveSibling(output.getFileName() + INVALID_MANIFEST_SUFFIX);
             AtomicFiles.write(kept, manifestJson);
@@ -219,27 +221,25 @@ public final class ImageBuilder {
                 ? LayerSelection.layered(container, parentRootfs)
                 : LayerSelection.flat(container.root());
         ImageManifest manifest = merged;
-        if (request.outputForm() == OutputForm.FLAT) {
-            manifest = manifest.withDependencies(List.of()).withPathWhitelist(List.of());
-        } else if (layer.deletesFromParent()) {
-            manifest = manifest.withPathWhitelist(PathWhitelist.of(container.root()));
+        if (layer.deletesFromParent()) {
+            manifest = manifest.withPathWhitelist(NewTreeWhitelist.of(container.root()));
             request.log().info("The build deleted files of the parent: the layer lists all "
                     + manifest.pathWhitelist().size() + " paths of the new tree in pathWhitelist");
         }
-        byte[] manifestJson = ManifestCodec.write(manifest);
-        AciWriter.Options options = AciWriter.Options.builder()
-                .compression(request.compression(), request.level())
-                .fixedTimestamp(request.fixedTimestamp().orElse(null))
-                .exclude(layer.exclude())
-                .progress(request.progress())
-                .build();
-        AciWriter.Result[] written = new AciWriter.Result[1];
-        AtomicFiles.writePath(output, temporary -> written[0] = AciWriter.write(manifestJson, layer.root(),
-                temporary, options));
+        byte[] manifestJson = ManifestCodec.write(manifest, false);
+        AciWriter.Options options = AciWriter.Options.defaults()
+                .withCompression(request.compression(), request.level())
+                .withFixedTimestamp(request.fixedTimestamp().orElse(null))
+                .withOwnership(Ownership.PRESERVE)
+                .withExclude(layer.exclude())
+                .withProgress(request.progress())
+                .withLog(request.log());
+        // AciWriter renames a temporary sibling into place only when the archive is complete.
+        AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
         request.log().info("Wrote " + request.outputForm().name().toLowerCase(java.util.Locale.ROOT) + " image "
-                + written[0].id() + " to " + output + " (" + written[0].fileSize() + " bytes)");
-        return new BuildResult(written[0].id(), output, manifest, request.outputForm(), written[0].tarSize(),
-                written[0].fileSize(), request.runtime().name());
+                + written.id() + " to " + output + " (" + written.fileSize() + " bytes)");
+        return new BuildResult(written.id(), output, manifest, request.outputForm(), written.tarSize(),
+                written.fileSize(), request.runtime().name());
     }
 
     /** The tree an ACI is written from and what of it stays out. */

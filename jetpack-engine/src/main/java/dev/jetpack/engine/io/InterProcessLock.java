@@ -46,6 +46,7 @@ public final class InterProcessLock {
 
     /** Waits for the lock shared with other readers (other shared holders in any process may hold it too). */
     public Held lockShared() throws IOException {
+        refuseReentry();
         threads.readLock().lock();
         try {
             synchronized (fileGuard) {
@@ -63,6 +64,7 @@ public final class InterProcessLock {
 
     /** Waits for the lock exclusively: no other thread or process holds it, shared or not, until released. */
     public Held lockExclusive() throws IOException {
+        refuseReentry();
         threads.writeLock().lock();
         try {
             synchronized (fileGuard) {
@@ -77,7 +79,9 @@ public final class InterProcessLock {
 
     /** Takes the lock exclusively if nobody (thread or process) holds it now; never waits. */
     public Optional<Held> tryLockExclusive() throws IOException {
-        if (!threads.writeLock().tryLock()) {
+        // The thread lock is reentrant, the file lock is not: a lock this thread holds is simply "not free".
+        if (threads.isWriteLockedByCurrentThread() || threads.getReadHoldCount() > 0
+                || !threads.writeLock().tryLock()) {
             return Optional.empty();
         }
         try {
@@ -103,6 +107,13 @@ public final class InterProcessLock {
             throw e;
         }
         return Optional.of(this::releaseExclusive);
+    }
+
+    private void refuseReentry() {
+        if (threads.isWriteLockedByCurrentThread() || threads.getReadHoldCount() > 0) {
+            throw new IllegalStateException("This thread already holds the lock on " + file
+                    + "; taking it again would deadlock or fail (file locks are not reentrant)");
+        }
     }
 
     private void openAndLock(boolean shared) throws IOException {

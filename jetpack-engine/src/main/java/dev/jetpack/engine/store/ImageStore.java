@@ -15,6 +15,7 @@ import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
 import dev.jetpack.engine.manifest.Label;
 import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.manifest.ManifestValidator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -175,12 +176,15 @@ public final class ImageStore {
         }
     }
 
-    /** Imports the ACI file {@code aci}; see {@link #importAci(InputStream, ImportOptions)}. */
+    /**
+     * Imports the ACI file {@code aci}; see {@link #importAci(InputStream, ImportOptions)}. With
+     * {@link ImportOptions#linkSourceFile()} the file is hard-linked into the store rather than copied.
+     */
     public StoredImage importAci(Path aci, ImportOptions options) {
-        ImportOptions named = options.source().equals(ImportOptions.defaults().source())
+        ImportOptions named = options.source().equals(ImportOptions.UNNAMED_SOURCE)
                 ? options.withSource(aci.toString()) : options;
         try (InputStream in = Files.newInputStream(aci)) {
-            return importAci(in, named);
+            return importAci(in, options.linkSourceFile() ? aci : null, named);
         } catch (NoSuchFileException e) {
             throw new StoreException("Cannot import " + aci + ": no such file. Give the path of an existing .aci"
                     + " file.", e);
@@ -197,23 +201,42 @@ public final class ImageStore {
      *                          not match, or the disk fails; nothing is left visible in the store then
      */
     public StoredImage importAci(InputStream aci, ImportOptions options) {
+        return importAci(aci, null, options);
+    }
+
+    private StoredImage importAci(InputStream aci, Path linkFrom, ImportOptions options) {
         try (StagingArea.Workspace workspace = staging.create("import")) {
             Path aciFile = workspace.directory().resolve(ACI_FILE);
-            Path extracted = workspace.directory().resolve("extracted");
+            Path ownRootfs = workspace.directory().resolve("own-rootfs");
+            AciReader.Options readerOptions = options.readerOptions();
             AciReader.Result result;
-            try (OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
-                TeeInputStream tee = new TeeInputStream(aci, copy);
-                result = AciReader.extract(tee, extracted, AciReader.Options.defaults());
-                // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
-                tee.drain();
+            if (linkFrom != null && tryLink(linkFrom, aciFile)) {
+                result = AciReader.extract(aci, ownRootfs, readerOptions);
+            } else {
+                try (OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
+                    TeeInputStream tee = new TeeInputStream(aci, copy);
+                    result = AciReader.extract(tee, ownRootfs, readerOptions);
+                    // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
+                    tee.drain();
+                }
             }
-            ImageManifest manifest = ManifestCodec.read(result.manifestJson());
-            return store(result.id(), manifest, result.manifestJson(), extracted.resolve(ROOTFS), workspace,
-                    options);
+            String manifestSource = "of the image from " + options.source();
+            ImageManifest manifest = ManifestValidator.requireValid(
+                    ManifestCodec.read(result.manifestJson(), manifestSource), manifestSource);
+            return store(result.id(), manifest, result.manifestJson(), ownRootfs, workspace, options);
         } catch (IOException e) {
             throw new StoreException("Cannot import the image from " + options.source() + ": " + e.getMessage()
                     + ". Nothing was stored; check the source and free disk space in " + root + ".", e);
+        }
+    }
+
+    private static boolean tryLink(Path existing, Path link) {
+        try {
+            Files.createLink(link, existing);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // another file system, or no hard links there: copy instead
         }
     }
 
@@ -265,7 +288,6 @@ public final class ImageStore {
         }
         Path directory = workspace.directory();
         RootfsRenderer.render(dependencyRootfs, ownRootfs, manifest.pathWhitelist(), directory.resolve(ROOTFS));
-        dev.jetpack.engine.io.FileTrees.deleteRecursively(directory.resolve("extracted"));
         Files.write(directory.resolve(MANIFEST_FILE), manifestJson);
         ObjectNode info = JSON.createObjectNode();
         info.put("importedAt", Instant.now().toString());

@@ -85,7 +85,8 @@ final class StagingArea {
                     }
                     removed.add(directory.getFileName().toString());
                 }
-            } else if (!Files.exists(tmp.resolve(name + LOCK_SUFFIX), LinkOption.NOFOLLOW_LINKS)) {
+            } else if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.exists(tmp.resolve(name + LOCK_SUFFIX), LinkOption.NOFOLLOW_LINKS)) {
                 FileTrees.deleteRecursively(entry);
                 removed.add(name);
             }

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
  * new tree (directories included, the root excluded), absolute and sorted, as Jetpack wrote it. A renderer
  * that lays the layer over the parent then drops exactly what the build deleted.
  */
-final class PathWhitelist {
-    private PathWhitelist() {
+final class NewTreeWhitelist {
+    private NewTreeWhitelist() {
     }
 
     static List<String> of(Path tree) throws IOException {

@@ -1,0 +1,137 @@
+package dev.jetpack.engine.runtime;
+
+import dev.jetpack.engine.base.HostRootfs;
+import dev.jetpack.engine.io.FileTrees;
+import dev.jetpack.engine.io.HostCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What all runtimes share: preparing the rootfs, running and cleaning up, and the probe by trial run.
+ * Subclasses only say how to invoke their tool.
+ */
+abstract class AbstractRuntime implements ContainerRuntime {
+    /**
+     * The capabilities a build command gets: Docker's default set, which package managers need (apt drops
+     * privileges with setgroups/setuid, dpkg chowns and mknods). Notably not CAP_SYS_ADMIN: a build cannot mount.
+     */
+    static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
+            "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",
+            "CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP");
+
+    static final String HOSTNAME = "jetpack";
+
+    private volatile Optional<String> unavailableReason;
+    private volatile long probeMillis = -1;
+
+    @Override
+    public final RunResult run(ContainerSpec spec, OutputSink sink) {
+        PreparedRootfs prepared = PreparedRootfs.prepare(spec);
+        Invocation invocation;
+        try {
+            invocation = invocation(spec, prepared);
+        } catch (IOException | RuntimeException e) {
+            prepared.removeCreated();
+            if (e instanceof ContainerException ce) {
+                throw ce;
+            }
+            throw new ContainerException(name() + ": cannot set up a container in " + spec.rootfs() + ": "
+                    + e.getMessage(), e);
+        }
+        return ContainerProcess.run(name(), invocation, prepared, sink);
+    }
+
+    /** The host command that runs the spec, given the prepared rootfs; may write files (an OCI bundle). */
+    abstract Invocation invocation(ContainerSpec spec, PreparedRootfs prepared) throws IOException;
+
+    /** Why the tool cannot be used at all without trying it (typically: not installed); empty if it may work. */
+    abstract Optional<String> staticCheck();
+
+    @Override
+    public final Optional<String> unavailableReason() {
+        Optional<String> reason = unavailableReason;
+        if (reason == null) {
+            synchronized (this) {
+                if (unavailableReason == null) {
+                    unavailableReason = probe();
+                }
+                reason = unavailableReason;
+            }
+        }
+        return reason;
+    }
+
+    /** How long the successful trial run took, in milliseconds (start-up cost); -1 before a successful probe. */
+    public long probeMillis() {
+        unavailableReason();
+        return probeMillis;
+    }
+
+    /* A trial run of /bin/true in a throwaway rootfs made of the host's own binaries: the only reliable way to
+       know that a runtime works here (crun, for one, installs fine and then refuses hybrid-cgroup hosts). */
+    Optional<String> probe() {
+        Optional<String> missing = staticCheck();
+        if (missing.isPresent()) {
+            return missing;
+        }
+        Path rootfs = null;
+        try {
+            rootfs = Files.createTempDirectory("jetpack-probe-");
+            HostRootfs.create(rootfs, List.of("true"));
+            ContainerSpec spec = ContainerSpec.builder(rootfs, List.of("true")).build();
+            return trial(spec);
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(name() + ": trial container failed: " + e.getMessage());
+        } finally {
+            if (rootfs != null) {
+                try {
+                    FileTrees.deleteRecursively(rootfs);
+                } catch (IOException e) {
+                    // a temp dir left in /tmp is not worth failing the probe for
+                }
+            }
+        }
+    }
+
+    /** Runs the trial spec; subclasses may retry in another mode before giving up. */
+    Optional<String> trial(ContainerSpec spec) {
+        long start = System.nanoTime();
+        RunResult result = run(spec, OutputSink.DISCARD);
+        if (result.succeeded()) {
+            probeMillis = (System.nanoTime() - start) / 1_000_000;
+            return Optional.empty();
+        }
+        return Optional.of(name() + ": trial container exited with " + result.exitCode()
+                + (result.lastLines().isEmpty() ? "" : ": " + String.join(" / ", result.lastLines())));
+    }
+
+    /** The tool's absolute path on the host PATH, if installed. */
+    static Optional<Path> findExecutable(String name) {
+        for (String directory : HostCommand.HOST_PATH.split(":")) {
+            Path candidate = Path.of(directory, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<String> requireExecutable(String runtime, String tool) {
+        return findExecutable(tool).isPresent() ? Optional.empty()
+                : Optional.of(runtime + ": not installed (no " + tool + " in " + HostCommand.HOST_PATH + ")");
+    }
+
+    /** Tool path for a command line; falls back to the bare name so that a missing tool gives a clear start error. */
+    static String executable(String name) {
+        return findExecutable(name).map(Path::toString).orElse(name);
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

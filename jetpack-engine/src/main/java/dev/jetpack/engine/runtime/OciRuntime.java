@@ -1,0 +1,214 @@
+package dev.jetpack.engine.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jetpack.engine.io.FileTrees;
+import dev.jetpack.engine.io.HostCommand;
+import dev.jetpack.engine.io.Mounts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * runc or crun, driven through an OCI bundle: a temporary directory holding {@code config.json} that points at
+ * the rootfs in place (no copy). The container runs in the foreground ({@code RUNTIME run}), without a
+ * terminal, so its stdout and stderr are the runtime process's; it is always {@code delete -f}'d afterwards.
+ *
+ * <p><b>crun on hybrid-cgroup hosts.</b> crun refuses to run when the cgroup v2 hierarchy is mounted next to
+ * v1 hierarchies and has controllers ("cgroups in hybrid mode not supported"), as on Debian hosts booted with
+ * systemd's hybrid layout. It works when the cgroup2 mount is invisible to it, so on such hosts every crun
+ * invocation runs inside {@code unshare --mount --propagation private} after unmounting the cgroup2 mount
+ * points in that private namespace; the host's own mounts are untouched. crun then uses the v1 hierarchies.
+ * The probe tries crun plainly first and uses the workaround only when that fails for this reason.
+ */
+public final class OciRuntime extends AbstractRuntime {
+    /** Prefix of every container id this engine creates, followed by the JVM's pid. */
+    public static final String CONTAINER_ID_PREFIX = "jetpack-";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String HYBRID_MESSAGE = "hybrid mode not supported";
+
+    private final String tool;
+    private volatile List<Path> hiddenCgroup2 = List.of();
+
+    private OciRuntime(String tool) {
+        this.tool = tool;
+    }
+
+    public static OciRuntime runc() {
+        return new OciRuntime("runc");
+    }
+
+    public static OciRuntime crun() {
+        return new OciRuntime("crun");
+    }
+
+    @Override
+    public String name() {
+        return tool;
+    }
+
+    /** True when this runtime hides the host's cgroup2 mount to work (crun on a hybrid-cgroup host). */
+    public boolean usesCgroup2Workaround() {
+        unavailableReason();
+        return !hiddenCgroup2.isEmpty();
+    }
+
+    @Override
+    Optional<String> staticCheck() {
+        return requireExecutable(tool, tool);
+    }
+
+    @Override
+    Optional<String> trial(ContainerSpec spec) {
+        Optional<String> plain = super.trial(spec);
+        if (plain.isEmpty() || !plain.get().contains(HYBRID_MESSAGE)) {
+            return plain;
+        }
+        List<Path> cgroup2;
+        try {
+            cgroup2 = Mounts.mountPointsOfType("cgroup2");
+        } catch (IOException e) {
+            return plain;
+        }
+        if (cgroup2.isEmpty() || findExecutable("unshare").isEmpty()) {
+            return plain;
+        }
+        hiddenCgroup2 = cgroup2;
+        Optional<String> hidden = super.trial(spec);
+        if (hidden.isPresent()) {
+            hiddenCgroup2 = List.of();
+            return Optional.of(plain.get() + " (also failed with the cgroup2 mount hidden in a private mount"
+                    + " namespace: " + hidden.get() + ")");
+        }
+        return hidden;
+    }
+
+    @Override
+    Invocation invocation(ContainerSpec spec, PreparedRootfs prepared) throws IOException {
+        String id = CONTAINER_ID_PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
+                + HexFormat.of().formatHex(randomBytes());
+        Path bundle = Files.createTempDirectory("jetpack-oci-");
+        try {
+            Files.write(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(config(spec, prepared)));
+        } catch (IOException | RuntimeException e) {
+            FileTrees.deleteRecursively(bundle);
+            throw e;
+        }
+        Runnable delete = () -> HostCommand.run(command(List.of("delete", "-f", id)));
+        Runnable cleanup = () -> {
+            delete.run();
+            try {
+                FileTrees.deleteRecursively(bundle);
+            } catch (IOException e) {
+                // a stray bundle in /tmp holds no mount and no process; not worth failing the build for
+            }
+        };
+        return new Invocation(command(List.of("run", "--bundle", bundle.toString(), id)), delete, cleanup);
+    }
+
+    /* The tool's command line, wrapped so that crun does not see the cgroup2 mount when it must not. */
+    private List<String> command(List<String> arguments) {
+        List<String> line = new ArrayList<>();
+        List<Path> hide = hiddenCgroup2;
+        if (!hide.isEmpty()) {
+            line.addAll(List.of(executable("unshare"), "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                    "while [ \"$1\" != -- ]; do umount \"$1\" || exit 125; shift; done; shift; exec \"$@\"",
+                    "hide-cgroup2"));
+            hide.forEach(point -> line.add(point.toString()));
+            line.add("--");
+        }
+        line.add(executable(tool));
+        line.addAll(arguments);
+        return line;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[4];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private ObjectNode config(ContainerSpec spec, PreparedRootfs prepared) {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("ociVersion", "1.0.2");
+
+        ObjectNode process = config.putObject("process");
+        process.put("terminal", false);
+        ObjectNode user = process.putObject("user");
+        user.put("uid", 0);
+        user.put("gid", 0);
+        ArrayNode args = process.putArray("args");
+        spec.command().forEach(args::add);
+        ArrayNode env = process.putArray("env");
+        for (Map.Entry<String, String> variable : spec.effectiveEnvironment().entrySet()) {
+            env.add(variable.getKey() + "=" + variable.getValue());
+        }
+        process.put("cwd", prepared.workingDirectory());
+        ObjectNode capabilities = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            ArrayNode list = capabilities.putArray(set);
+            CAPABILITIES.forEach(list::add);
+        }
+        ArrayNode rlimits = process.putArray("rlimits");
+        long openFiles = HostLimits.openFilesHardLimit();
+        ObjectNode nofile = rlimits.addObject();
+        nofile.put("type", "RLIMIT_NOFILE");
+        nofile.put("hard", openFiles);
+        nofile.put("soft", openFiles);
+        process.put("noNewPrivileges", false);
+
+        ObjectNode root = config.putObject("root");
+        root.put("path", prepared.rootfs().toString());
+        root.put("readonly", false);
+        config.put("hostname", HOSTNAME);
+
+        ArrayNode mounts = config.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount(mounts, "/dev/pts", "devpts", "devpts",
+                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        for (PreparedRootfs.ResolvedBind bind : prepared.binds()) {
+            mount(mounts, bind.destination(), "bind", bind.source().toString(),
+                    List.of("rbind", "ro", "nosuid", "nodev"));
+        }
+
+        ObjectNode linux = config.putObject("linux");
+        ArrayNode namespaces = linux.putArray("namespaces");
+        List<String> types = new ArrayList<>(List.of("pid", "ipc", "uts", "mount"));
+        if (!spec.hostNetwork()) {
+            types.add("network");
+        }
+        types.forEach(type -> namespaces.addObject().put("type", type));
+        ArrayNode masked = linux.putArray("maskedPaths");
+        List.of("/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/sys/firmware")
+                .forEach(masked::add);
+        ArrayNode readonly = linux.putArray("readonlyPaths");
+        List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger").forEach(readonly::add);
+        return config;
+    }
+
+    private static void mount(ArrayNode mounts, String destination, String type, String source, List<String> options) {
+        ObjectNode mount = mounts.addObject();
+        mount.put("destination", destination);
+        mount.put("type", type);
+        mount.put("source", source);
+        ArrayNode list = mount.putArray("options");
+        options.forEach(list::add);
+    }
+}

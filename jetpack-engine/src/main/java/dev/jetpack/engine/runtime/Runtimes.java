@@ -1,0 +1,100 @@
+package dev.jetpack.engine.runtime;
+
+import dev.jetpack.engine.EngineLog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Chooses a container runtime by name, or the best one that works here ({@code auto}).
+ *
+ * <p><b>Order for {@code auto}: crun, runc, bwrap, chroot.</b> Start-up cost barely matters next to a build
+ * command (measured on a 2-core Debian 12 host: bwrap ≈ 3 ms, chroot ≈ 5 ms, crun ≈ 8 ms (≈ 10 ms with the
+ * hybrid-cgroup workaround), runc ≈ 15–30 ms per run), so the order goes by isolation first: the OCI runtimes
+ * add a cgroup, masked /proc paths and the exact OCI capability set; crun is preferred to runc as the faster of
+ * the two. bubblewrap and the util-linux fallback share the namespaces and capability set but have no cgroup.
+ *
+ * <p>Probing runs a trial container per runtime (see {@link ContainerRuntime#unavailableReason()}); the
+ * runtimes are singletons, so every runtime is probed at most once per JVM.
+ */
+public final class Runtimes {
+    /** The names {@link #select} accepts besides {@code auto}, in {@code auto}'s order of preference. */
+    public static final List<String> NAMES = List.of("crun", "runc", "bwrap", "chroot");
+
+    private static final List<ContainerRuntime> ALL = List.of(OciRuntime.crun(), OciRuntime.runc(),
+            new BubblewrapRuntime(), new ChrootRuntime());
+
+    private Runtimes() {
+    }
+
+    /** Every runtime this engine knows, usable here or not, in {@code auto}'s order of preference. */
+    public static List<ContainerRuntime> all() {
+        return ALL;
+    }
+
+    /** The runtimes of {@link #all()} that work on this host (probes them). */
+    public static List<ContainerRuntime> usable() {
+        return ALL.stream().filter(runtime -> runtime.unavailableReason().isEmpty()).toList();
+    }
+
+    /**
+     * The runtime named {@code name} ({@code auto}, {@code crun}, {@code runc}, {@code bwrap} or
+     * {@code bubblewrap}, {@code chroot}; case-insensitive).
+     *
+     * @throws ContainerException for an unknown name, for a forced runtime that does not work here (with the
+     *                            reason and the runtimes that do), and when {@code auto} finds none
+     */
+    public static ContainerRuntime select(String name, EngineLog log) {
+        String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals("bubblewrap")) {
+            wanted = "bwrap";
+        }
+        if (wanted.equals("auto") || wanted.isEmpty()) {
+            return selectAutomatically(log);
+        }
+        ContainerRuntime runtime = byName(wanted).orElseThrow(() -> new ContainerException("unknown container runtime '"
+                + name + "': choose one of auto, " + String.join(", ", NAMES) + " (or bubblewrap)"));
+        Optional<String> reason = runtime.unavailableReason();
+        if (reason.isPresent()) {
+            List<String> alternatives = usable().stream().map(ContainerRuntime::name).toList();
+            throw new ContainerException("container runtime '" + runtime.name() + "' cannot be used on this host: "
+                    + reason.get() + ". " + (alternatives.isEmpty() ? "No other runtime works here either."
+                    : "Choose one that works here: " + String.join(", ", alternatives) + " (or auto)."));
+        }
+        log.info("Container runtime: " + describe(runtime) + " (chosen by the user)");
+        return runtime;
+    }
+
+    private static ContainerRuntime selectAutomatically(EngineLog log) {
+        List<String> passedOver = new ArrayList<>();
+        for (ContainerRuntime runtime : ALL) {
+            Optional<String> reason = runtime.unavailableReason();
+            if (reason.isEmpty()) {
+                log.info("Container runtime: " + describe(runtime) + " (auto"
+                        + (passedOver.isEmpty() ? "" : "; passed over: " + String.join("; ", passedOver)) + ")");
+                return runtime;
+            }
+            passedOver.add(reason.get());
+            log.debug("Container runtime " + runtime.name() + " passed over: " + reason.get());
+        }
+        throw new ContainerException("no container runtime works on this host: " + String.join("; ", passedOver)
+                + ". Install runc, crun or bubblewrap, or make util-linux unshare/setpriv available (and run as root)");
+    }
+
+    private static Optional<ContainerRuntime> byName(String name) {
+        return ALL.stream().filter(runtime -> runtime.name().equals(name)).findFirst();
+    }
+
+    private static String describe(ContainerRuntime runtime) {
+        String text = runtime.name();
+        if (runtime instanceof AbstractRuntime probed && probed.probeMillis() >= 0) {
+            text += ", trial run " + probed.probeMillis() + " ms";
+        }
+        if (runtime instanceof OciRuntime oci && oci.usesCgroup2Workaround()) {
+            text += ", cgroup2 mount hidden in a private mount namespace because this host has hybrid cgroups";
+        }
+        return text;
+    }
+}
