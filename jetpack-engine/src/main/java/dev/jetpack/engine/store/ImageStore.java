@@ -183,8 +183,11 @@ public final class ImageStore {
     public StoredImage importAci(Path aci, ImportOptions options) {
         ImportOptions named = options.source().equals(ImportOptions.UNNAMED_SOURCE)
                 ? options.withSource(aci.toString()) : options;
+        if (options.linkSourceFile() && Files.isRegularFile(aci)) {
+            return importAci(null, aci, named);
+        }
         try (InputStream in = Files.newInputStream(aci)) {
-            return importAci(in, options.linkSourceFile() ? aci : null, named);
+            return importAci(in, null, named);
         } catch (NoSuchFileException e) {
             throw new StoreException("Cannot import " + aci + ": no such file. Give the path of an existing .aci"
                     + " file.", e);
@@ -211,11 +214,16 @@ public final class ImageStore {
             AciReader.Options readerOptions = options.readerOptions();
             AciReader.Result result;
             if (linkFrom != null && tryLink(linkFrom, aciFile)) {
-                result = AciReader.extract(aci, ownRootfs, readerOptions);
+                // Read the linked inode itself, so the bytes hashed are the bytes kept even if the source path
+                // is replaced meanwhile.
+                try (InputStream linked = Files.newInputStream(aciFile)) {
+                    result = AciReader.extract(linked, ownRootfs, readerOptions);
+                }
             } else {
-                try (OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
+                try (InputStream source = aci != null ? notClosing(aci) : Files.newInputStream(linkFrom);
+                        OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
-                    TeeInputStream tee = new TeeInputStream(aci, copy);
+                    TeeInputStream tee = new TeeInputStream(source, copy);
                     result = AciReader.extract(tee, ownRootfs, readerOptions);
                     // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
                     tee.drain();
@@ -229,6 +237,15 @@ public final class ImageStore {
             throw new StoreException("Cannot import the image from " + options.source() + ": " + e.getMessage()
                     + ". Nothing was stored; check the source and free disk space in " + root + ".", e);
         }
+    }
+
+    /** The caller's stream stays open: it is the caller's to close. */
+    private static InputStream notClosing(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private static boolean tryLink(Path existing, Path link) {
@@ -248,6 +265,7 @@ public final class ImageStore {
                     + ") depends, through " + describeChain(inProgress) + ", on itself. Fix the dependencies in"
                     + " the images' manifests.");
         }
+        options.check().check(id, manifest);
         Optional<StoredImage> existing = get(id);
         if (existing.isPresent()) {
             return alreadyStored(existing.get(), options);
