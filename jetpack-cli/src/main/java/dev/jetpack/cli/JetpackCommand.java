@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             FetchCommand.class, ImportCommand.class, BuildCommand.class, MakeAciCommand.class,
             ImagesCommand.class, ShowImageCommand.class, ImageManifestCommand.class, ExportCommand.class,
-            DestroyImageCommand.class, TrustCommand.class, UntrustCommand.class, ConfigCommand.class,
+            DestroyImageCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = JetpackCommand.FOOTER)
 public final class JetpackCommand implements Runnable {
@@ -99,8 +99,6 @@ public final class JetpackCommand implements Runnable {
         CommandLine commandLine = new CommandLine(root);
         // BASE-IMAGE COMMAND ARGS...: everything after the base image belongs to the build command, even "-c".
         commandLine.getSubcommands().get("build").setStopAtPositional(true);
-        commandLine.setExitCodeOnInvalidInput(ExitCode.USAGE);
-        commandLine.setExitCodeOnExecutionException(ExitCode.FAILED);
         commandLine.setParameterExceptionHandler(JetpackCommand::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(root, exception));
         return commandLine.execute(args);

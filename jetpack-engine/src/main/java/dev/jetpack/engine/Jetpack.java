@@ -3,6 +3,13 @@ package dev.jetpack.engine;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.base.BaseImageMaker;
+import dev.jetpack.engine.build.BuildRequest;
+import dev.jetpack.engine.build.BuildResult;
+import dev.jetpack.engine.build.ImageBuilder;
+import dev.jetpack.engine.fetch.FetchException;
+import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.ImageFetcher;
+import dev.jetpack.engine.fetch.SignatureCheck;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -11,6 +18,7 @@ import dev.jetpack.engine.runtime.ContainerException;
 import dev.jetpack.engine.runtime.ContainerRuntime;
 import dev.jetpack.engine.runtime.Runtimes;
 import dev.jetpack.engine.store.ImageStore;
+import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +31,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The engine's user-level operations, one method each, as the command line and the Maven plugin offer them.
@@ -58,6 +68,173 @@ public final class Jetpack {
             store = ImageStore.open(settings.storeLocation(), log);
         }
         return store;
+    }
+
+    /**
+     * Fetches an image into the store from an image ID or prefix (store only), a path or {@code file:} URL, an
+     * {@code http(s):} URL, or a name with labels (store first, then appc discovery with a required signature);
+     * see {@link ImageFetcher}. Signatures are verified against the trust store unless {@code options} has its
+     * own check; progress goes to this facade's listener unless {@code options} has one.
+     */
+    public StoredImage fetch(String image, FetchOptions options) {
+        return fetcher().fetch(image, complete(options));
+    }
+
+    /**
+     * Imports an ACI from {@code location} without discovery: a path, a {@code file:} URL or an {@code http(s):}
+     * URL (Jetpack's {@code import}).
+     *
+     * @param signature where the ACI's detached signature is (path or URL); when given it must verify against
+     *                  the trust store for {@code name}, or for the manifest's name when no name is given.
+     *                  Without it, a URL is fetched as {@link #fetch} does (its {@code .asc} verified if present)
+     *                  and a local file is trusted like the user's own
+     * @param name      when given, the image's manifest must carry this name
+     */
+    public StoredImage importImage(String location, Optional<String> signature, Optional<String> name,
+            FetchOptions options) {
+        FetchOptions complete = complete(options);
+        boolean url = Locations.isUrl(location);
+        if (signature.isEmpty() && name.isEmpty()) {
+            return url ? fetcher().fetch(location, complete)
+                    : store().importAci(Locations.localPath(location), importOptions(location, signature, name,
+                            complete, null));
+        }
+        if (!url) {
+            Path file = Locations.localPath(location);
+            return store().importAci(file, importOptions(location, signature, name, complete, file));
+        }
+        Path download = temporaryFile();
+        try {
+            new Locations(complete, log).download(location, download);
+            return store().importAci(download, importOptions(location, signature, name, complete, download)
+                    .withLinkSourceFile(true));
+        } finally {
+            deleteQuietly(download);
+        }
+    }
+
+    /**
+     * Imports an ACI read from {@code in} (e.g. standard input); see {@link #importImage(String, Optional,
+     * Optional, FetchOptions)}. With a signature the stream is first saved to a temporary file in the store,
+     * because the signature covers the bytes as a whole.
+     */
+    public StoredImage importImage(InputStream in, Optional<String> signature, Optional<String> name,
+            FetchOptions options) {
+        FetchOptions complete = complete(options);
+        if (signature.isEmpty()) {
+            return store().importAci(in, importOptions("standard input", signature, name, complete, null));
+        }
+        Path spooled = temporaryFile();
+        try {
+            Files.copy(in, spooled);
+            return store().importAci(spooled, importOptions("standard input", signature, name, complete, spooled)
+                    .withLinkSourceFile(true));
+        } catch (IOException e) {
+            throw new JetpackException("Cannot save the image read from standard input to " + spooled + ": "
+                    + e.getMessage() + ". Check free space in the store " + store().root() + ".", e);
+        } finally {
+            deleteQuietly(spooled);
+        }
+    }
+
+    private ImportOptions importOptions(String source, Optional<String> signature, Optional<String> name,
+            FetchOptions options, Path aciFile) {
+        byte[] armored = signature.map(location -> new Locations(options, log).readSignature(location)).orElse(null);
+        SignatureCheck verifier = armored == null ? null : options.signatureCheck().orElseThrow(() ->
+                new FetchException("Cannot verify the signature of " + source + ": no trust store is configured."
+                        + " Trust the signer's key first (jetpack trust)."));
+        return ImportOptions.defaults().withSource(source)
+                .withDependencyResolver(fetcher().dependencyResolver(options))
+                .withReaderOptions(options.readerOptions())
+                .withCheck((id, manifest) -> {
+                    if (name.isPresent() && !name.get().equals(manifest.name())) {
+                        throw new FetchException("The image from " + source + " is named " + manifest.name()
+                                + ", not " + name.get() + " as asked. Check the location, or give the image's"
+                                + " real name.");
+                    }
+                    if (verifier != null) {
+                        verifier.verify(name.orElse(manifest.name()), aciFile, armored);
+                        log.info("Signature of " + source + " verified for " + name.orElse(manifest.name()));
+                    }
+                });
+    }
+
+    private ImageFetcher fetcher() {
+        return new ImageFetcher(store(), log);
+    }
+
+    /** The caller's options with this facade's progress and trust store filled in where they have none. */
+    private FetchOptions complete(FetchOptions options) {
+        FetchOptions.Builder builder = options.toBuilder();
+        if (options.progress() == ProgressListener.NONE) {
+            builder.progress(progress);
+        }
+        return builder.build();
+    }
+
+    /** A fresh path in the store's work area for downloads and spooled input on their way into the store. */
+    private Path temporaryFile() {
+        Path directory = store().root().resolve(BUILDS);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new JetpackException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
+        }
+        return directory.resolve(UUID.randomUUID() + ".aci");
+    }
+
+    /**
+     * Builds a derivative of the stored image {@code baseImage} (the seed's seven steps, see
+     * {@link ImageBuilder}) and imports the result into the store.
+     *
+     * <p>This method fills in what comes from the store and the settings: the parent's rendered rootfs,
+     * manifest and ID, the container runtime ({@link JetpackSettings#runtime()}), the compression, the build
+     * containers' directory in the store, log and progress. {@code details} sets the rest on the request: the
+     * command (required), build directory, extra files, environment, output form, fixed timestamp, command
+     * output.
+     *
+     * @param output where the ACI is kept as well; empty: only in the store
+     * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
+     */
+    public BuiltImage build(String baseImage, Optional<Path> output, Consumer<BuildRequest.Builder> details) {
+        StoredImage parent = find(baseImage);
+        ContainerRuntime runtime = selectRuntime(log);
+        Path aci = output.orElseGet(this::temporaryFile);
+        BuildRequest.Builder request = BuildRequest.builder(parent.rootfs(), parent.manifest(), parent.id(), aci)
+                .runtime(runtime)
+                .compression(settings.compression())
+                .containersDir(store().root().resolve(CONTAINERS))
+                .log(log)
+                .progress(progress);
+        details.accept(request);
+        try {
+            BuildResult result = new ImageBuilder().build(request.build());
+            // A temporary output is never touched again, so the store may keep it by a hard link.
+            StoredImage stored = store().importAci(result.aci(), ImportOptions.defaults()
+                    .withSource("build of " + parent.describe()).withLinkSourceFile(output.isEmpty()));
+            return new BuiltImage(stored, result);
+        } finally {
+            if (output.isEmpty()) {
+                deleteQuietly(aci);
+            }
+        }
+    }
+
+    /** A derivative build's result: the image as stored, and what the builder reported. */
+    public record BuiltImage(StoredImage image, BuildResult build) {
+    }
+
+    /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
+    static final String CONTAINERS = "containers";
+    /** Directory in the store for build outputs on their way into the store. */
+    static final String BUILDS = "builds";
+
+    private void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Could not delete the temporary build output " + file + ": " + e.getMessage());
+        }
     }
 
     /** All stored images, ordered by ID. */
