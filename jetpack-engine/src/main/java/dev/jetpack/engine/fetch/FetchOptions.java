@@ -2,6 +2,7 @@ package dev.jetpack.engine.fetch;
 
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.fetch.trust.TrustStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,7 +21,7 @@ public final class FetchOptions {
     private final boolean allowHttp;
     private final boolean insecureSkipVerify;
     private final boolean requireSignature;
-    private final SignatureCheck signatureCheck;
+    private final TrustStore trustStore;
     private final ProgressListener progress;
     private final SSLContext sslContext;
     private final Function<String, URI> discoveryUri;
@@ -34,7 +35,7 @@ public final class FetchOptions {
         this.allowHttp = b.allowHttp;
         this.insecureSkipVerify = b.insecureSkipVerify;
         this.requireSignature = b.requireSignature;
-        this.signatureCheck = b.signatureCheck;
+        this.trustStore = b.trustStore;
         this.progress = b.progress;
         this.sslContext = b.sslContext;
         this.discoveryUri = b.discoveryUri;
@@ -58,7 +59,7 @@ public final class FetchOptions {
         b.allowHttp = allowHttp;
         b.insecureSkipVerify = insecureSkipVerify;
         b.requireSignature = requireSignature;
-        b.signatureCheck = signatureCheck;
+        b.trustStore = trustStore;
         b.progress = progress;
         b.sslContext = sslContext;
         b.discoveryUri = discoveryUri;
@@ -92,9 +93,9 @@ public final class FetchOptions {
         return requireSignature;
     }
 
-    /** Verifies signatures against the trust store; empty means no trust store is configured. */
-    public Optional<SignatureCheck> signatureCheck() {
-        return Optional.ofNullable(signatureCheck);
+    /** The keys signatures are checked against; empty means the store's own ({@code STORE/trustedkeys}). */
+    public Optional<TrustStore> trustStore() {
+        return Optional.ofNullable(trustStore);
     }
 
     public ProgressListener progress() {
@@ -130,7 +131,7 @@ public final class FetchOptions {
         private boolean allowHttp;
         private boolean insecureSkipVerify;
         private boolean requireSignature;
-        private SignatureCheck signatureCheck;
+        private TrustStore trustStore;
         private ProgressListener progress = ProgressListener.NONE;
         private SSLContext sslContext;
         private Function<String, URI> discoveryUri;
@@ -166,8 +167,8 @@ public final class FetchOptions {
             return this;
         }
 
-        public Builder signatureCheck(SignatureCheck value) {
-            this.signatureCheck = value;
+        public Builder trustStore(TrustStore value) {
+            this.trustStore = value;
             return this;
         }
 

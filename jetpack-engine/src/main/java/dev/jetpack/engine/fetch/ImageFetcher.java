@@ -11,6 +11,8 @@ import dev.jetpack.engine.fetch.http.HttpFetcher;
 import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.fetch.http.SafeUris;
 import dev.jetpack.engine.fetch.http.TlsPolicy;
+import dev.jetpack.engine.fetch.trust.SignatureVerifier;
+import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -21,6 +23,7 @@ import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,9 +174,8 @@ public final class ImageFetcher {
         Optional<byte[]> signature = optionalSignature(http, signatureUri, options.requireSignature());
         ImportOptions.ImportCheck check;
         if (signature.isPresent()) {
-            SignatureCheck verifier = signatureVerifier(options, display);
             check = (id, manifest) -> {
-                verifier.verify(manifest.name(), body, signature.get());
+                verifySignature(options, manifest.name(), body, signature.get());
                 log.info("Signature of " + display + " verified for " + manifest.name());
             };
         } else {
@@ -200,10 +202,14 @@ public final class ImageFetcher {
         }
     }
 
-    private SignatureCheck signatureVerifier(FetchOptions options, String what) {
-        return options.signatureCheck().orElseThrow(() -> new FetchException("Cannot verify the signature of "
-                + what + ": no trust store is configured. Configure trusted keys for the image's name prefix, or"
-                + " opt out of verification explicitly (insecure)."));
+    /** Verifies {@code signature} over {@code aciFile} with the keys trusted for {@code imageName}. */
+    private void verifySignature(FetchOptions options, String imageName, Path aciFile, byte[] signature) {
+        TrustStore trust = options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log));
+        try (InputStream in = Files.newInputStream(aciFile)) {
+            new SignatureVerifier(trust).verify(imageName, in, signature);
+        } catch (IOException e) {
+            throw new FetchException("Cannot read the downloaded " + aciFile + " to verify its signature: " + e, e);
+        }
     }
 
     // ---- names ----
@@ -264,7 +270,7 @@ public final class ImageFetcher {
         } else {
             byte[] signature = http.fetchBytes(endpoint.signature(), "signature of " + reference,
                     MAX_SIGNATURE_BYTES);
-            signatureVerifier(options, reference.toString()).verify(reference.name(), body, signature);
+            verifySignature(options, reference.name(), body, signature);
             log.info("Signature of " + reference + " from " + display + " verified");
         }
         StoredImage image = store.importAci(body,
