@@ -9,7 +9,15 @@ import dev.jetpack.engine.build.ImageBuilder;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
-import dev.jetpack.engine.fetch.SignatureCheck;
+import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
+import dev.jetpack.engine.fetch.http.HttpFetcher;
+import dev.jetpack.engine.fetch.trust.KeyAcceptance;
+import dev.jetpack.engine.fetch.trust.KeyFetcher;
+import dev.jetpack.engine.fetch.trust.SignatureVerifier;
+import dev.jetpack.engine.fetch.trust.TrustScope;
+import dev.jetpack.engine.fetch.trust.TrustStore;
+import dev.jetpack.engine.fetch.trust.TrustedKey;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -140,9 +148,8 @@ public final class Jetpack {
     private ImportOptions importOptions(String source, Optional<String> signature, Optional<String> name,
             FetchOptions options, Path aciFile) {
         byte[] armored = signature.map(location -> new Locations(options, log).readSignature(location)).orElse(null);
-        SignatureCheck verifier = armored == null ? null : options.signatureCheck().orElseThrow(() ->
-                new FetchException("Cannot verify the signature of " + source + ": no trust store is configured."
-                        + " Trust the signer's key first (jetpack trust)."));
+        SignatureVerifier verifier = armored == null ? null
+                : new SignatureVerifier(options.trustStore().orElseGet(this::trustStore));
         return ImportOptions.defaults().withSource(source)
                 .withDependencyResolver(fetcher().dependencyResolver(options))
                 .withReaderOptions(options.readerOptions())
@@ -153,7 +160,7 @@ public final class Jetpack {
                                 + " real name.");
                     }
                     if (verifier != null) {
-                        verifier.verify(name.orElse(manifest.name()), aciFile, armored);
+                        verify(verifier, name.orElse(manifest.name()), aciFile, armored);
                         log.info("Signature of " + source + " verified for " + name.orElse(manifest.name()));
                     }
                 });
@@ -169,7 +176,65 @@ public final class Jetpack {
         if (options.progress() == ProgressListener.NONE) {
             builder.progress(progress);
         }
+        if (options.trustStore().isEmpty()) {
+            builder.trustStore(trustStore());
+        }
         return builder.build();
+    }
+
+    private static void verify(SignatureVerifier verifier, String imageName, Path aciFile, byte[] signature) {
+        try (InputStream in = Files.newInputStream(aciFile)) {
+            verifier.verify(imageName, in, signature);
+        } catch (IOException e) {
+            throw new FetchException("Cannot read " + aciFile + " to verify its signature: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys trusted to sign images, kept in the store directory ({@code trustedkeys/}). */
+    public TrustStore trustStore() {
+        return TrustStore.inStoreDirectory(settings.storeLocation(), log);
+    }
+
+    /** Every trusted key, root keys first, then by prefix. */
+    public List<TrustedKey> trustedKeys() {
+        return trustStore().list();
+    }
+
+    /**
+     * Trusts the key at {@code location} (a path, {@code file:} or {@code http(s):} URL) for {@code scope}, if
+     * {@code acceptance} accepts it (an expected fingerprint, or explicit trust on first use).
+     *
+     * @throws dev.jetpack.engine.fetch.trust.TrustException when the key is rejected; nothing is trusted then
+     */
+    public List<TrustedKey> trust(TrustScope scope, String location, KeyAcceptance acceptance, FetchOptions options) {
+        return keyFetcher(options).trust(scope, location, acceptance);
+    }
+
+    /** Trusts the keys the discovery page of {@code prefix} publishes ({@code ac-discovery-pubkeys}). */
+    public List<TrustedKey> trustFromDiscovery(String prefix, KeyAcceptance acceptance, FetchOptions options) {
+        DiscoveryOptions.Builder discovery = DiscoveryOptions.builder().allowHttp(options.allowHttp());
+        options.discoveryUri().ifPresent(discovery::discoveryUri);
+        return keyFetcher(options).trustFromDiscovery(prefix, acceptance, discovery.build());
+    }
+
+    /**
+     * Removes the key with this fingerprint from every scope.
+     *
+     * @throws dev.jetpack.engine.fetch.trust.TrustException when no trusted key has it
+     */
+    public List<TrustedKey> untrust(String fingerprint) {
+        List<TrustedKey> removed = trustStore().remove(fingerprint);
+        if (removed.isEmpty()) {
+            throw new dev.jetpack.engine.fetch.trust.TrustException("No trusted key has the fingerprint "
+                    + fingerprint + " in " + trustStore().directory() + ". List the trusted keys with 'jetpack"
+                    + " trust' and give one of their fingerprints.");
+        }
+        return removed;
+    }
+
+    private KeyFetcher keyFetcher(FetchOptions options) {
+        HttpFetcher http = new Locations(options, log).http();
+        return new KeyFetcher(http, new AppcDiscovery(http, log), trustStore(), log);
     }
 
     /** A fresh path in the store's work area for downloads and spooled input on their way into the store. */

@@ -63,7 +63,7 @@ final class Locations {
         http().download(URI.create(url), target, "ACI " + url, options.progress());
     }
 
-    private HttpFetcher http() {
+    HttpFetcher http() {
         HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp());
         options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
         options.connectTimeout().ifPresent(settings::connectTimeout);
