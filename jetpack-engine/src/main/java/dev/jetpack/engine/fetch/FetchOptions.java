@@ -12,8 +12,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * How {@link ImageFetcher} fetches. The defaults are the safe ones: HTTPS only, TLS certificates verified,
- * signatures required for discovered images (and verified when a plain URL has one), names answered from the
- * store first ({@link FetchPolicy#PREFER_STORE}), network allowed.
+ * signatures required for discovered images (and verified when a path, URL or Maven artifact has one), names
+ * answered from the store first ({@link FetchPolicy#PREFER_STORE}), network allowed, {@code mvn:} artifacts from
+ * the user's local Maven repository.
  */
 public final class FetchOptions {
     private final FetchPolicy policy;
@@ -28,6 +29,7 @@ public final class FetchOptions {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final AciReader.Options readerOptions;
+    private final MavenResolver mavenResolver;
 
     private FetchOptions(Builder b) {
         this.policy = b.policy;
@@ -42,6 +44,7 @@ public final class FetchOptions {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.readerOptions = b.readerOptions;
+        this.mavenResolver = b.mavenResolver;
     }
 
     public static FetchOptions defaults() {
@@ -66,6 +69,7 @@ public final class FetchOptions {
         b.connectTimeout = connectTimeout;
         b.readTimeout = readTimeout;
         b.readerOptions = readerOptions;
+        b.mavenResolver = mavenResolver;
         return b;
     }
 
@@ -88,7 +92,10 @@ public final class FetchOptions {
         return insecureSkipVerify;
     }
 
-    /** Plain URLs need a valid {@code URL.asc} signature too (discovered images always do). */
+    /**
+     * Paths, URLs and Maven artifacts need a valid signature next to them ({@code .asc}) too; discovered images
+     * always do.
+     */
     public boolean requireSignature() {
         return requireSignature;
     }
@@ -124,6 +131,14 @@ public final class FetchOptions {
         return readerOptions;
     }
 
+    /**
+     * Resolves {@code mvn:} sources: the one given (the Maven plugin passes Maven's own), else the user's local
+     * repository ({@link LocalRepositoryMavenResolver#userDefault()}, read when this is called).
+     */
+    public MavenResolver mavenResolver() {
+        return mavenResolver != null ? mavenResolver : LocalRepositoryMavenResolver.userDefault();
+    }
+
     /** Builder; every setter is optional. */
     public static final class Builder {
         private FetchPolicy policy = FetchPolicy.PREFER_STORE;
@@ -138,6 +153,7 @@ public final class FetchOptions {
         private Duration connectTimeout;
         private Duration readTimeout;
         private AciReader.Options readerOptions = AciReader.Options.defaults();
+        private MavenResolver mavenResolver;
 
         private Builder() {
         }
@@ -201,6 +217,12 @@ public final class FetchOptions {
 
         public Builder readerOptions(AciReader.Options value) {
             this.readerOptions = Objects.requireNonNull(value, "readerOptions");
+            return this;
+        }
+
+        /** Where {@code mvn:} artifacts come from; null means the user's local repository. */
+        public Builder mavenResolver(MavenResolver value) {
+            this.mavenResolver = value;
             return this;
         }
 

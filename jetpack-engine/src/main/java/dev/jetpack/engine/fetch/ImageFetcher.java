@@ -3,16 +3,15 @@ package dev.jetpack.engine.fetch;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
-import dev.jetpack.engine.fetch.discovery.DiscoveredEndpoints;
 import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.discovery.HostPlatform;
-import dev.jetpack.engine.fetch.http.DownloadResult;
 import dev.jetpack.engine.fetch.http.HttpFetcher;
 import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.fetch.http.SafeUris;
 import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustStore;
+import dev.jetpack.engine.fetch.trust.VerifiedSignature;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -21,9 +20,9 @@ import dev.jetpack.engine.store.DependencyResolver;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
+import dev.jetpack.engine.store.ImportOptions.ImportCheck;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,43 +31,36 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Gets an image into the store from whatever a user typed, and returns it. One call, one rule set:
+ * Gets an image into the store from whatever a user typed, and returns it. This is the one entry point for
+ * fetching; where the ACI comes from (paths, URLs, {@code mvn:} coordinates, discovery, download signatures,
+ * HTTP caching) is {@link ImageDownloader}'s job, with the forms of {@link ImageSource#parse}. This class adds
+ * what needs the store:
  *
  * <ul>
- * <li><b>An image ID or ID prefix</b> ({@code sha512-…}): looked up in the store only (an ID cannot be
- * downloaded).</li>
- * <li><b>A path or {@code file:} URL</b> (anything starting with {@code /}, {@code ./}, {@code ../}, ending in
- * {@code .aci}, or naming an existing file): imported. Local files are trusted like the user's own.</li>
- * <li><b>An {@code http(s):} URL</b>: downloaded (plain HTTP only with {@link FetchOptions#allowHttp()}). A
- * signature at {@code URL.asc} is verified when the server has one; it is required only with
- * {@link FetchOptions#requireSignature()}.</li>
+ * <li><b>An image ID or ID prefix</b> ({@code sha512-…}, or 6+ hex digits that a stored ID starts with): looked
+ * up in the store only (an ID cannot be downloaded).</li>
  * <li><b>A name</b> like {@code example.com/app:1.0,os=linux}: with the default {@link FetchPolicy#PREFER_STORE}
  * the newest stored image with that name and labels (and the host's os/arch unless given) is used without any
- * network access; otherwise appc discovery finds it (version {@code latest} and the host's os/arch by default),
- * its signature is REQUIRED and verified for that name (unless {@link FetchOptions#insecureSkipVerify()}, which
- * logs a warning), and the image's manifest must carry the requested name and labels.</li>
+ * network access; otherwise it is discovered and its signature is REQUIRED for that name (unless
+ * {@link FetchOptions#insecureSkipVerify()}), and the image's manifest must carry the requested name and
+ * labels.</li>
+ * <li><b>Paths, URLs and {@code mvn:} artifacts</b> are imported; a signature next to them ({@code .asc}) is
+ * verified against the name in the image's manifest before the image becomes visible, and is required with
+ * {@link FetchOptions#requireSignature()}.</li>
  * </ul>
  *
- * <p>Downloads go to the store's cache ({@code cache/downloads}, one file per URL, replaced by rename only) and
- * are then hard-linked into the store, so a download costs its size once. Because the file and its ETag /
- * Last-Modified are remembered, fetching the same URL again sends a conditional request: an unchanged image
- * (HTTP 304) costs no body download, and the log says so. With {@link FetchOptions#offline()} nothing is
- * downloaded at all. Dependencies of fetched images are fetched by the same rules (by name and labels through
- * discovery, signature required), and their image IDs are checked before anything is stored.
- *
- * <p>Signatures are checked on the downloaded file before it is unpacked for discovered images (the name is known
- * then); for plain URLs the name is only known from the manifest, so the check runs after unpacking into the
- * store's private staging area and before the image becomes visible.
+ * <p>With {@link FetchOptions#offline()} nothing is downloaded: names and URLs are answered from the store (a URL
+ * by the image it gave last time), paths and local-repository Maven artifacts still work. A re-download answered
+ * with HTTP 304 reuses the stored image without unpacking anything. Dependencies of fetched images are fetched by
+ * the same rules (by name and labels through discovery, signature required), and their image IDs are checked
+ * before anything is stored.
  */
 public final class ImageFetcher {
-    private static final long MAX_SIGNATURE_BYTES = 1024 * 1024;
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{6,128}");
 
     private final ImageStore store;
@@ -83,13 +75,14 @@ public final class ImageFetcher {
      * Fetches {@code what} (see the class description for the forms) and returns the stored image.
      *
      * @throws ImageNotFoundException when an ID is not stored, or offline when the store lacks the image
-     * @throws FetchException         when downloading, discovery or signature verification fails
+     * @throws FetchException         when the source is malformed, or downloading, discovery, Maven resolution,
+     *                                signature verification or the name/label check fails
      */
     public StoredImage fetch(String what, FetchOptions options) {
         String text = what == null ? "" : what.trim();
         if (text.isEmpty()) {
-            throw new FetchException("Nothing to fetch: give an image ID, a path, a URL or a name such as"
-                    + " example.com/app:1.0");
+            throw new FetchException("Nothing to fetch: give an image ID, a path, a URL, mvn:GROUP:ARTIFACT:VERSION"
+                    + " or a name such as example.com/app:1.0");
         }
         if (text.startsWith(ImageId.PREFIX)) {
             return store.find(text);
@@ -98,20 +91,19 @@ public final class ImageFetcher {
             try {
                 return store.find(text);
             } catch (ImageNotFoundException e) {
-                // Not a stored ID prefix: it may still be a name.
+                // Not a stored ID prefix: it may still be a name or a file.
             }
         }
-        String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("file:")) {
-            return importLocal(Path.of(URI.create(text)), options);
+        ImageSource source = ImageSource.parse(text);
+        if (source instanceof ImageSource.Named named) {
+            return fetchByName(named.reference(), options);
         }
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return fetchUrl(URI.create(text), options);
+        if (source instanceof ImageSource.Url url && options.offline()) {
+            return previouslyFetched(url.uri()).orElseThrow(() -> new ImageNotFoundException("Cannot fetch "
+                    + SafeUris.display(url.uri()) + ": fetching is offline and this URL was never fetched into the"
+                    + " store " + store.root() + ". Fetch it once while online."));
         }
-        if (isLocalPath(text)) {
-            return importLocal(Path.of(text), options);
-        }
-        return fetchByName(ImageReference.parse(text), options);
+        return downloadAndImport(source, Optional.empty(), options);
     }
 
     /**
@@ -121,98 +113,16 @@ public final class ImageFetcher {
      */
     public DependencyResolver dependencyResolver(FetchOptions options) {
         return (dependency, dependent, ignored) -> {
-            ImageReference reference = referenceOf(dependency);
             if (options.offline()) {
                 throw new ImageNotFoundException("Image " + dependent + " depends on "
                         + DependencyResolver.describe(dependency) + ", which is not in the store " + store.root()
                         + ", and fetching is offline. Fetch it while online first.");
             }
             log.info("Fetching dependency " + DependencyResolver.describe(dependency) + " of " + dependent);
-            return discoverAndFetch(reference, Optional.ofNullable(dependency.imageID()), options);
+            return downloadAndImport(new ImageSource.Named(referenceOf(dependency)),
+                    Optional.ofNullable(dependency.imageID()), options);
         };
     }
-
-    private static boolean isLocalPath(String text) {
-        return text.startsWith("/") || text.startsWith("./") || text.startsWith("../")
-                || text.toLowerCase(Locale.ROOT).endsWith(".aci") || Files.isRegularFile(Path.of(text));
-    }
-
-    private StoredImage importLocal(Path file, FetchOptions options) {
-        if (!Files.isRegularFile(file)) {
-            throw new FetchException("Cannot fetch " + file + ": no such file. Give the path of an .aci file, a URL"
-                    + " or an image name.");
-        }
-        return store.importAci(file, importOptions(file.toString(), options));
-    }
-
-    private ImportOptions importOptions(String source, FetchOptions options) {
-        return ImportOptions.defaults().withSource(source).withDependencyResolver(dependencyResolver(options))
-                .withReaderOptions(options.readerOptions());
-    }
-
-    // ---- URLs ----
-
-    private StoredImage fetchUrl(URI uri, FetchOptions options) {
-        String display = SafeUris.display(uri);
-        if (options.offline()) {
-            return previouslyFetched(uri).orElseThrow(() -> new ImageNotFoundException("Cannot fetch " + display
-                    + ": fetching is offline and this URL was never fetched into the store " + store.root()
-                    + ". Fetch it once while online."));
-        }
-        HttpFetcher http = httpFetcher(options);
-        Path body = downloadFile(uri);
-        DownloadResult download = http.download(uri, body, "ACI " + display, options.progress());
-        if (download.notModified()) {
-            Optional<StoredImage> known = previouslyFetched(uri);
-            if (known.isPresent()) {
-                log.info("ACI " + display + " is not modified since the last fetch (HTTP 304): image "
-                        + known.get().describe() + " is already in the store; no download");
-                return known.get();
-            }
-        }
-        URI signatureUri = URI.create(uri + ".asc");
-        Optional<byte[]> signature = optionalSignature(http, signatureUri, options.requireSignature());
-        ImportOptions.ImportCheck check;
-        if (signature.isPresent()) {
-            check = (id, manifest) -> {
-                verifySignature(options, manifest.name(), body, signature.get());
-                log.info("Signature of " + display + " verified for " + manifest.name());
-            };
-        } else {
-            log.warn("ACI " + display + " has no signature at " + SafeUris.display(signatureUri)
-                    + "; it is not verified (only TLS protects it). Use discovery or require signatures to be sure"
-                    + " of its origin.");
-            check = ImportOptions.ImportCheck.ACCEPT_ALL;
-        }
-        StoredImage image = store.importAci(body,
-                importOptions(display, options).withLinkSourceFile(true).withCheck(check));
-        remember(uri, image.id());
-        return image;
-    }
-
-    private Optional<byte[]> optionalSignature(HttpFetcher http, URI signatureUri, boolean required) {
-        try {
-            return Optional.of(http.fetchBytes(signatureUri, "signature", MAX_SIGNATURE_BYTES));
-        } catch (FetchException e) {
-            if (required || e.status().orElse(-1) != 404) {
-                throw required ? new FetchException(signatureUri, e.status().orElse(-1), "A signature is required"
-                        + " but " + SafeUris.display(signatureUri) + " could not be fetched: " + e.getMessage(), e) : e;
-            }
-            return Optional.empty();
-        }
-    }
-
-    /** Verifies {@code signature} over {@code aciFile} with the keys trusted for {@code imageName}. */
-    private void verifySignature(FetchOptions options, String imageName, Path aciFile, byte[] signature) {
-        TrustStore trust = options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log));
-        try (InputStream in = Files.newInputStream(aciFile)) {
-            new SignatureVerifier(trust).verify(imageName, in, signature);
-        } catch (IOException e) {
-            throw new FetchException("Cannot read the downloaded " + aciFile + " to verify its signature: " + e, e);
-        }
-    }
-
-    // ---- names ----
 
     private StoredImage fetchByName(ImageReference reference, FetchOptions options) {
         if (options.policy() == FetchPolicy.PREFER_STORE || options.offline()) {
@@ -226,7 +136,7 @@ public final class ImageFetcher {
             throw new ImageNotFoundException("Image " + reference + " is not in the store " + store.root()
                     + " and fetching is offline. Fetch it while online, or import its ACI file.");
         }
-        return discoverAndFetch(reference, Optional.empty(), options);
+        return downloadAndImport(new ImageSource.Named(reference), Optional.empty(), options);
     }
 
     /** Newest stored match; images built for another os/arch do not count unless the request names it. */
@@ -239,44 +149,80 @@ public final class ImageFetcher {
                 .findFirst();
     }
 
-    private StoredImage discoverAndFetch(ImageReference reference, Optional<String> expectedId, FetchOptions options) {
-        HttpFetcher http = httpFetcher(options);
-        DiscoveryOptions.Builder discovery = DiscoveryOptions.builder().allowHttp(options.allowHttp());
-        options.discoveryUri().ifPresent(discovery::discoveryUri);
-        List<DiscoveredEndpoints> endpoints = new AppcDiscovery(http, log).discover(reference, discovery.build());
-        return AppcDiscovery.firstSuccessful(endpoints,
-                endpoint -> fetchEndpoint(http, reference, expectedId, endpoint, options), log);
-    }
-
-    private StoredImage fetchEndpoint(HttpFetcher http, ImageReference reference, Optional<String> expectedId,
-            DiscoveredEndpoints endpoint, FetchOptions options) {
-        String display = SafeUris.display(endpoint.aci());
-        ImportOptions.ImportCheck matchesRequest = (id, manifest) -> checkMatch(reference, expectedId, id, manifest,
-                display);
-        Path body = downloadFile(endpoint.aci());
-        DownloadResult download = http.download(endpoint.aci(), body, "ACI " + reference, options.progress());
-        if (download.notModified()) {
-            Optional<StoredImage> known = previouslyFetched(endpoint.aci());
+    private StoredImage downloadAndImport(ImageSource source, Optional<String> expectedId, FetchOptions options) {
+        SignatureVerifier verifier = new SignatureVerifier(
+                options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
+        FetchedImage fetched = downloader(verifier, options).download(source, downloadOptions(options),
+                options.progress());
+        String display = describe(fetched);
+        ImportCheck signature = signatureCheck(fetched, display, verifier, options);
+        ImportCheck check = fetched.requested().isEmpty() ? signature : (id, manifest) -> {
+            checkMatch(fetched.requested().get(), expectedId, id, manifest, display);
+            signature.check(id, manifest);
+        };
+        Optional<URI> recordKey = recordKey(fetched);
+        if (fetched.notModified() && recordKey.isPresent()) {
+            Optional<StoredImage> known = previouslyFetched(recordKey.get());
             if (known.isPresent()) {
-                matchesRequest.check(known.get().id(), known.get().manifest());
+                check.check(known.get().id(), known.get().manifest());
                 log.info("ACI " + display + " is not modified since the last fetch (HTTP 304): image "
                         + known.get().describe() + " is already in the store; no download");
                 return known.get();
             }
         }
-        if (options.insecureSkipVerify()) {
-            log.warn("Signature verification of " + reference + " from " + display + " is SKIPPED (insecure option):"
-                    + " anyone able to alter the download could have replaced the image.");
-        } else {
-            byte[] signature = http.fetchBytes(endpoint.signature(), "signature of " + reference,
-                    MAX_SIGNATURE_BYTES);
-            verifySignature(options, reference.name(), body, signature);
-            log.info("Signature of " + reference + " from " + display + " verified");
-        }
-        StoredImage image = store.importAci(body,
-                importOptions(display, options).withLinkSourceFile(true).withCheck(matchesRequest));
-        remember(endpoint.aci(), image.id());
+        // Downloads are replaced only by rename, so the store may hard-link them; user files are copied.
+        StoredImage image = store.importAci(fetched.aci(), ImportOptions.defaults().withSource(display)
+                .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
+                .withLinkSourceFile(fetched.origin().isPresent()).withCheck(check));
+        recordKey.ifPresent(key -> remember(key, image.id()));
         return image;
+    }
+
+    private ImageDownloader downloader(SignatureVerifier verifier, FetchOptions options) {
+        HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp())
+                .cacheDirectory(store.cacheDirectory("http"));
+        options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
+        options.connectTimeout().ifPresent(settings::connectTimeout);
+        options.readTimeout().ifPresent(settings::readTimeout);
+        HttpFetcher http = new HttpFetcher(settings.build(), log);
+        return new ImageDownloader(http, new AppcDiscovery(http, log), verifier, options.mavenResolver(), log);
+    }
+
+    private DownloadOptions downloadOptions(FetchOptions options) {
+        DiscoveryOptions.Builder discovery = DiscoveryOptions.builder().allowHttp(options.allowHttp());
+        options.discoveryUri().ifPresent(discovery::discoveryUri);
+        return new DownloadOptions(store.cacheDirectory("downloads"), discovery.build(),
+                options.insecureSkipVerify());
+    }
+
+    /**
+     * A discovered image was verified by the downloader for the requested name (or the user chose to skip that,
+     * which it logged); the name check makes the manifest carry that name. Anything else is only known by name
+     * once unpacked, so a signature next to it is verified against the manifest's name before it is stored.
+     */
+    private ImportCheck signatureCheck(FetchedImage fetched, String display, SignatureVerifier verifier,
+            FetchOptions options) {
+        if (fetched.requested().isPresent()) {
+            return ImportCheck.ACCEPT_ALL;
+        }
+        if (fetched.unverifiedSignature().isPresent()) {
+            Path signature = fetched.unverifiedSignature().get();
+            return (id, manifest) -> {
+                VerifiedSignature verified = verifier.verify(manifest.name(), fetched.aci(), signature);
+                log.info("Signature of " + display + " verified for " + manifest.name() + ": signed by "
+                        + verified.fingerprint() + " " + verified.userIds() + ", trusted as " + verified.scope());
+            };
+        }
+        if (options.requireSignature()) {
+            throw new FetchException("A signature is required but " + display + " has none (no " + display
+                    + ".asc). Ask its publisher for a signature, fetch the image by name through discovery, or"
+                    + " fetch without requiring signatures.");
+        }
+        if (fetched.source() instanceof ImageSource.Url) {
+            log.warn("ACI " + display + " has no signature at " + display + ".asc; it is not verified (only TLS"
+                    + " protects it). Use discovery or require signatures to be sure of its origin.");
+        }
+        return ImportCheck.ACCEPT_ALL;
     }
 
     /** The fetched image must be what was asked for: same name, every requested label, the expected ID. */
@@ -311,24 +257,39 @@ public final class ImageFetcher {
         return new ImageReference(dependency.imageName(), labels);
     }
 
-    // ---- download cache ----
-
-    private HttpFetcher httpFetcher(FetchOptions options) {
-        HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp())
-                .cacheDirectory(store.cacheDirectory("http"));
-        options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
-        options.connectTimeout().ifPresent(settings::connectTimeout);
-        options.readTimeout().ifPresent(settings::readTimeout);
-        return new HttpFetcher(settings.build(), log);
+    private static String describe(FetchedImage fetched) {
+        ImageSource source = fetched.source();
+        if (source instanceof ImageSource.Url url) {
+            return SafeUris.display(url.uri());
+        }
+        if (source instanceof ImageSource.LocalFile file) {
+            return file.path().toString();
+        }
+        if (source instanceof ImageSource.MavenArtifact artifact) {
+            return "mvn:" + artifact.coordinates() + " (" + fetched.aci() + ")";
+        }
+        return ((ImageSource.Named) source).reference() + fetched.origin().map(o -> " from " + SafeUris.display(o))
+                .orElse("");
     }
 
-    /** The cache file for one URL's body: replaced only by rename, so the store may hard-link it. */
-    private Path downloadFile(URI uri) {
-        return store.cacheDirectory("downloads").resolve(urlKey(uri) + ".aci");
+    // ---- which image a URL gave last time (for offline fetches and HTTP 304) ----
+
+    /** URLs are remembered as typed; discovered images by the URL their body came from. Files need no record. */
+    private static Optional<URI> recordKey(FetchedImage fetched) {
+        if (fetched.source() instanceof ImageSource.Url url) {
+            return Optional.of(url.uri());
+        }
+        return fetched.source() instanceof ImageSource.Named ? fetched.origin() : Optional.empty();
     }
 
     private Path idRecord(URI uri) {
-        return store.cacheDirectory("downloads").resolve(urlKey(uri) + ".id");
+        try {
+            String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(uri.toString().getBytes(StandardCharsets.UTF_8)));
+            return store.cacheDirectory("fetched").resolve(key + ".id");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** The stored image last fetched from {@code uri}, if it is still in the store. */
@@ -351,15 +312,6 @@ public final class ImageFetcher {
         } catch (IOException e) {
             log.warn("Could not record which image " + SafeUris.display(uri) + " holds (" + e
                     + "); the next fetch of it will download it again.");
-        }
-    }
-
-    private static String urlKey(URI uri) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(uri.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

@@ -140,7 +140,7 @@ class ImageFetcherTest {
 
         StoredImage insecure = fetcher.fetch("example.com/app:1.0", options().insecureSkipVerify(true).build());
         assertThat(insecure.id()).isEqualTo(aci.id());
-        assertThat(log.warnings()).anyMatch(m -> m.contains("SKIPPED"));
+        assertThat(log.warnings()).anyMatch(m -> m.contains("Signature checks are OFF"));
     }
 
     @Test
@@ -252,5 +252,59 @@ class ImageFetcherTest {
         try (var cached = Files.list(store.cacheDirectory("downloads"))) {
             assertThat(cached.toList()).as("no partial download kept").isEmpty();
         }
+    }
+
+    @Test
+    void mavenCoordinatesAreFetchedFromALocalRepositoryIntoTheStore() throws Exception {
+        Path repository = temp.resolve("m2");
+        TestImages.Aci plain = images.simple(manifest("example.com/base", "version", "1.0"), "from maven");
+        TestImages.Aci classified = images.simple(manifest("example.com/base", "version", "1.0", "os", "linux"),
+                "classified");
+        Path version = Files.createDirectories(repository.resolve("com/example/base-image/1.0"));
+        Files.copy(plain.file(), version.resolve("base-image-1.0.aci"));
+        Files.copy(classified.file(), version.resolve("base-image-1.0-linux.aci"));
+        FetchOptions maven = options().mavenResolver(new LocalRepositoryMavenResolver(repository)).build();
+
+        StoredImage stored = fetcher.fetch("mvn:com.example:base-image:1.0", maven);
+        StoredImage withClassifier = fetcher.fetch("mvn:com.example:base-image:1.0:linux",
+                maven.toBuilder().offline(true).build());
+
+        assertThat(stored.id()).isEqualTo(plain.id());
+        assertThat(stored.rootfs().resolve("file.txt")).hasContent("from maven");
+        assertThat(withClassifier.id()).isEqualTo(classified.id());
+        assertThat(store.list()).extracting(StoredImage::id).containsExactlyInAnyOrder(plain.id(), classified.id());
+        assertThat(fetcher.fetch(plain.id().value(), options().offline(true).build()).id()).isEqualTo(plain.id());
+        assertThatThrownBy(() -> fetcher.fetch("mvn:com.example:base-image:2.0", maven))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("com.example:base-image:2.0:aci")
+                .hasMessageContaining(repository.toString());
+        assertThat(server.requests("/discovery/com.example")).isZero();
+    }
+
+    @Test
+    void aSignatureNextToAFileIsVerifiedAgainstTheManifestName() throws Exception {
+        TestKeys.TestKey publisher = TestKeys.ed25519("Publisher <images@example.com>");
+        TestKeys.TestKey stranger = TestKeys.ed25519("Stranger <evil@example.net>");
+        TrustStore trust = new TrustStore(temp.resolve("trust"), log);
+        trust.add(TrustScope.prefix("example.com/app"), publisher.armoredPublicKey(),
+                KeyAcceptance.fingerprint(publisher.fingerprint()), "test");
+        TestImages.Aci good = images.simple(manifest("example.com/app", "version", "1"), "good");
+        TestImages.Aci forged = images.simple(manifest("example.com/app", "version", "2"), "forged");
+        TestImages.Aci unsigned = images.simple(manifest("example.com/app", "version", "3"), "unsigned");
+        Files.write(Path.of(good.file() + ".asc"), publisher.sign(good.bytes()));
+        Files.write(Path.of(forged.file() + ".asc"), stranger.sign(forged.bytes()));
+        FetchOptions trusted = options().trustStore(trust).build();
+
+        assertThat(fetcher.fetch(good.file().toString(), trusted).id()).isEqualTo(good.id());
+        assertThat(log.messages()).anyMatch(m -> m.contains("verified for example.com/app")
+                && m.contains(publisher.fingerprint()));
+        assertThatThrownBy(() -> fetcher.fetch(forged.file().toString(), trusted))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining(stranger.fingerprint().substring(0, 16));
+        assertThatThrownBy(() -> fetcher.fetch(unsigned.file().toString(),
+                trusted.toBuilder().requireSignature(true).build()))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("signature is required");
+        assertThat(store.list()).extracting(StoredImage::id).containsExactly(good.id());
     }
 }
