@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * set to the one the OCI runtimes use, and {@code unshare --root --wd} enters the rootfs and its working
  * directory and executes the command (no shell is needed in the image).
  *
- * <p>All mounts live in the private mount namespace, so they vanish with its last process: the host never
+ * <p>{@code setpriv --pdeathsig KILL} ties the run to the thread that started it, so even a JVM killed with
+ * SIGKILL takes its container along. All mounts live in the private mount namespace, so they vanish with its last process: the host never
  * sees them, however the run ends. The command is pid 1 of its pid namespace, so when it exits (or unshare is
  * killed, thanks to {@code --kill-child}) every process it started dies too.
  */
@@ -68,8 +69,10 @@ public final class ChrootRuntime extends AbstractRuntime {
 
     @Override
     Invocation invocation(ContainerSpec spec, PreparedRootfs prepared) {
-        List<String> line = new ArrayList<>(List.of(executable("unshare"),
-                "--mount", "--propagation", "private", "--pid", "--ipc", "--uts", "--fork", "--kill-child"));
+        // pdeathsig: if the JVM dies without running its shutdown hook (SIGKILL), unshare is killed, and
+        // --kill-child takes the whole namespace with it, like bwrap's --die-with-parent.
+        List<String> line = new ArrayList<>(List.of(executable("setpriv"), "--pdeathsig", "KILL", "--",
+                executable("unshare"), "--mount", "--propagation", "private", "--pid", "--ipc", "--uts", "--fork", "--kill-child"));
         if (!spec.hostNetwork()) {
             line.add("--net");
         }

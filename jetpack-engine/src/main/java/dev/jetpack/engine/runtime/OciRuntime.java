@@ -42,7 +42,8 @@ public final class OciRuntime extends AbstractRuntime {
     private final String tool;
     private volatile List<Path> hiddenCgroup2 = List.of();
 
-    private OciRuntime(String tool) {
+    /* Package-private for tests, which need a runtime whose tool does not exist. */
+    OciRuntime(String tool) {
         this.tool = tool;
     }
 

@@ -1,0 +1,362 @@
+package dev.jetpack.engine.build;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.io.FileTrees;
+import dev.jetpack.engine.io.HostCommand;
+import dev.jetpack.engine.io.Mounts;
+import dev.jetpack.engine.io.ShutdownCleanup;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The root a build command runs in: the parent's rootfs under a writable layer.
+ *
+ * <p><b>Overlay</b> (preferred): {@code mount -t overlay} with the parent's rootfs as lower dir, so creating a
+ * container costs the same for any parent size and the build's changes collect in {@link #upperDir()} (read
+ * them with {@link OverlayChanges}). It is mounted with {@code userxattr}: overlayfs then marks opaque
+ * directories with {@code user.overlay.opaque}, which Java can read, instead of {@code trusted.overlay.opaque},
+ * which it cannot (and {@code getfattr} is not installed by default). {@code userxattr} needs Linux 5.11; where
+ * the probe finds it (or overlayfs) missing, the container falls back to a copy.
+ *
+ * <p><b>Copy</b>: {@code cp -a} of the parent's rootfs (owners, modes, times, hard and symbolic links, devices
+ * and extended attributes preserved). {@link #upperDir()} is not available then.
+ *
+ * <p>Layout: {@code CONTAINERS/ID/} holds {@code owner} (pid and start time of the creating JVM),
+ * {@code root/} (the mount point or the copy), and for an overlay {@code upper/} and {@code work/}.
+ * {@link #close()} unmounts and deletes it all, and a shutdown hook does the same on SIGINT/SIGTERM;
+ * {@link #cleanStale} removes what a crashed JVM left. The root directory takes the parent root's owner and
+ * mode (overlayfs shows the upper dir's).
+ */
+public final class BuildContainer implements AutoCloseable {
+    /** How the writable root is made. */
+    public enum Mode {
+        /** Overlay where the probe says it works, else copy. */
+        AUTO,
+        /** Overlay or fail. */
+        OVERLAY,
+        /** Always copy (what hosts without overlayfs get; for tests of that path). */
+        COPY
+    }
+
+    static final String OWNER_FILE = "owner";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Map<Path, Optional<String>> OVERLAY_PROBES = new ConcurrentHashMap<>();
+
+    private final Path directory;
+    private final Path lower;
+    private final Path root;
+    private final Path upper;
+    private final Optional<String> fallbackReason;
+    private final ShutdownCleanup.Registration shutdownRegistration;
+    private boolean closed;
+
+    private BuildContainer(Path directory, Path lower, Path root, Path upper, Optional<String> fallbackReason) {
+        this.directory = directory;
+        this.lower = lower;
+        this.root = root;
+        this.upper = upper;
+        this.fallbackReason = fallbackReason;
+        this.shutdownRegistration = ShutdownCleanup.register(ShutdownCleanup.Stage.MOUNTS, this::removeQuietly);
+    }
+
+    /** An overlay container if overlayfs works here, else a copy. */
+    public static BuildContainer create(Path lowerRootfs, Path containersDir) {
+        return create(lowerRootfs, containersDir, Mode.AUTO);
+    }
+
+    /**
+     * Creates a container over {@code lowerRootfs} in a new directory under {@code containersDir}.
+     *
+     * @throws BuildContainerException if the lower rootfs is not a directory, the mount or copy fails, or
+     *                                 {@link Mode#OVERLAY} was asked for where overlayfs does not work
+     */
+    public static BuildContainer create(Path lowerRootfs, Path containersDir, Mode mode) {
+        Path lower = lowerRootfs.toAbsolutePath().normalize();
+        if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BuildContainerException("parent rootfs " + lower + " is not a directory: a build container"
+                    + " needs the parent image rendered in the store first");
+        }
+        Path containers = containersDir.toAbsolutePath().normalize();
+        Optional<String> overlayProblem = Optional.empty();
+        if (mode != Mode.COPY) {
+            overlayProblem = overlayUnavailableReason(containers, lower);
+            if (overlayProblem.isPresent() && mode == Mode.OVERLAY) {
+                throw new BuildContainerException("cannot create an overlay build container in " + containers + ": "
+                        + overlayProblem.get() + "; use the copy mode");
+            }
+        }
+        boolean overlay = mode != Mode.COPY && overlayProblem.isEmpty();
+        Optional<String> fallback = mode == Mode.COPY ? Optional.of("copy mode requested") : overlayProblem;
+        Path directory = newContainerDirectory(containers);
+        Path root = directory.resolve("root");
+        Path upper = overlay ? directory.resolve("upper") : null;
+        BuildContainer container = new BuildContainer(directory, lower, root, upper, fallback);
+        try {
+            if (overlay) {
+                Files.createDirectory(upper);
+                Files.createDirectory(directory.resolve("work"));
+                Files.createDirectory(root);
+                copyRootAttributes(lower, upper);
+                mountOverlay(lower, upper, directory.resolve("work"), root);
+            } else {
+                Files.createDirectory(root);
+                HostCommand.check(List.of("cp", "-a", "--", lower + "/.", root + "/"));
+                copyRootAttributes(lower, root);
+            }
+            return container;
+        } catch (IOException | RuntimeException e) {
+            container.removeQuietly();
+            throw new BuildContainerException("cannot create a build container for " + lower + " in " + containers
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The directory to run the build in. */
+    public Path root() {
+        return root;
+    }
+
+    /** The overlay's upper directory: everything the build changed. */
+    public Path upperDir() {
+        if (upper == null) {
+            throw new IllegalStateException("build container " + directory + " is a copy, not an overlay: it has no"
+                    + " upper directory (check isOverlay() first)");
+        }
+        return upper;
+    }
+
+    /** The parent's rootfs this container starts from (never written to). */
+    public Path lowerDir() {
+        return lower;
+    }
+
+    public boolean isOverlay() {
+        return upper != null;
+    }
+
+    /** Why this container is a copy rather than an overlay; empty for an overlay. */
+    public Optional<String> fallbackReason() {
+        return fallbackReason;
+    }
+
+    /** The container's own directory under the containers dir. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Unmounts (lazily if busy) and deletes the container; idempotent.
+     *
+     * @throws BuildContainerException if a mount cannot be removed (then nothing below it was deleted)
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            remove(directory);
+            closed = true;
+            shutdownRegistration.close();
+        } catch (IOException e) {
+            throw new BuildContainerException("cannot remove build container " + directory + ": " + e.getMessage()
+                    + "; unmount it by hand (umount -l) and delete the directory", e);
+        }
+    }
+
+    private void removeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            // on shutdown, or while already failing: the next cleanStale() finishes the job
+        }
+    }
+
+    /**
+     * Removes the containers under {@code containersDir} whose creating process is gone (a crashed or killed
+     * build): unmounts what is still mounted in them and deletes them. Containers of live processes, including
+     * this JVM's, are left alone.
+     *
+     * @return the container directories removed
+     */
+    public static List<Path> cleanStale(Path containersDir, EngineLog log) {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(containersDir)) {
+            return removed;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(containersDir)) {
+            for (Path entry : entries) {
+                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) || ownerAlive(entry)) {
+                    continue;
+                }
+                try {
+                    remove(entry);
+                    removed.add(entry);
+                    log.info("Removed the stale build container " + entry + " (its build process is gone)");
+                } catch (IOException e) {
+                    log.warn("Cannot remove the stale build container " + entry + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot look for stale build containers in " + containersDir + ": " + e.getMessage());
+        }
+        return removed;
+    }
+
+    /**
+     * Why an overlay cannot be used for containers under {@code containersDir} on this host, or empty. Probed
+     * once per directory and JVM by mounting a tiny overlay with {@code userxattr} and checking that an opaque
+     * directory is marked so that Java can read it.
+     */
+    public static Optional<String> overlayUnavailableReason(Path containersDir) {
+        return overlayUnavailableReason(containersDir.toAbsolutePath().normalize(), null);
+    }
+
+    private static Optional<String> overlayUnavailableReason(Path containers, Path lower) {
+        if (lower != null) {
+            for (String forbidden : List.of(",", ":", "\\")) {
+                if (lower.toString().contains(forbidden) || containers.toString().contains(forbidden)) {
+                    return Optional.of("path " + lower + " or " + containers + " contains '" + forbidden
+                            + "', which overlay mount options cannot express");
+                }
+            }
+        }
+        return OVERLAY_PROBES.computeIfAbsent(containers, BuildContainer::probeOverlay);
+    }
+
+    private static Optional<String> probeOverlay(Path containers) {
+        Path probe = null;
+        try {
+            Files.createDirectories(containers);
+            probe = Files.createTempDirectory(containers, ".overlay-probe-");
+            Path lower = Files.createDirectories(probe.resolve("lower/dir"));
+            Files.writeString(lower.resolve("file"), "lower");
+            Path upper = Files.createDirectory(probe.resolve("upper"));
+            Path work = Files.createDirectory(probe.resolve("work"));
+            Path merged = Files.createDirectory(probe.resolve("merged"));
+            try {
+                mountOverlay(probe.resolve("lower"), upper, work, merged);
+            } catch (IOException e) {
+                return Optional.of("overlayfs with userxattr does not work here (" + e.getMessage() + ")");
+            }
+            try {
+                FileTrees.deleteRecursively(merged.resolve("dir"));
+                Files.createDirectory(merged.resolve("dir"));
+                if (!OverlayChanges.isOpaque(upper.resolve("dir"))) {
+                    return Optional.of("overlayfs does not mark opaque directories with user.overlay.opaque here");
+                }
+            } finally {
+                Mounts.unmount(merged);
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("overlay probe in " + containers + " failed: " + e.getMessage());
+        } finally {
+            if (probe != null) {
+                try {
+                    remove(probe);
+                } catch (IOException e) {
+                    // cleanStale removes it later: it has no owner file
+                }
+            }
+        }
+    }
+
+    private static void mountOverlay(Path lower, Path upper, Path work, Path target) throws IOException {
+        HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o",
+                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work + ",userxattr", target.toString()));
+    }
+
+    /* Unique directory whose owner file exists before anything is mounted in it, so cleanStale always knows
+       whose it is. */
+    private static Path newContainerDirectory(Path containers) {
+        try {
+            Files.createDirectories(containers);
+            for (int attempt = 0; ; attempt++) {
+                byte[] random = new byte[6];
+                RANDOM.nextBytes(random);
+                Path directory = containers.resolve("build-" + HexFormat.of().formatHex(random));
+                try {
+                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (attempt > 10) {
+                        throw e;
+                    }
+                    continue;
+                }
+                Files.writeString(directory.resolve(OWNER_FILE), ownerLine(ProcessHandle.current()),
+                        StandardCharsets.UTF_8);
+                return directory;
+            }
+        } catch (IOException e) {
+            throw new BuildContainerException("cannot create a build container directory in " + containers + ": "
+                    + e.getMessage() + "; check that it is writable", e);
+        }
+    }
+
+    static String ownerLine(ProcessHandle process) {
+        long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        return process.pid() + " " + started + "\n";
+    }
+
+    /* Alive = the recorded pid runs and started when recorded (a reused pid is a different process). A
+       directory without a readable owner file is being created right now only if it is very young. */
+    private static boolean ownerAlive(Path container) {
+        String line;
+        try {
+            line = Files.readString(container.resolve(OWNER_FILE), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            try {
+                long age = System.currentTimeMillis() - Files.getLastModifiedTime(container).toMillis();
+                return age < 60_000;
+            } catch (IOException gone) {
+                return true; // vanished meanwhile: nothing to clean
+            }
+        }
+        String[] fields = line.split(" ");
+        try {
+            long pid = Long.parseLong(fields[0]);
+            long started = fields.length > 1 ? Long.parseLong(fields[1]) : 0;
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            if (process.isEmpty() || !process.get().isAlive()) {
+                return false;
+            }
+            long actual = process.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+            return started == 0 || actual == 0 || Math.abs(actual - started) < 1000;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /* Unmount first, and only delete when nothing is mounted below any more: deleting through a live mount
+       would reach into whatever is mounted there. */
+    private static void remove(Path directory) throws IOException {
+        Mounts.unmountAllUnder(directory);
+        FileTrees.deleteRecursively(directory);
+    }
+
+    private static void copyRootAttributes(Path from, Path to) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view = Files.getFileAttributeView(to, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        view.setOwner(attributes.owner());
+        view.setGroup(attributes.group());
+        view.setPermissions(attributes.permissions());
+        view.setTimes(attributes.lastModifiedTime(), null, null);
+    }
+}
