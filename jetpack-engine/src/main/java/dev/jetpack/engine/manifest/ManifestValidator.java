@@ -160,8 +160,8 @@ public final class ManifestValidator {
         for (int i = 0; i < app.mountPoints().size(); i++) {
             MountPoint mount = app.mountPoints().get(i);
             acName(path + ".mountPoints[" + i + "].name", mount.name());
-            required(path + ".mountPoints[" + i + "].path", mount.path(), "where in the rootfs the volume is"
-                    + " mounted, e.g. /var/lib/data");
+            required(path + ".mountPoints[" + i + "].path", mount.path(), "the path in the rootfs where the"
+                    + " volume is mounted, e.g. /var/lib/data");
         }
         unique(path + ".ports", app.ports(), Port::name, "port");
         for (int i = 0; i < app.ports().size(); i++) {
@@ -240,7 +240,7 @@ public final class ManifestValidator {
 
     private void required(String path, String value, String what) {
         if (value == null || value.isEmpty()) {
-            problem(path, value, "is required: " + what);
+            problem(path, value, "must not be empty; give " + what);
         }
     }
 
