@@ -166,6 +166,22 @@ class ImageBuilderTest {
                         .doesNotContain("/etc/deleteme", "/" + WorkDirectory.PREFERRED_NAME);
             }
             assertThat(manifest).isEqualTo(result.manifest());
+            List<AciEntries.Entry> entries = AciEntries.of(output);
+            assertThat(entries).as("whiteouts (character devices 0:0) in the " + form + " ACI")
+                    .noneMatch(e -> e.characterDevice() && e.major() == 0 && e.minor() == 0);
+            assertThat(entries).as("overlay attributes in the " + form + " ACI")
+                    .noneMatch(e -> e.paxHeaders().keySet().stream().anyMatch(key -> key.contains("overlay")));
+            List<String> names = entries.stream().map(AciEntries.Entry::name).toList();
+            assertThat(names).contains("rootfs/added.txt", "rootfs/a-null")
+                    .noneMatch(name -> name.startsWith("rootfs/" + WorkDirectory.PREFERRED_NAME))
+                    .doesNotContain("rootfs/proc", "rootfs/dev", "rootfs/sys", "rootfs/etc/resolv.conf",
+                            "rootfs/etc/deleteme", "rootfs/var/deldir");
+            if (form == OutputForm.LAYERED) {
+                // Only the change: untouched parent files stay out of the layer.
+                assertThat(names).doesNotContain("rootfs/bin/sh", "rootfs/hl-b", "rootfs/etc/passwd");
+            } else {
+                assertThat(names).contains("rootfs/bin/sh", "rootfs/hl-b", "rootfs/etc/passwd");
+            }
             assertThat(manifest.name()).isEqualTo("example.com/child");
             assertThat(manifest.label("os")).contains("linux");
             assertThat(manifest.label("version")).contains("2.0");
