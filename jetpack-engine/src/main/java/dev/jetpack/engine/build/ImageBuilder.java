@@ -72,11 +72,13 @@ public final class ImageBuilder {
             throw new BuildException("Container runtime '" + request.runtime().name() + "' cannot run the build"
                     + " on this host: " + reason + ". Pick another runtime, or 'auto' to use the first that works.");
         });
+        // A build that crashed or was killed left its container; its owner is gone, so it can go now.
+        BuildContainer.cleanStale(request.containersDir(), log);
         try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir(),
                 request.containerMode())) {
             Path root = container.root();
-            log.info("Build container " + root + (container.isOverlay() ? " (overlay over " : " (copy of ")
-                    + parentRootfs + ")");
+            log.info("Build container " + root + (container.isOverlay() ? " (overlay over " + parentRootfs + ")"
+                    : " (copy of " + parentRootfs + ": " + container.fallbackReason().orElse("copy") + ")"));
 
             WorkDirectory work = WorkDirectory.create(root, parentRootfs);
             work.copyInputs(request.buildDirectory(), request.extraFiles());
@@ -101,6 +103,15 @@ public final class ImageBuilder {
         if (!Files.isDirectory(parentRootfs, LinkOption.NOFOLLOW_LINKS)) {
             throw new BuildException("Parent rootfs " + parentRootfs + " is not a directory: a build starts from"
                     + " the parent image rendered as a directory. Render (fetch) the parent image first.");
+        }
+        if (request.buildDirectory().isPresent()) {
+            Path buildDirectory = request.buildDirectory().get().toAbsolutePath().normalize();
+            if (request.containersDir().toAbsolutePath().normalize().startsWith(buildDirectory)) {
+                throw new BuildException("The containers directory " + request.containersDir() + " is inside the"
+                        + " build directory " + buildDirectory + ": copying the build directory into the container"
+                        + " would copy the container into itself. Put the containers directory (the store)"
+                        + " outside the build directory.");
+            }
         }
         if (Files.isDirectory(output)) {
             throw new BuildException("Output " + output + " is a directory: the build writes one ACI file there."
@@ -244,7 +255,13 @@ public final class ImageBuilder {
                 written.fileSize(), request.runtime().name());
     }
 
-    /** The tree an ACI is written from and what of it stays out. */
+    /**
+     * The tree an ACI is written from and what of it stays out.
+     *
+     * <p>The overlay's upper dir is a complete record of the change only because {@link BuildContainer} mounts
+     * with {@code userxattr}, which turns off metacopy (metadata-only copy-ups would leave files without data in
+     * the upper dir) and redirect_dir (a renamed directory's content would stay in the lower dir).
+     */
     record LayerSelection(Path root, Predicate<Path> exclude, boolean deletesFromParent) {
         static LayerSelection flat(Path root) {
             return new LayerSelection(root, path -> false, false);

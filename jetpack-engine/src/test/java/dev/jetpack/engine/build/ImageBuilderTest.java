@@ -364,6 +364,71 @@ class ImageBuilderTest {
     }
 
     @Test
+    void aParentResolvConfSymlinkStaysAndItsTargetIsNotCreated() throws IOException {
+        Path source = tmp.resolve("symlink-resolv-source");
+        HostRootfs.create(source, List.of("sh", "grep"));
+        Files.createDirectories(source.resolve("etc"));
+        Files.createSymbolicLink(source.resolve("etc/resolv.conf"), Path.of("../run/systemd/resolve/stub-resolv.conf"));
+        ImageManifest manifest = ImageManifest.named("example.com/symlink-resolv");
+        Path aci = tmp.resolve("symlink-resolv.aci");
+        ImageId id = AciWriter.write(ManifestCodec.write(manifest, false), source, aci,
+                AciWriter.Options.defaults().withCompression(Compression.NONE, -1)).id();
+        Path rootfs = tmp.resolve("symlink-resolv-rootfs");
+        ImageRendering.extract(aci, rootfs);
+        Path output = tmp.resolve("symlink-resolv-child.aci");
+
+        new ImageBuilder().build(BuildRequest.builder(rootfs, manifest, id, output)
+                .runtime(defaultRuntime())
+                .containersDir(tmp.resolve("containers"))
+                .compression(Compression.NONE)
+                .command("/bin/sh", "-c", "grep -q nameserver /etc/resolv.conf"
+                        + " && echo '{\"name\":\"example.com/child\"}' > manifest.json")
+                .build());
+
+        Path rendered = tmp.resolve("symlink-resolv-rendered");
+        ImageRendering.extract(output, rendered);
+        assertThat(Files.readSymbolicLink(rendered.resolve("etc/resolv.conf")))
+                .isEqualTo(Path.of("../run/systemd/resolve/stub-resolv.conf"));
+        assertThat(rendered.resolve("run")).doesNotExist();
+        assertNoLeftovers(output);
+    }
+
+    @Test
+    void containersDirectoryInsideTheBuildDirectoryIsRefused() throws IOException {
+        Path buildDir = Files.createDirectories(tmp.resolve("project"));
+        Path output = tmp.resolve("nested.aci");
+        assertThatThrownBy(() -> new ImageBuilder().build(request(output, defaultRuntime())
+                .buildDirectory(buildDir)
+                .containersDir(buildDir.resolve("store/containers"))
+                .command("/bin/true")
+                .build()))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("inside the build directory");
+        assertThat(buildDir.resolve("store")).doesNotExist();
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void theNextBuildRemovesAContainerACrashedBuildLeftMounted() throws Exception {
+        Process gone = new ProcessBuilder("sleep", "30").start();
+        String owner = BuildContainer.ownerLine(gone.toHandle());
+        gone.destroyForcibly().waitFor();
+        Path stale = Files.createDirectories(tmp.resolve("containers/build-0123456789ab/root"));
+        Files.writeString(stale.resolveSibling("owner"), owner);
+        assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "tmpfs", stale.toString()).inheritIO().start()
+                .waitFor()).isZero();
+        Path output = tmp.resolve("after-crash.aci");
+
+        new ImageBuilder().build(request(output, defaultRuntime())
+                .command("/bin/sh", "-c", "echo '{\"name\":\"example.com/after-crash\"}' > manifest.json")
+                .build());
+
+        assertThat(output).isRegularFile();
+        assertThat(stale.getParent()).doesNotExist();
+        assertNoLeftovers(tmp.resolve("no-such.aci"));
+    }
+
+    @Test
     void layeredOutputScalesWithTheChangeNotWithTheParent() throws IOException {
         Path source = tmp.resolve("big-source");
         HostRootfs.create(source, List.of("sh"));
