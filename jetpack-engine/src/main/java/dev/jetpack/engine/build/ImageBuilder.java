@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -68,6 +69,7 @@ public final class ImageBuilder {
         Path parentRootfs = request.parentRootfs().toAbsolutePath();
         Path output = request.output().toAbsolutePath();
         checkInputs(request, parentRootfs, output);
+        Map<String, Path> inputs = collectInputs(request);
         request.runtime().unavailableReason().ifPresent(reason -> {
             throw new BuildException("Container runtime '" + request.runtime().name() + "' cannot run the build"
                     + " on this host: " + reason + ". Pick another runtime, or 'auto' to use the first that works.");
@@ -81,7 +83,7 @@ public final class ImageBuilder {
                     : " (copy of " + parentRootfs + ": " + container.fallbackReason().orElse("copy") + ")"));
 
             WorkDirectory work = WorkDirectory.create(root, parentRootfs);
-            work.copyInputs(request.buildDirectory(), request.extraFiles());
+            work.copy(inputs);
             log.debug("Work directory " + work.containerPath());
 
             RunResult run = runCommand(request, root, work);
@@ -116,6 +118,15 @@ public final class ImageBuilder {
         if (Files.isDirectory(output)) {
             throw new BuildException("Output " + output + " is a directory: the build writes one ACI file there."
                     + " Give a file name, e.g. " + output.resolve("image.aci") + ".");
+        }
+    }
+
+    private static Map<String, Path> collectInputs(BuildRequest request) {
+        try {
+            return WorkDirectory.inputs(request.buildDirectory(), request.extraFiles());
+        } catch (IOException e) {
+            throw new BuildException("Cannot read the build inputs (" + request.buildDirectory().orElse(null)
+                    + ", " + request.extraFiles() + "): " + e + ". Check that they are readable.", e);
         }
     }
 

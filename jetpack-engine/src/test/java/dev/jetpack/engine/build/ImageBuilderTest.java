@@ -313,6 +313,7 @@ class ImageBuilderTest {
                 .hasMessageContaining(buildDir.resolve("config").toString())
                 .hasMessageContaining(extra.toString());
         assertNoLeftovers(output);
+        assertThat(tmp.resolve("containers")).as("refused before any container was made").doesNotExist();
     }
 
     @Test
