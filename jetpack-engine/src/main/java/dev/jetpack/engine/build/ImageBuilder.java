@@ -210,6 +210,9 @@ public final class ImageBuilder {
                 continue;
             }
             Path path = root.resolve(relative);
+            if (!reachableWithoutLinks(root, relative)) {
+                continue;
+            }
             if (isEmptyMountPoint(path)) {
                 Files.deleteIfExists(path);
                 log.debug("Removed mount point /" + relative + " that the runtime left behind");
@@ -219,6 +222,23 @@ public final class ImageBuilder {
             log.info("Keeping /" + relative + ": the runtime created it as a mount point, but the build command"
                     + " put content there, so it belongs to the image");
         }
+    }
+
+    /**
+     * True when no directory on the way to {@code relative} is a symbolic link. The host resolves such a link
+     * against its own root, so deleting through one could hit a host file; the runtime resolved the paths it
+     * created, and the command had no business replacing their parents with links.
+     */
+    private static boolean reachableWithoutLinks(Path root, String relative) {
+        Path current = root;
+        Path parent = Path.of(relative).getParent();
+        for (int i = 0; parent != null && i < parent.getNameCount(); i++) {
+            current = current.resolve(parent.getName(i).toString());
+            if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isEmptyMountPoint(Path path) throws IOException {

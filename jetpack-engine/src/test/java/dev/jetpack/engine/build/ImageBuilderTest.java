@@ -76,6 +76,7 @@ class ImageBuilderTest {
             "echo modified > /hl-a",
             "rm /file-to-dir && mkdir /file-to-dir && touch /file-to-dir/inside",
             "rm -r /dir-to-file && echo now-a-file > /dir-to-file",
+            "rm /abs-link && mkdir /abs-link && echo x > /abs-link/bin",
             "mknod /a-fifo p",
             "mknod /a-null c 1 3",
             "printf '{\"name\":\"example.com/child\",\"labels\":[{\"name\":\"version\",\"value\":\"2.0\"}]}'"
@@ -113,6 +114,8 @@ class ImageBuilderTest {
         write(source, "bin/suid-tool", "#!/bin/sh\n");
         Files.setAttribute(source.resolve("bin/suid-tool"), "unix:mode", 04755);
         Files.createSymbolicLink(source.resolve("etc-link"), Path.of("etc"));
+        // Absolute: resolved on the host it would lead to the host's /usr, which must never be looked at.
+        Files.createSymbolicLink(source.resolve("abs-link"), Path.of("/usr"));
         parentManifest = ImageManifest.named("example.com/parent").withLabel("version", "1.0")
                 .withLabel("os", "linux").withLabel("arch", "amd64");
         parentAci = shared.resolve("parent.aci");
