@@ -206,13 +206,12 @@ public final class ImageBuilder {
         created.removeAll(run.keptPaths());
         Collections.reverse(created); // deepest first
         for (String relative : created) {
-            if (Files.exists(parentRootfs.resolve(relative), LinkOption.NOFOLLOW_LINKS)) {
+            if (!reachableWithoutLinks(root, relative)
+                    || reachableWithoutLinks(parentRootfs, relative)
+                    && Files.exists(parentRootfs.resolve(relative), LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             Path path = root.resolve(relative);
-            if (!reachableWithoutLinks(root, relative)) {
-                continue;
-            }
             if (isEmptyMountPoint(path)) {
                 Files.deleteIfExists(path);
                 log.debug("Removed mount point /" + relative + " that the runtime left behind");
@@ -226,8 +225,8 @@ public final class ImageBuilder {
 
     /**
      * True when no directory on the way to {@code relative} is a symbolic link. The host resolves such a link
-     * against its own root, so deleting through one could hit a host file; the runtime resolved the paths it
-     * created, and the command had no business replacing their parents with links.
+     * against its own root, so looking (or worse, deleting) through one could reach a host file; the runtime
+     * resolved the paths it created, and the command had no business replacing their parents with links.
      */
     private static boolean reachableWithoutLinks(Path root, String relative) {
         Path current = root;
@@ -321,7 +320,8 @@ public final class ImageBuilder {
                 throws IOException {
             for (String directory : opaqueDirectories) {
                 Path inParent = parentRootfs.resolve(directory);
-                if (Files.isDirectory(inParent, LinkOption.NOFOLLOW_LINKS)) {
+                if (reachableWithoutLinks(parentRootfs, directory)
+                        && Files.isDirectory(inParent, LinkOption.NOFOLLOW_LINKS)) {
                     try (var entries = Files.newDirectoryStream(inParent)) {
                         if (entries.iterator().hasNext()) {
                             return true;
@@ -339,6 +339,7 @@ public final class ImageBuilder {
         private static boolean replacesParentDirectory(Set<String> changed, Path upper, Path parentRootfs) {
             for (String path : changed) {
                 if (!Files.isDirectory(upper.resolve(path), LinkOption.NOFOLLOW_LINKS)
+                        && reachableWithoutLinks(parentRootfs, path)
                         && Files.isDirectory(parentRootfs.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
                     return true;
                 }
