@@ -33,7 +33,7 @@ class BuildContainerTest {
 
     @BeforeEach
     void parentRootfs() throws IOException {
-        mountsBefore = Mounts.mountPoints();
+        mountsBefore = Mounts.mountPointsUnder(temp);
         lower = temp.resolve("parent-rootfs");
         containers = temp.resolve("containers");
         Files.createDirectories(lower.resolve("etc"));
@@ -54,7 +54,8 @@ class BuildContainerTest {
 
     @AfterEach
     void noMountLeft() throws IOException {
-        assertThat(Mounts.mountPoints()).isEqualTo(mountsBefore);
+        // Scoped to this test's directory: other builds on the machine mount and unmount concurrently.
+        assertThat(Mounts.mountPointsUnder(temp)).isEqualTo(mountsBefore);
     }
 
     @Test

@@ -49,12 +49,12 @@ class ContainerRuntimeTest {
 
     @BeforeEach
     void recordMounts() throws IOException {
-        mountsBefore = RuntimeFixture.mounts();
+        mountsBefore = RuntimeFixture.mounts(shared);
     }
 
     @AfterEach
     void nothingLeftBehind() throws IOException {
-        assertThat(RuntimeFixture.mounts()).as("mount table after the test").isEqualTo(mountsBefore);
+        assertThat(RuntimeFixture.mounts(shared)).as("mount table after the test").isEqualTo(mountsBefore);
         for (String point : List.of("proc", "dev", "sys", "etc/resolv.conf")) {
             assertThat(rootfs.resolve(point)).as("mount point created for the run").doesNotExist();
         }

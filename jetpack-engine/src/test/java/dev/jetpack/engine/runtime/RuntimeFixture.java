@@ -30,8 +30,12 @@ final class RuntimeFixture {
         }
     }
 
-    static List<Path> mounts() throws IOException {
-        return Mounts.mountPoints();
+    /**
+     * Mount points under {@code root}. Scoped to the test's own directory: other builds on the machine mount and
+     * unmount at the same time, and everything a runtime could leave behind lies under the rootfs it was given.
+     */
+    static List<Path> mounts(Path root) throws IOException {
+        return Mounts.mountPointsUnder(root);
     }
 
     /** Path → type and mode of every entry under root (not following links), to prove a run changed nothing. */

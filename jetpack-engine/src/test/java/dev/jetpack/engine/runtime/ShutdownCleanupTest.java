@@ -41,7 +41,7 @@ class ShutdownCleanupTest {
     @MethodSource("runtimes")
     void sigtermKillsTheContainerAndRemovesTheBuildContainer(String runtime) throws Exception {
         Path containers = shared.resolve("containers-" + runtime);
-        List<Path> mountsBefore = Mounts.mountPoints();
+        List<Path> mountsBefore = Mounts.mountPointsUnder(shared);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process victim = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), SigtermVictim.class.getName(), runtime, rootfs.toString(),
@@ -66,7 +66,7 @@ class ShutdownCleanupTest {
             process.onExit().get(10, TimeUnit.SECONDS);
             assertThat(process.isAlive()).as("container process " + process.pid()).isFalse();
         }
-        assertThat(Mounts.mountPoints()).isEqualTo(mountsBefore);
+        assertThat(Mounts.mountPointsUnder(shared)).isEqualTo(mountsBefore);
         assertThat(containers).isEmptyDirectory();
         assertThat(rootfs.resolve("proc")).doesNotExist();
         if (runtime.equals("runc") || runtime.equals("crun")) {
