@@ -3,6 +3,7 @@ package dev.jetpack.engine.build;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.manifest.ManifestCodec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class ImageRendering {
 
     /** Extracts an ACI's rootfs into {@code target} (which must not exist) and returns its manifest. */
     static ImageManifest extract(Path aci, Path target) {
-        return AciReader.extract(aci, target).manifest();
+        return ManifestCodec.read(AciReader.extract(aci, target, AciReader.Options.defaults()).manifestJson());
     }
 
     /** Renders a layered image over its (flat) parent into {@code target}. */
