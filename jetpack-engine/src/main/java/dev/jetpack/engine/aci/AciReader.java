@@ -308,9 +308,9 @@ public final class AciReader {
             if (entry.size() > options.maxUncompressedBytes()) {
                 // Refused on the header's word, before a byte is written: otherwise a huge entry would fill the
                 // disk up to the limit first.
-                throw AciFormatException.forEntry(name, "the entry declares " + entry.size() + " bytes, more than"
-                        + " the limit of " + options.maxUncompressedBytes() + " bytes for a whole image. Raise the"
-                        + " limit if the image is genuine.");
+                throw AciFormatException.forEntry(name, "the entry declares " + entry.size() + " bytes: more than "
+                        + options.maxUncompressedBytes() + " bytes, the limit for a whole image (refused before"
+                        + " reading it). Raise the limit if the image is genuine.");
             }
             String path = ArchivePaths.normalize(name, name);
             if (path.isEmpty()) {
