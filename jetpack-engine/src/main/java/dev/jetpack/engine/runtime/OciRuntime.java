@@ -136,11 +136,11 @@ public final class OciRuntime extends AbstractRuntime {
     /**
      * Removes what JVMs killed in the middle of a run left of this runtime: containers named
      * {@code jetpack-PID-…} whose PID is gone (or now belongs to a process started after the container) are
-     * {@code delete -f}'d, which kills what still runs in them, and their bundle directories are deleted; so are
-     * bundle directories in the temporary directory whose JVM is gone. A JVM that dies with {@code kill -9}
+     * {@code delete -f}'d, which kills what still runs in them, and their bundle directories are deleted.
+     * ({@link #removeOrphanBundles} removes the bundles of dead JVMs that have no container.) A JVM that dies with {@code kill -9}
      * cannot do this itself: {@code RUNTIME run} outlives it and keeps the build command running.
      *
-     * @return the ids of the containers and the paths of the bundles removed
+     * @return the ids of the containers and the paths of their bundles removed
      */
     public List<String> removeStale(EngineLog log) {
         List<String> removed = new ArrayList<>();
@@ -158,7 +158,6 @@ public final class OciRuntime extends AbstractRuntime {
         } else {
             log.warn(tool + ": cannot list containers to remove stale ones: " + list.describe());
         }
-        removeOrphanBundles(log, removed);
         return removed;
     }
 
@@ -220,8 +219,8 @@ public final class OciRuntime extends AbstractRuntime {
         }
     }
 
-    /* Bundles whose JVM died before or after its container existed (between mkdir and run, or after delete). */
-    private static void removeOrphanBundles(EngineLog log, List<String> removed) {
+    /** Bundles whose JVM died before or after its container existed (between mkdir and run, or after delete). */
+    static void removeOrphanBundles(EngineLog log, List<String> removed) {
         Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> bundles = Files.newDirectoryStream(temporary, BUNDLE_PREFIX + "*")) {
             for (Path bundle : bundles) {

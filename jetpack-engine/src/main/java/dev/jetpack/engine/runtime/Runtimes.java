@@ -49,6 +49,7 @@ public final class Runtimes {
                 removed.addAll(oci.removeStale(log));
             }
         }
+        OciRuntime.removeOrphanBundles(log, removed); // after the containers: a bundle is theirs until deleted
         return removed;
     }
 
