@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -67,17 +69,21 @@ public final class ImageBuilder {
         Path parentRootfs = request.parentRootfs().toAbsolutePath();
         Path output = request.output().toAbsolutePath();
         checkInputs(request, parentRootfs, output);
+        Map<String, Path> inputs = collectInputs(request);
         request.runtime().unavailableReason().ifPresent(reason -> {
             throw new BuildException("Container runtime '" + request.runtime().name() + "' cannot run the build"
                     + " on this host: " + reason + ". Pick another runtime, or 'auto' to use the first that works.");
         });
-        try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir())) {
+        // A build that crashed or was killed left its container; its owner is gone, so it can go now.
+        BuildContainer.cleanStale(request.containersDir(), log);
+        try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir(),
+                request.containerMode())) {
             Path root = container.root();
-            log.info("Build container " + root + (container.isOverlay() ? " (overlay over " : " (copy of ")
-                    + parentRootfs + ")");
+            log.info("Build container " + root + (container.isOverlay() ? " (overlay over " + parentRootfs + ")"
+                    : " (copy of " + parentRootfs + ": " + container.fallbackReason().orElse("copy") + ")"));
 
             WorkDirectory work = WorkDirectory.create(root, parentRootfs);
-            work.copyInputs(request.buildDirectory(), request.extraFiles());
+            work.copy(inputs);
             log.debug("Work directory " + work.containerPath());
 
             RunResult run = runCommand(request, root, work);
@@ -100,9 +106,27 @@ public final class ImageBuilder {
             throw new BuildException("Parent rootfs " + parentRootfs + " is not a directory: a build starts from"
                     + " the parent image rendered as a directory. Render (fetch) the parent image first.");
         }
+        if (request.buildDirectory().isPresent()) {
+            Path buildDirectory = request.buildDirectory().get().toAbsolutePath().normalize();
+            if (request.containersDir().toAbsolutePath().normalize().startsWith(buildDirectory)) {
+                throw new BuildException("The containers directory " + request.containersDir() + " is inside the"
+                        + " build directory " + buildDirectory + ": copying the build directory into the container"
+                        + " would copy the container into itself. Put the containers directory (the store)"
+                        + " outside the build directory.");
+            }
+        }
         if (Files.isDirectory(output)) {
             throw new BuildException("Output " + output + " is a directory: the build writes one ACI file there."
                     + " Give a file name, e.g. " + output.resolve("image.aci") + ".");
+        }
+    }
+
+    private static Map<String, Path> collectInputs(BuildRequest request) {
+        try {
+            return WorkDirectory.inputs(request.buildDirectory(), request.extraFiles());
+        } catch (IOException e) {
+            throw new BuildException("Cannot read the build inputs (" + request.buildDirectory().orElse(null)
+                    + ", " + request.extraFiles() + "): " + e + ". Check that they are readable.", e);
         }
     }
 
@@ -182,7 +206,9 @@ public final class ImageBuilder {
         created.removeAll(run.keptPaths());
         Collections.reverse(created); // deepest first
         for (String relative : created) {
-            if (Files.exists(parentRootfs.resolve(relative), LinkOption.NOFOLLOW_LINKS)) {
+            if (!reachableWithoutLinks(root, relative)
+                    || reachableWithoutLinks(parentRootfs, relative)
+                    && Files.exists(parentRootfs.resolve(relative), LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             Path path = root.resolve(relative);
@@ -195,6 +221,23 @@ public final class ImageBuilder {
             log.info("Keeping /" + relative + ": the runtime created it as a mount point, but the build command"
                     + " put content there, so it belongs to the image");
         }
+    }
+
+    /**
+     * True when no directory on the way to {@code relative} is a symbolic link. The host resolves such a link
+     * against its own root, so looking (or worse, deleting) through one could reach a host file; the runtime
+     * resolved the paths it created, and the command had no business replacing their parents with links.
+     */
+    private static boolean reachableWithoutLinks(Path root, String relative) {
+        Path current = root;
+        Path parent = Path.of(relative).getParent();
+        for (int i = 0; parent != null && i < parent.getNameCount(); i++) {
+            current = current.resolve(parent.getName(i).toString());
+            if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isEmptyMountPoint(Path path) throws IOException {
@@ -242,14 +285,66 @@ public final class ImageBuilder {
                 written.fileSize(), request.runtime().name());
     }
 
-    /** The tree an ACI is written from and what of it stays out. */
+    /**
+     * The tree an ACI is written from and what of it stays out.
+     *
+     * <p>The overlay's upper dir is a complete record of the change only because {@link BuildContainer} mounts
+     * with {@code userxattr}, which turns off metacopy (metadata-only copy-ups would leave files without data in
+     * the upper dir) and redirect_dir (a renamed directory's content would stay in the lower dir).
+     */
     record LayerSelection(Path root, Predicate<Path> exclude, boolean deletesFromParent) {
         static LayerSelection flat(Path root) {
             return new LayerSelection(root, path -> false, false);
         }
 
+        /**
+         * Overlay: the upper dir without its whiteouts. Copy: the entries that differ from the parent. Either
+         * way, whether the parent lost anything decides if the manifest needs a pathWhitelist.
+         */
         static LayerSelection layered(BuildContainer container, Path parentRootfs) throws IOException {
-            throw new UnsupportedOperationException("wired after merge");
+            if (!container.isOverlay()) {
+                TreeComparison comparison = TreeComparison.compare(container.root(), parentRootfs);
+                return new LayerSelection(container.root(), comparison::unchanged, comparison.deletesFromParent());
+            }
+            Path upper = container.upperDir();
+            OverlayChanges changes = OverlayChanges.read(upper);
+            Set<String> whiteouts = changes.deleted();
+            boolean deletes = !whiteouts.isEmpty()
+                    || hidesParentContent(changes.opaqueDirectories(), parentRootfs)
+                    || replacesParentDirectory(changes.changed(), upper, parentRootfs);
+            return new LayerSelection(upper, path -> whiteouts.contains(path.toString()), deletes);
+        }
+
+        /** An opaque directory hides the parent's entries below it: they are deleted unless re-created. */
+        private static boolean hidesParentContent(Set<String> opaqueDirectories, Path parentRootfs)
+                throws IOException {
+            for (String directory : opaqueDirectories) {
+                Path inParent = parentRootfs.resolve(directory);
+                if (reachableWithoutLinks(parentRootfs, directory)
+                        && Files.isDirectory(inParent, LinkOption.NOFOLLOW_LINKS)) {
+                    try (var entries = Files.newDirectoryStream(inParent)) {
+                        if (entries.iterator().hasNext()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * A file or link where the parent had a directory hides that directory's whole subtree without any
+         * whiteout, so it counts as a deletion too.
+         */
+        private static boolean replacesParentDirectory(Set<String> changed, Path upper, Path parentRootfs) {
+            for (String path : changed) {
+                if (!Files.isDirectory(upper.resolve(path), LinkOption.NOFOLLOW_LINKS)
+                        && reachableWithoutLinks(parentRootfs, path)
+                        && Files.isDirectory(parentRootfs.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

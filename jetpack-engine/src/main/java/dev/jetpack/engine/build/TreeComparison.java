@@ -42,8 +42,16 @@ final class TreeComparison {
         Set<String> included = new HashSet<>();
         included.add("");
         Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            /** A directory the parent has no directory for: everything below it is new, no need to compare. */
+            private Path newSubtree;
+
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (newSubtree == null && !dir.equals(tree)
+                        && !Files.isDirectory(counterpart(parent, tree, dir), LinkOption.NOFOLLOW_LINKS)) {
+                    // Also keeps the comparison from resolving paths below a parent's symlink on the host.
+                    newSubtree = dir;
+                }
                 visit(dir);
                 return FileVisitResult.CONTINUE;
             }
@@ -54,9 +62,21 @@ final class TreeComparison {
                 return FileVisitResult.CONTINUE;
             }
 
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                if (dir.equals(newSubtree)) {
+                    newSubtree = null;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
             private void visit(Path path) throws IOException {
                 String relative = tree.relativize(path).toString();
-                if (relative.isEmpty() || !differs(path, parent.resolve(relative))) {
+                if (relative.isEmpty()
+                        || newSubtree == null && !differs(path, counterpart(parent, tree, path))) {
                     return;
                 }
                 // The entry and every directory above it go into the layer: a tar needs the parents, and
@@ -68,6 +88,11 @@ final class TreeComparison {
             }
         });
         return new TreeComparison(included, anyMissing(parent, tree));
+    }
+
+    /** The same relative path in the other tree. */
+    private static Path counterpart(Path otherRoot, Path root, Path path) {
+        return otherRoot.resolve(root.relativize(path).toString());
     }
 
     /** True when {@code relativePath} (relative to the tree) is unchanged and stays out of the layer. */
@@ -85,21 +110,27 @@ final class TreeComparison {
         return included.size();
     }
 
+    /**
+     * True when a path of the parent is gone from the tree. A parent directory that is no directory in the tree
+     * any more counts at once: its subtree is gone, and its paths must not be resolved through whatever
+     * replaced it (a symbolic link would be followed on the host).
+     */
     private static boolean anyMissing(Path parent, Path tree) throws IOException {
         boolean[] missing = {false};
         Files.walkFileTree(parent, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                return check(dir);
+                if (!dir.equals(parent)
+                        && !Files.isDirectory(counterpart(tree, parent, dir), LinkOption.NOFOLLOW_LINKS)) {
+                    missing[0] = true;
+                    return FileVisitResult.TERMINATE;
+                }
+                return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                return check(file);
-            }
-
-            private FileVisitResult check(Path path) {
-                if (!Files.exists(tree.resolve(parent.relativize(path).toString()), LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.exists(counterpart(tree, parent, file), LinkOption.NOFOLLOW_LINKS)) {
                     missing[0] = true;
                     return FileVisitResult.TERMINATE;
                 }

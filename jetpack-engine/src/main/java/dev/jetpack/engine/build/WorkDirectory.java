@@ -1,12 +1,13 @@
 package dev.jetpack.engine.build;
 
-import dev.jetpack.engine.io.TreeCopy;
+import dev.jetpack.engine.io.HostCommand;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +69,12 @@ final class WorkDirectory {
     }
 
     /**
-     * Copies the build directory's contents and then each extra file or directory (by its own name) into the
-     * work directory, keeping modes, owners and times. Two inputs with the same name are refused before
-     * anything is copied, because silently letting one win hides a mistake in the build definition.
+     * The build's inputs by the name each gets in the work directory: the build directory's entries, then each
+     * extra file or directory under its own name. Checked before any container exists: a missing input, or two
+     * inputs with the same name (silently letting one win would hide a mistake in the build definition), are
+     * refused.
      */
-    void copyInputs(Optional<Path> buildDirectory, List<Path> extraFiles) throws IOException {
+    static Map<String, Path> inputs(Optional<Path> buildDirectory, List<Path> extraFiles) throws IOException {
         Map<String, Path> sources = new LinkedHashMap<>();
         if (buildDirectory.isPresent()) {
             Path dir = buildDirectory.get();
@@ -82,7 +84,7 @@ final class WorkDirectory {
             }
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                 for (Path entry : entries) {
-                    sources.put(entry.getFileName().toString(), entry);
+                    sources.put(entry.getFileName().toString(), entry.toAbsolutePath().normalize());
                 }
             }
         }
@@ -91,20 +93,32 @@ final class WorkDirectory {
                 throw new BuildException("Extra file " + extra + " (-cp) does not exist: each extra file or"
                         + " directory is copied into the build's work directory. Fix the path.");
             }
-            Path fileName = extra.toAbsolutePath().normalize().getFileName();
+            // cp names the copy after the last component of the path it is given: give it the normalised one.
+            Path normalized = extra.toAbsolutePath().normalize();
+            Path fileName = normalized.getFileName();
             if (fileName == null) {
                 throw new BuildException("Extra file " + extra + " (-cp) has no name to copy it under; give a"
                         + " file or directory below '/'.");
             }
-            Path clash = sources.putIfAbsent(fileName.toString(), extra);
+            Path clash = sources.putIfAbsent(fileName.toString(), normalized);
             if (clash != null) {
                 throw new BuildException("Two build inputs are both named '" + fileName + "' in the work"
                         + " directory: " + clash + " and " + extra + " (-cp). Each name in the work directory"
                         + " must come from one source; rename one of them or drop the duplicate.");
             }
         }
-        for (Map.Entry<String, Path> source : sources.entrySet()) {
-            TreeCopy.copy(source.getValue(), hostPath.resolve(source.getKey()));
+        return sources;
+    }
+
+    /** Copies {@link #inputs} into the work directory, keeping modes, owners, times and links. */
+    void copy(Map<String, Path> sources) throws IOException {
+        if (sources.isEmpty()) {
+            return;
         }
+        // cp -a, as the build container itself is made: it keeps modes with setuid/setgid/sticky, owners, times,
+        // hard links, devices and xattrs, which Java's copy cannot all do. Links are copied, never followed.
+        List<String> command = new ArrayList<>(List.of("cp", "-a", "--target-directory=" + hostPath, "--"));
+        sources.values().forEach(source -> command.add(source.toString()));
+        HostCommand.check(command);
     }
 }

@@ -76,6 +76,7 @@ class ImageBuilderTest {
             "echo modified > /hl-a",
             "rm /file-to-dir && mkdir /file-to-dir && touch /file-to-dir/inside",
             "rm -r /dir-to-file && echo now-a-file > /dir-to-file",
+            "rm /abs-link && mkdir /abs-link && echo x > /abs-link/bin",
             "mknod /a-fifo p",
             "mknod /a-null c 1 3",
             "printf '{\"name\":\"example.com/child\",\"labels\":[{\"name\":\"version\",\"value\":\"2.0\"}]}'"
@@ -113,6 +114,8 @@ class ImageBuilderTest {
         write(source, "bin/suid-tool", "#!/bin/sh\n");
         Files.setAttribute(source.resolve("bin/suid-tool"), "unix:mode", 04755);
         Files.createSymbolicLink(source.resolve("etc-link"), Path.of("etc"));
+        // Absolute: resolved on the host it would lead to the host's /usr, which must never be looked at.
+        Files.createSymbolicLink(source.resolve("abs-link"), Path.of("/usr"));
         parentManifest = ImageManifest.named("example.com/parent").withLabel("version", "1.0")
                 .withLabel("os", "linux").withLabel("arch", "amd64");
         parentAci = shared.resolve("parent.aci");
@@ -125,19 +128,34 @@ class ImageBuilderTest {
     static Stream<String> usableRuntimes() {
         List<String> names = Runtimes.usable().stream().map(ContainerRuntime::name).toList();
         assertThat(names).as("usable container runtimes").contains("chroot");
+        Runtimes.all().forEach(runtime -> System.out.println("runtime " + runtime.name() + ": "
+                + runtime.unavailableReason().orElse("usable, exercised by a full build")));
         return names.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("usableRuntimes")
     void flatAndLayeredImagesRenderToExactlyTheTreeTheContainerHad(String runtimeName) throws IOException {
+        buildBothFormsAndCompare(runtimeName, BuildContainer.Mode.OVERLAY);
+    }
+
+    /** Without overlayfs the container is a copy, and a layer comes from comparing the trees. */
+    @Test
+    void copyFallbackGivesTheSameImages() throws IOException {
+        buildBothFormsAndCompare(defaultRuntime().name(), BuildContainer.Mode.COPY);
+    }
+
+    private void buildBothFormsAndCompare(String runtimeName, BuildContainer.Mode mode) throws IOException {
         TreeSnapshot parentBefore = TreeSnapshot.of(parentRootfs, Set.of());
         for (OutputForm form : OutputForm.values()) {
             SnapshottingRuntime runtime = new SnapshottingRuntime(Runtimes.select(runtimeName, EngineLog.SILENT));
             Path output = tmp.resolve(form + ".aci");
             List<String> printed = Collections.synchronizedList(new ArrayList<>());
+            List<String> logged = Collections.synchronizedList(new ArrayList<>());
 
             BuildResult result = new ImageBuilder().build(request(output, runtime)
+                    .containerMode(mode)
+                    .log(new RecordingLog(logged))
                     .command("/bin/sh", "-c", CHANGES)
                     .env("BUILD_SECRET", SECRET)
                     .outputForm(form)
@@ -145,6 +163,7 @@ class ImageBuilderTest {
                     .build());
 
             assertThat(printed).contains("build-done");
+            assertThat(logged).anyMatch(line -> line.contains(mode == BuildContainer.Mode.COPY ? "(copy of" : "(overlay"));
             assertThat(result.runtime()).isEqualTo(runtimeName);
             TreeSnapshot container = runtime.snapshot();
             assertThat(container.entries()).containsKeys("added.txt", "opt/my app/file with spaces.txt",
@@ -166,12 +185,31 @@ class ImageBuilderTest {
                         .doesNotContain("/etc/deleteme", "/" + WorkDirectory.PREFERRED_NAME);
             }
             assertThat(manifest).isEqualTo(result.manifest());
+            List<AciEntries.Entry> entries = AciEntries.of(output);
+            assertThat(entries).as("whiteouts (character devices 0:0) in the " + form + " ACI")
+                    .noneMatch(e -> e.characterDevice() && e.major() == 0 && e.minor() == 0);
+            assertThat(entries).as("overlay attributes in the " + form + " ACI")
+                    .noneMatch(e -> e.paxHeaders().keySet().stream().anyMatch(key -> key.contains("overlay")));
+            List<String> names = entries.stream().map(AciEntries.Entry::name).toList();
+            assertThat(names).contains("rootfs/added.txt", "rootfs/a-null")
+                    .noneMatch(name -> name.startsWith("rootfs/" + WorkDirectory.PREFERRED_NAME))
+                    .doesNotContain("rootfs/proc", "rootfs/dev", "rootfs/sys", "rootfs/etc/resolv.conf",
+                            "rootfs/etc/deleteme", "rootfs/var/deldir");
+            if (form == OutputForm.LAYERED) {
+                // Only the change: untouched parent files stay out of the layer.
+                assertThat(names).doesNotContain("rootfs/bin/sh", "rootfs/bin/suid-tool", "rootfs/etc/passwd");
+            } else {
+                assertThat(names).contains("rootfs/bin/sh", "rootfs/bin/suid-tool", "rootfs/etc/passwd");
+            }
             assertThat(manifest.name()).isEqualTo("example.com/child");
             assertThat(manifest.label("os")).contains("linux");
             assertThat(manifest.label("version")).contains("2.0");
             assertThat(TreeSnapshot.of(rendered, Set.of()).lines()).as(form + " image rendered")
                     .containsExactlyElementsOf(container.lines());
-            assertThat(Files.readString(rendered.resolve("hl-b"))).isEqualTo("shared\n");
+            // overlayfs copies hl-a up on write, which splits the parent's hard-link pair; in a copy both names
+            // still share the inode. Either way the image must show what the container showed.
+            assertThat(Files.readString(rendered.resolve("hl-b")))
+                    .isEqualTo(mode == BuildContainer.Mode.COPY ? "modified\n" : "shared\n");
 
             // BUILD_VARS counterpart: the command saw the value (it checked), the image does not have it.
             assertThat(new String(Files.readAllBytes(output), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
@@ -280,6 +318,7 @@ class ImageBuilderTest {
                 .hasMessageContaining(buildDir.resolve("config").toString())
                 .hasMessageContaining(extra.toString());
         assertNoLeftovers(output);
+        assertThat(tmp.resolve("containers")).as("refused before any container was made").doesNotExist();
     }
 
     @Test
@@ -328,6 +367,71 @@ class ImageBuilderTest {
         }
         assertThat(Files.readString(rootfs.resolve("etc/resolv.conf")))
                 .isEqualTo("nameserver 127.0.0.77 # the image's own\n");
+    }
+
+    @Test
+    void aParentResolvConfSymlinkStaysAndItsTargetIsNotCreated() throws IOException {
+        Path source = tmp.resolve("symlink-resolv-source");
+        HostRootfs.create(source, List.of("sh", "grep"));
+        Files.createDirectories(source.resolve("etc"));
+        Files.createSymbolicLink(source.resolve("etc/resolv.conf"), Path.of("../run/systemd/resolve/stub-resolv.conf"));
+        ImageManifest manifest = ImageManifest.named("example.com/symlink-resolv");
+        Path aci = tmp.resolve("symlink-resolv.aci");
+        ImageId id = AciWriter.write(ManifestCodec.write(manifest, false), source, aci,
+                AciWriter.Options.defaults().withCompression(Compression.NONE, -1)).id();
+        Path rootfs = tmp.resolve("symlink-resolv-rootfs");
+        ImageRendering.extract(aci, rootfs);
+        Path output = tmp.resolve("symlink-resolv-child.aci");
+
+        new ImageBuilder().build(BuildRequest.builder(rootfs, manifest, id, output)
+                .runtime(defaultRuntime())
+                .containersDir(tmp.resolve("containers"))
+                .compression(Compression.NONE)
+                .command("/bin/sh", "-c", "grep -q nameserver /etc/resolv.conf"
+                        + " && echo '{\"name\":\"example.com/child\"}' > manifest.json")
+                .build());
+
+        Path rendered = tmp.resolve("symlink-resolv-rendered");
+        ImageRendering.extract(output, rendered);
+        assertThat(Files.readSymbolicLink(rendered.resolve("etc/resolv.conf")))
+                .isEqualTo(Path.of("../run/systemd/resolve/stub-resolv.conf"));
+        assertThat(rendered.resolve("run")).doesNotExist();
+        assertNoLeftovers(output);
+    }
+
+    @Test
+    void containersDirectoryInsideTheBuildDirectoryIsRefused() throws IOException {
+        Path buildDir = Files.createDirectories(tmp.resolve("project"));
+        Path output = tmp.resolve("nested.aci");
+        assertThatThrownBy(() -> new ImageBuilder().build(request(output, defaultRuntime())
+                .buildDirectory(buildDir)
+                .containersDir(buildDir.resolve("store/containers"))
+                .command("/bin/true")
+                .build()))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("inside the build directory");
+        assertThat(buildDir.resolve("store")).doesNotExist();
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void theNextBuildRemovesAContainerACrashedBuildLeftMounted() throws Exception {
+        Process gone = new ProcessBuilder("sleep", "30").start();
+        String owner = BuildContainer.ownerLine(gone.toHandle());
+        gone.destroyForcibly().waitFor();
+        Path stale = Files.createDirectories(tmp.resolve("containers/build-0123456789ab/root"));
+        Files.writeString(stale.resolveSibling("owner"), owner);
+        assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "tmpfs", stale.toString()).inheritIO().start()
+                .waitFor()).isZero();
+        Path output = tmp.resolve("after-crash.aci");
+
+        new ImageBuilder().build(request(output, defaultRuntime())
+                .command("/bin/sh", "-c", "echo '{\"name\":\"example.com/after-crash\"}' > manifest.json")
+                .build());
+
+        assertThat(output).isRegularFile();
+        assertThat(stale.getParent()).doesNotExist();
+        assertNoLeftovers(tmp.resolve("no-such.aci"));
     }
 
     @Test
@@ -405,7 +509,7 @@ class ImageBuilderTest {
         build.interrupt();
         build.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(build.isAlive()).as("the build thread ended").isFalse();
-        assertThat(failure.get()).isNotNull();
+        assertThat(failure.get()).isInstanceOf(dev.jetpack.engine.JetpackException.class);
         assertNoLeftovers(output);
     }
 
@@ -451,6 +555,24 @@ class ImageBuilderTest {
 
     private static int mode(Path path) throws IOException {
         return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    /** Keeps what the builder logs, to see which container it made. */
+    record RecordingLog(List<String> lines) implements EngineLog {
+        @Override
+        public void debug(String message) {
+            lines.add(message);
+        }
+
+        @Override
+        public void info(String message) {
+            lines.add(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            lines.add(message);
+        }
     }
 
     /** Takes the container's tree right after the command, before the builder cleans up. */
