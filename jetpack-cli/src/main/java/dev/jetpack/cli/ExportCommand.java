@@ -1,5 +1,6 @@
 package dev.jetpack.cli;
 
+import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.ImageId;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -29,6 +30,11 @@ final class ExportCommand extends JetpackSubcommand {
     public Integer call() {
         if (file == null || file.equals("-")) {
             ImageId id = jetpack().export(image, flat, terminal().out());
+            if (terminal().out().checkError()) {
+                // PrintStream swallows write errors (e.g. a closed pipe): the image did not arrive whole.
+                throw new JetpackException("Writing image " + id + " to standard output failed (closed pipe or"
+                        + " full disk): the receiver did not get the whole ACI. Export to a FILE instead.");
+            }
             terminal().debug("Exported image " + id + " to stdout");
         } else {
             ImageId id = jetpack().export(image, flat, Path.of(file));

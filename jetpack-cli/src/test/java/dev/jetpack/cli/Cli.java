@@ -69,7 +69,7 @@ final class Cli {
 
     /** {@code jetpack args...} exactly as given: no {@code --store}. */
     Result runWithoutStore(byte[] stdin, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-cp", classPath(), JetpackCommand.class.getName()));
         command.addAll(args);
         try {

@@ -43,7 +43,8 @@ class CliFetchAndTrustTest {
                 .serve("/stranger.asc", STRANGER.armoredPublicKey());
         Files.write(temp.resolve("publisher.asc"), PUBLISHER.armoredPublicKey());
         Files.write(temp.resolve("app.aci.by-stranger.asc"), STRANGER.sign(appBytes));
-        Files.write(temp.resolve("app.aci.asc"), PUBLISHER.sign(appBytes));
+        // Not app.aci.asc: a signature next to a local file is verified by fetch, which one test does not want.
+        Files.write(temp.resolve("publisher-signature.asc"), PUBLISHER.sign(appBytes));
     }
 
     @AfterEach
@@ -148,7 +149,7 @@ class CliFetchAndTrustTest {
         assertThat(stranger.stderr()).contains("not trusted").contains("rejected");
         assertThat(cli.run("images", "-q").out()).as("a rejected image is not stored").isEmpty();
 
-        Cli.Result wrongName = cli.run("import", "-name", "example.com/other", "-sig", "app.aci.asc", "app.aci");
+        Cli.Result wrongName = cli.run("import", "-name", "example.com/other", "-sig", "publisher-signature.asc", "app.aci");
 
         assertThat(wrongName.exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(wrongName.stderr()).contains("is named example.com/app, not example.com/other");
@@ -165,7 +166,7 @@ class CliFetchAndTrustTest {
     void importFromStdinWithASignature() throws IOException {
         cli.run("trust", "-prefix", "example.com", "-fingerprint", PUBLISHER.fingerprint(), "publisher.asc");
 
-        Cli.Result result = cli.run(Files.readAllBytes(app), "import", "-sig", "app.aci.asc", "-");
+        Cli.Result result = cli.run(Files.readAllBytes(app), "import", "-sig", "publisher-signature.asc", "-");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(cli.run("images", "-q", "-l").out()).isEqualTo(result.out());
