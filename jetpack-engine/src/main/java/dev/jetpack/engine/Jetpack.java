@@ -18,7 +18,9 @@ import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.TrustedKey;
+import dev.jetpack.engine.build.BuildContainer;
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.ProcessStamp;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.manifest.ManifestValidator;
@@ -70,12 +72,50 @@ public final class Jetpack {
         return settings;
     }
 
-    /** The image store at the configured location, opened (and created) on first use. */
+    /**
+     * The image store at the configured location, opened (and created) on first use. Opening it removes what
+     * killed runs left behind (see {@link #removeStaleWork()}).
+     */
     public synchronized ImageStore store() {
         if (store == null) {
             store = ImageStore.open(settings.storeLocation(), log);
+            removeStaleWork();
         }
         return store;
+    }
+
+    /**
+     * Removes what processes killed in the middle of a build or fetch ({@code kill -9}, a crash, a power loss)
+     * left behind, and nothing of a run that is still going, in this JVM or another: OCI containers named after
+     * a dead JVM and still running the build command ({@code delete -f}) with their bundles, build containers
+     * (overlay mounts, upper dirs, copies) of dead JVMs, and temporary build outputs and downloads of dead JVMs.
+     * The store's own import leftovers are removed by {@link ImageStore#open}. Runs on first use of the store.
+     *
+     * @return what was removed
+     */
+    public List<String> removeStaleWork() {
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        // Containers first: a live container keeps its overlay mount busy.
+        removed.addAll(Runtimes.removeStaleContainers(log));
+        ImageStore opened = store();
+        BuildContainer.cleanStale(opened.root().resolve(CONTAINERS), log).forEach(path -> removed.add(path.toString()));
+        Path builds = opened.root().resolve(BUILDS);
+        if (Files.isDirectory(builds)) {
+            try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(builds)) {
+                for (Path file : files) {
+                    Optional<ProcessStamp> owner = ProcessStamp.find(file.getFileName().toString());
+                    if (owner.isPresent() && !owner.get().isAlive()
+                            && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(file);
+                        removed.add(file.toString());
+                        log.info("Removed " + file + ", left by a run that was killed");
+                    }
+                }
+            } catch (IOException e) {
+                log.warn("Cannot remove leftovers of killed runs in " + builds + ": " + e.getMessage());
+            }
+        }
+        return removed;
     }
 
     /**
@@ -245,7 +285,8 @@ public final class Jetpack {
         } catch (IOException e) {
             throw new JetpackException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
         }
-        return directory.resolve(UUID.randomUUID() + ".aci");
+        // Named after this JVM, so that removeStaleWork() knows the file is garbage once the JVM is gone.
+        return directory.resolve(ProcessStamp.current() + "-" + UUID.randomUUID() + ".aci");
     }
 
     /**

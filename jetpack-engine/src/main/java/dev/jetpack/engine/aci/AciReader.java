@@ -52,54 +52,79 @@ public final class AciReader {
     /**
      * Limits and permissions for reading untrusted archives.
      *
-     * @param allowDevices         whether character and block devices may be extracted (fifos always may); true
-     *                             suits trusted local images, false makes device entries fail
+     * @param devices              which device nodes may be extracted (fifos always may); {@link DevicePolicy#ALL}
+     *                             suits trusted local images, a refused device fails the whole extraction
      * @param restoreOwnership     set each entry's uid/gid (needs root); false leaves everything owned by the caller
-     * @param maxUncompressedBytes the largest uncompressed tar accepted
+     * @param maxUncompressedBytes the largest uncompressed tar accepted; an entry that declares more is refused
+     *                             before any of its data is read
      * @param maxExpansionRatio    the largest ratio of uncompressed to compressed bytes, checked once more than
-     *                             {@value DigestingInputStream#RATIO_GRACE_BYTES} bytes were decompressed
+     *                             {@code ratioGraceBytes} bytes were decompressed
+     * @param ratioGraceBytes      uncompressed bytes read before the ratio is checked, so that small, highly
+     *                             compressible images (a tar of a few files is mostly zero padding) pass
      * @param progress             receives uncompressed bytes read
      * @param log                  receives notes on attributes that could not be restored
      */
-    public record Options(boolean allowDevices, boolean restoreOwnership, long maxUncompressedBytes,
-            long maxExpansionRatio, ProgressListener progress, EngineLog log) {
+    public record Options(DevicePolicy devices, boolean restoreOwnership, long maxUncompressedBytes,
+            long maxExpansionRatio, long ratioGraceBytes, ProgressListener progress, EngineLog log) {
         /** 256 GiB: far beyond any real image, small enough to stop a bomb before it fills a disk. */
         public static final long DEFAULT_MAX_UNCOMPRESSED_BYTES = 256L * 1024 * 1024 * 1024;
         /** xz reaches about 1:1000 only on long runs of zeros; real images stay far below. */
         public static final long DEFAULT_MAX_EXPANSION_RATIO = 1000;
+        /** 64 MiB: a bomb is only dangerous when large, while a small image may legitimately compress 1:1000+. */
+        public static final long DEFAULT_RATIO_GRACE_BYTES = 64L * 1024 * 1024;
 
         public Options {
-            if (maxUncompressedBytes <= 0 || maxExpansionRatio <= 0) {
+            if (maxUncompressedBytes <= 0 || maxExpansionRatio <= 0 || ratioGraceBytes < 0) {
                 throw new IllegalArgumentException("limits must be positive");
             }
+            java.util.Objects.requireNonNull(devices, "devices");
             progress = progress == null ? ProgressListener.NONE : progress;
             log = log == null ? EngineLog.SILENT : log;
         }
 
+        /** Defaults for images the user trusts (own builds, local files): every device node allowed. */
         public static Options defaults() {
-            return new Options(true, true, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_EXPANSION_RATIO, null, null);
+            return new Options(DevicePolicy.ALL, true, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_EXPANSION_RATIO,
+                    DEFAULT_RATIO_GRACE_BYTES, null, null);
         }
 
+        /** Defaults for images from elsewhere (fetched): only {@link DevicePolicy#STANDARD} devices. */
+        public static Options untrusted() {
+            return defaults().withDevices(DevicePolicy.STANDARD);
+        }
+
+        public Options withDevices(DevicePolicy policy) {
+            return new Options(policy, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes,
+                    progress, log);
+        }
+
+        /** {@link DevicePolicy#ALL} when true, {@link DevicePolicy#NONE} when false. */
         public Options withAllowDevices(boolean allow) {
-            return new Options(allow, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, progress, log);
+            return withDevices(allow ? DevicePolicy.ALL : DevicePolicy.NONE);
         }
 
         public Options withRestoreOwnership(boolean restore) {
-            return new Options(allowDevices, restore, maxUncompressedBytes, maxExpansionRatio, progress, log);
-        }
-
-        public Options withLimits(long maxBytes, long maxRatio) {
-            return new Options(allowDevices, restoreOwnership, maxBytes, maxRatio, progress, log);
-        }
-
-        public Options withProgress(ProgressListener newProgress) {
-            return new Options(allowDevices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, newProgress,
+            return new Options(devices, restore, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes, progress,
                     log);
         }
 
+        public Options withLimits(long maxBytes, long maxRatio) {
+            return new Options(devices, restoreOwnership, maxBytes, maxRatio, ratioGraceBytes, progress, log);
+        }
+
+        public Options withRatioGrace(long graceBytes) {
+            return new Options(devices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, graceBytes,
+                    progress, log);
+        }
+
+        public Options withProgress(ProgressListener newProgress) {
+            return new Options(devices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes,
+                    newProgress, log);
+        }
+
         public Options withLog(EngineLog newLog) {
-            return new Options(allowDevices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, progress,
-                    newLog);
+            return new Options(devices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes,
+                    progress, newLog);
         }
     }
 
@@ -190,7 +215,8 @@ public final class AciReader {
                 throw new TreeExtractor.ArchiveReadException(e);
             }
             DigestingInputStream tarStream = new DigestingInputStream(decompressed,
-                    compressedCount, options.maxUncompressedBytes(), options.maxExpansionRatio());
+                    compressedCount, options.maxUncompressedBytes(), options.maxExpansionRatio(),
+                    options.ratioGraceBytes());
             TarReader tar = new TarReader(new FailureTranslatingInputStream(tarStream));
             long nextProgress = BUFFER * 128L;
             TarEntry entry;
@@ -215,8 +241,9 @@ public final class AciReader {
                 throw AciFormatException.forEntry(current, "reading the archive failed: " + e
                         + ". The data is truncated or corrupt; download or copy the archive again.");
             }
+            String full = dev.jetpack.engine.io.DiskSpace.hint(e, destination);
             throw new JetpackException("Could not extract entry '" + current + "' into " + destination + ": " + e
-                    + ". Check the free space and permissions of the destination.", e);
+                    + "." + (full.isEmpty() ? " Check the free space and permissions of the destination." : full), e);
         } finally {
             options.progress().finished(task);
         }
@@ -278,6 +305,13 @@ public final class AciReader {
         void accept(TarEntry entry, InputStream content) throws IOException {
             entries++;
             String name = entry.name();
+            if (entry.size() > options.maxUncompressedBytes()) {
+                // Refused on the header's word, before a byte is written: otherwise a huge entry would fill the
+                // disk up to the limit first.
+                throw AciFormatException.forEntry(name, "the entry declares " + entry.size() + " bytes: more than "
+                        + options.maxUncompressedBytes() + " bytes, the limit for a whole image (refused before"
+                        + " reading it). Raise the limit if the image is genuine.");
+            }
             String path = ArchivePaths.normalize(name, name);
             if (path.isEmpty()) {
                 if (entry.type() != TarEntry.Type.DIRECTORY) {
@@ -371,10 +405,11 @@ public final class AciReader {
                     break;
                 case CHAR_DEVICE:
                 case BLOCK_DEVICE:
-                    if (!options.allowDevices()) {
+                    if (!options.devices().allows(entry.type(), entry.devMajor(), entry.devMinor())) {
                         throw AciFormatException.forEntry(name, "device nodes are not allowed here (" + entry.type()
-                                + " " + entry.devMajor() + ":" + entry.devMinor() + "); allow devices only for"
-                                + " images you trust");
+                                + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy "
+                                + options.devices() + "): a device in an unpacked image gives whoever can open it"
+                                + " access to the host's hardware. Allow devices only for images you trust");
                     }
                     known.put(path, entry.type());
                     if (extractor != null) {

@@ -106,8 +106,10 @@ public final class AciWriter {
         try {
             AtomicFiles.write(outputFile, out -> result[0] = writeTo(manifestJson, rootfsDir, out, options));
         } catch (IOException e) {
+            String full = dev.jetpack.engine.io.DiskSpace.hint(e, outputFile);
             throw new JetpackException("Could not write the image " + outputFile + " from " + rootfsDir + ": " + e
-                    + ". Check the free space and permissions of the output directory.", e);
+                    + "." + (full.isEmpty() ? " Check the free space and permissions of the output directory." : full),
+                    e);
         }
         return result[0];
     }

@@ -10,17 +10,18 @@ import java.security.MessageDigest;
  * highly compressible images are fine). It never supports mark/reset, so nothing is hashed twice.
  */
 final class DigestingInputStream extends InputStream {
-    /** Below this many uncompressed bytes the expansion ratio is not checked. */
-    static final long RATIO_GRACE_BYTES = 64L * 1024 * 1024;
-
     private final InputStream in;
     private final CountingInputStream compressed;
     private final long maxBytes;
     private final long maxRatio;
+    /** Below this many uncompressed bytes the expansion ratio is not checked. */
+    private final long ratioGraceBytes;
     private final MessageDigest digest = DigestingOutputStream.sha512();
     private long count;
 
-    DigestingInputStream(InputStream in, CountingInputStream compressed, long maxBytes, long maxRatio) {
+    DigestingInputStream(InputStream in, CountingInputStream compressed, long maxBytes, long maxRatio,
+            long ratioGraceBytes) {
+        this.ratioGraceBytes = ratioGraceBytes;
         this.in = in;
         this.compressed = compressed;
         this.maxBytes = maxBytes;
@@ -50,7 +51,7 @@ final class DigestingInputStream extends InputStream {
                     + " one image (a decompression bomb, or an image larger than allowed). Raise the limit if the"
                     + " image is genuine.");
         }
-        if (count > RATIO_GRACE_BYTES && count / Math.max(1, compressed.count()) > maxRatio) {
+        if (count > ratioGraceBytes && count / Math.max(1, compressed.count()) > maxRatio) {
             throw new AciFormatException("the archive expands " + count / Math.max(1, compressed.count()) + " times"
                     + " (" + compressed.count() + " compressed bytes to " + count + "), beyond the limit of "
                     + maxRatio + " (a decompression bomb). Raise the limit if the image is genuine.");

@@ -127,6 +127,10 @@ public final class FetchOptions {
         return Optional.ofNullable(readTimeout);
     }
 
+    /**
+     * Limits and permissions for unpacking fetched images; {@link AciReader.Options#untrusted()} by default (only
+     * the standard harmless character devices, bomb limits on).
+     */
     public AciReader.Options readerOptions() {
         return readerOptions;
     }
@@ -152,7 +156,7 @@ public final class FetchOptions {
         private Function<String, URI> discoveryUri;
         private Duration connectTimeout;
         private Duration readTimeout;
-        private AciReader.Options readerOptions = AciReader.Options.defaults();
+        private AciReader.Options readerOptions = AciReader.Options.untrusted();
         private MavenResolver mavenResolver;
 
         private Builder() {

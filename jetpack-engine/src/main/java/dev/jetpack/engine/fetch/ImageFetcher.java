@@ -13,6 +13,7 @@ import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.VerifiedSignature;
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.InterProcessLock;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
@@ -62,6 +63,9 @@ import java.util.regex.Pattern;
  */
 public final class ImageFetcher {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{6,128}");
+    /** Fetch locks this thread holds (by key), so that a nested fetch of the same source does not lock twice. */
+    private static final ThreadLocal<java.util.Set<String>> FETCHES_HELD =
+            ThreadLocal.withInitial(java.util.HashSet::new);
 
     private final ImageStore store;
     private final EngineLog log;
@@ -149,7 +153,68 @@ public final class ImageFetcher {
                 .findFirst();
     }
 
+    /**
+     * Downloads and imports under an inter-process lock per source, so that several threads or JVMs fetching
+     * the same image (e.g. parallel builds from one parent) download and unpack it once: whoever waited finds
+     * the image in the store (names, dependencies) or gets a 304 for a URL and reuses the stored image.
+     */
     private StoredImage downloadAndImport(ImageSource source, Optional<String> expectedId, FetchOptions options) {
+        String key = lockKey(source);
+        java.util.Set<String> held = FETCHES_HELD.get();
+        if (held.contains(key)) {
+            // Fetched again inside its own import: a dependency cycle, which the store reports; locking twice in
+            // one thread would fail instead.
+            return downloadAndImportLocked(source, expectedId, options);
+        }
+        try (InterProcessLock.Held lock = InterProcessLock.forFile(store.cacheDirectory("fetch-locks")
+                .resolve(key + ".lock")).lockExclusive()) {
+            held.add(key);
+            try {
+                Optional<StoredImage> meanwhile = fetchedMeanwhile(source, expectedId, options);
+                if (meanwhile.isPresent()) {
+                    log.info("Image " + meanwhile.get().describe() + " was fetched by another build meanwhile;"
+                            + " no download");
+                    return meanwhile.get();
+                }
+                return downloadAndImportLocked(source, expectedId, options);
+            } finally {
+                held.remove(key);
+            }
+        } catch (IOException e) {
+            throw new FetchException("Cannot lock the fetch of " + source + " in the store " + store.root() + ": "
+                    + e.getMessage() + ". Check the permissions of the store.", e);
+        }
+    }
+
+    /* A name or a dependency that another thread or process stored while this one waited for the lock. */
+    private Optional<StoredImage> fetchedMeanwhile(ImageSource source, Optional<String> expectedId,
+            FetchOptions options) {
+        if (expectedId.isPresent() && ImageId.isValid(expectedId.get())) {
+            Optional<StoredImage> stored = store.get(ImageId.parse(expectedId.get()));
+            if (stored.isPresent()) {
+                return stored;
+            }
+        }
+        if (source instanceof ImageSource.Named named && options.policy() == FetchPolicy.PREFER_STORE
+                && expectedId.isEmpty()) {
+            return storedMatch(named.reference());
+        }
+        return Optional.empty();
+    }
+
+    private static String lockKey(ImageSource source) {
+        String text = source instanceof ImageSource.Named named ? "name:" + named.reference()
+                : source instanceof ImageSource.Url url ? "url:" + url.uri() : "other:" + source;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private StoredImage downloadAndImportLocked(ImageSource source, Optional<String> expectedId,
+            FetchOptions options) {
         SignatureVerifier verifier = new SignatureVerifier(
                 options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
         FetchedImage fetched = downloader(verifier, options).download(source, downloadOptions(options),

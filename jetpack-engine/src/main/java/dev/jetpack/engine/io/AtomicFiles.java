@@ -10,9 +10,10 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes files so that readers only ever see nothing or the complete result.
  *
- * <p>Content goes to a temporary sibling named {@code .NAME.tmp-*} (so a crash leaves an obviously stale file
- * that {@link #isTemporary} recognises and the next run can delete) and is renamed over the target only once
- * the writer returned normally.
+ * <p>Content goes to a temporary sibling named {@code .NAME.tmp-PID.START-*} and is renamed over the target
+ * only once the writer returned normally. A failure deletes the temporary file; a killed process cannot, so the
+ * name carries the writer's {@link ProcessStamp}, and the next atomic write of the same target deletes the
+ * temporary siblings whose writer is gone ({@link #removeStaleTemporaries}).
  */
 public final class AtomicFiles {
     /** Marker in the names of temporary siblings; cleanup code recognises leftovers by it. */
@@ -48,7 +49,8 @@ public final class AtomicFiles {
     public static void writePath(Path target, PathWriter writer) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, "." + target.getFileName() + TEMP_MARKER, "");
+        removeStaleTemporaries(target);
+        Path temporary = Files.createTempFile(parent, temporaryPrefix(target) + ProcessStamp.current() + "-", "");
         boolean done = false;
         try {
             writer.write(temporary);
@@ -68,6 +70,38 @@ public final class AtomicFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * Deletes the temporary siblings of {@code target} left by writers that died (killed, or the machine
+     * stopped) while writing it; those of live writers, in this JVM or another, stay.
+     *
+     * @return the files deleted
+     */
+    public static java.util.List<Path> removeStaleTemporaries(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        String prefix = temporaryPrefix(target);
+        java.util.List<Path> removed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(parent)) {
+            return removed;
+        }
+        try (java.nio.file.DirectoryStream<Path> siblings = Files.newDirectoryStream(parent,
+                entry -> entry.getFileName().toString().startsWith(prefix))) {
+            for (Path sibling : siblings) {
+                String rest = sibling.getFileName().toString().substring(prefix.length());
+                java.util.Optional<ProcessStamp> writer = ProcessStamp.find(rest);
+                if (writer.isPresent() && !writer.get().isAlive()
+                        && Files.isRegularFile(sibling, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(sibling);
+                    removed.add(sibling);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static String temporaryPrefix(Path target) {
+        return "." + target.getFileName() + TEMP_MARKER;
     }
 
     /** True for the temporary siblings this class creates, which are garbage once their writer is gone. */

@@ -1,15 +1,22 @@
 package dev.jetpack.engine.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
+import dev.jetpack.engine.io.ProcessStamp;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -17,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * runc or crun, driven through an OCI bundle: a temporary directory holding {@code config.json} that points at
@@ -38,6 +47,9 @@ public final class OciRuntime extends AbstractRuntime {
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String HYBRID_MESSAGE = "hybrid mode not supported";
+    /** Prefix of the bundle directories in the temporary directory, followed by the JVM's {@link ProcessStamp}. */
+    static final String BUNDLE_PREFIX = "jetpack-oci-";
+    private static final Pattern OWN_ID = Pattern.compile(Pattern.quote(CONTAINER_ID_PREFIX) + "(\\d+)-.*");
 
     private final String tool;
     private volatile List<Path> hiddenCgroup2 = List.of();
@@ -100,7 +112,8 @@ public final class OciRuntime extends AbstractRuntime {
     Invocation invocation(ContainerSpec spec, PreparedRootfs prepared) throws IOException {
         String id = CONTAINER_ID_PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
                 + HexFormat.of().formatHex(randomBytes());
-        Path bundle = Files.createTempDirectory("jetpack-oci-");
+        // The bundle's name carries the JVM's stamp, so that the bundle of a killed JVM is recognised as stale.
+        Path bundle = Files.createTempDirectory(BUNDLE_PREFIX + ProcessStamp.current() + "-");
         try {
             Files.write(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(config(spec, prepared)));
@@ -118,6 +131,121 @@ public final class OciRuntime extends AbstractRuntime {
             }
         };
         return new Invocation(command(List.of("run", "--bundle", bundle.toString(), id)), delete, cleanup);
+    }
+
+    /**
+     * Removes what JVMs killed in the middle of a run left of this runtime: containers named
+     * {@code jetpack-PID-…} whose PID is gone (or now belongs to a process started after the container) are
+     * {@code delete -f}'d, which kills what still runs in them, and their bundle directories are deleted.
+     * ({@link #removeOrphanBundles} removes the bundles of dead JVMs that have no container.) A JVM that dies with {@code kill -9}
+     * cannot do this itself: {@code RUNTIME run} outlives it and keeps the build command running.
+     *
+     * @return the ids of the containers and the paths of their bundles removed
+     */
+    public List<String> removeStale(EngineLog log) {
+        List<String> removed = new ArrayList<>();
+        if (staticCheck().isPresent()) {
+            return removed; // not installed: it cannot have left anything
+        }
+        HostCommand.Result list = HostCommand.run(command(List.of("list", "--format", "json")));
+        if (list.succeeded()) {
+            for (JsonNode container : parseList(list.output())) {
+                String id = container.path("id").asText();
+                if (isStale(id, container.path("created").asText())) {
+                    removeContainer(id, container.path("bundle").asText(), log, removed);
+                }
+            }
+        } else {
+            log.warn(tool + ": cannot list containers to remove stale ones: " + list.describe());
+        }
+        return removed;
+    }
+
+    private static List<JsonNode> parseList(String output) {
+        List<JsonNode> containers = new ArrayList<>();
+        try {
+            JsonNode root = JSON.readTree(output.strip().isEmpty() ? "null" : output);
+            if (root != null && root.isArray()) {
+                root.forEach(containers::add);
+            }
+        } catch (IOException e) {
+            // not JSON (an old runtime): nothing we can safely act on
+        }
+        return containers;
+    }
+
+    /* Ours (jetpack-PID-…) and the PID is dead, or it is a newer process that reused the PID. */
+    static boolean isStale(String id, String created) {
+        Matcher matcher = OWN_ID.matcher(id);
+        if (!matcher.matches()) {
+            return false; // not made by this engine: never touched
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(matcher.group(1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+        if (owner.isEmpty() || !owner.get().isAlive()) {
+            return true;
+        }
+        Optional<Instant> ownerStart = owner.get().info().startInstant();
+        try {
+            Instant createdAt = Instant.parse(created);
+            return ownerStart.isPresent() && ownerStart.get().isAfter(createdAt.plusSeconds(1));
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private void removeContainer(String id, String bundle, EngineLog log, List<String> removed) {
+        HostCommand.Result delete = HostCommand.run(command(List.of("delete", "-f", id)));
+        if (!delete.succeeded() && hiddenCgroup2.isEmpty() && delete.output().contains(HYBRID_MESSAGE)) {
+            unavailableReason(); // the probe finds the cgroup2 workaround, which delete then needs too
+            delete = HostCommand.run(command(List.of("delete", "-f", id)));
+        }
+        if (!delete.succeeded()) {
+            log.warn("Cannot remove the stale " + tool + " container " + id + " (its JVM is gone): "
+                    + delete.describe() + ". Remove it with '" + tool + " delete -f " + id + "'.");
+            return;
+        }
+        removed.add(id);
+        log.info("Removed the stale " + tool + " container " + id + " (its JVM is gone)");
+        Path bundlePath = bundle.isEmpty() ? null : Path.of(bundle);
+        if (bundlePath != null && bundlePath.getFileName() != null
+                && bundlePath.getFileName().toString().startsWith(BUNDLE_PREFIX)) {
+            deleteBundle(bundlePath, log, removed);
+        }
+    }
+
+    /** Bundles whose JVM died before or after its container existed (between mkdir and run, or after delete). */
+    static void removeOrphanBundles(EngineLog log, List<String> removed) {
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> bundles = Files.newDirectoryStream(temporary, BUNDLE_PREFIX + "*")) {
+            for (Path bundle : bundles) {
+                String rest = bundle.getFileName().toString().substring(BUNDLE_PREFIX.length());
+                Optional<ProcessStamp> owner = ProcessStamp.find(rest);
+                if (owner.isPresent() && !owner.get().isAlive()
+                        && Files.isDirectory(bundle, LinkOption.NOFOLLOW_LINKS)) {
+                    deleteBundle(bundle, log, removed);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot look for stale OCI bundles in " + temporary + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteBundle(Path bundle, EngineLog log, List<String> removed) {
+        try {
+            if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
+                FileTrees.deleteRecursively(bundle);
+                removed.add(bundle.toString());
+                log.info("Removed the stale OCI bundle " + bundle);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove the stale OCI bundle " + bundle + ": " + e.getMessage());
+        }
     }
 
     /* The tool's command line, wrapped so that crun does not see the cgroup2 mount when it must not. */

@@ -36,6 +36,23 @@ public final class Runtimes {
         return ALL;
     }
 
+    /**
+     * Removes what killed JVMs left of the OCI runtimes' containers and bundles (see
+     * {@link OciRuntime#removeStale}); the other runtimes die with their JVM and leave nothing of their own.
+     *
+     * @return what was removed (container ids and bundle paths)
+     */
+    public static List<String> removeStaleContainers(EngineLog log) {
+        List<String> removed = new ArrayList<>();
+        for (ContainerRuntime runtime : ALL) {
+            if (runtime instanceof OciRuntime oci) {
+                removed.addAll(oci.removeStale(log));
+            }
+        }
+        OciRuntime.removeOrphanBundles(log, removed); // after the containers: a bundle is theirs until deleted
+        return removed;
+    }
+
     /** The runtimes of {@link #all()} that work on this host (probes them). */
     public static List<ContainerRuntime> usable() {
         return ALL.stream().filter(runtime -> runtime.unavailableReason().isEmpty()).toList();

@@ -234,8 +234,10 @@ public final class ImageStore {
                     ManifestCodec.read(result.manifestJson(), manifestSource), manifestSource);
             return store(result.id(), manifest, result.manifestJson(), ownRootfs, workspace, options);
         } catch (IOException e) {
+            String full = dev.jetpack.engine.io.DiskSpace.hint(e, root);
             throw new StoreException("Cannot import the image from " + options.source() + ": " + e.getMessage()
-                    + ". Nothing was stored; check the source and free disk space in " + root + ".", e);
+                    + ". Nothing was stored; " + (full.isEmpty() ? "check the source and free disk space in " + root
+                    + "." : full.strip()), e);
         }
     }
 

@@ -261,18 +261,22 @@ class HostileArchiveTest {
     void totalSizeLimitStopsBombs() throws IOException {
         byte[] archive = compress(tar(t -> {
             start(t);
-            TarArchiveEntry big = new TarArchiveEntry("rootfs/zeros", TarConstants.LF_NORMAL, true);
-            big.setSize(1_000_000);
-            t.putArchiveEntry(big);
-            t.write(new byte[1_000_000]);
-            t.closeArchiveEntry();
+            for (int i = 0; i < 10; i++) { // each entry below the limit: only the running total exceeds it
+                TarArchiveEntry part = new TarArchiveEntry("rootfs/zeros" + i, TarConstants.LF_NORMAL, true);
+                part.setSize(100_000);
+                t.putArchiveEntry(part);
+                t.write(new byte[100_000]);
+                t.closeArchiveEntry();
+            }
         }), Compression.GZIP);
-        assertRejected(archive, AciReader.Options.defaults().withLimits(100_000, 1000), "more than 100000 bytes");
+        assertRejected(archive, AciReader.Options.defaults().withLimits(500_000, 1000), "expands to more than"
+                + " 500000 bytes");
     }
 
     @Test
     void expansionRatioLimitStopsBombs() throws IOException {
-        long size = DigestingInputStream.RATIO_GRACE_BYTES + 8 * 1024 * 1024;
+        long grace = 1024 * 1024;
+        long size = grace + 8 * 1024 * 1024;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream t = new TarArchiveOutputStream(Compression.GZIP.compress(out, 9))) {
             start(t);
@@ -286,7 +290,7 @@ class HostileArchiveTest {
             }
             t.closeArchiveEntry();
         }
-        assertRejected(out.toByteArray(), AciReader.Options.defaults().withLimits(Long.MAX_VALUE, 100),
+        assertRejected(out.toByteArray(), AciReader.Options.defaults().withLimits(Long.MAX_VALUE, 100).withRatioGrace(grace),
                 "beyond the limit of 100");
     }
 

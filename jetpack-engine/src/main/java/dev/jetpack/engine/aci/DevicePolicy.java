@@ -1,0 +1,39 @@
+package dev.jetpack.engine.aci;
+
+/**
+ * Which device nodes an extraction may create. A device node in an unpacked image is a door into the host:
+ * the image's rootfs lies on the host's disk, and anyone who can open e.g. a block device {@code 8:0} or
+ * {@code /dev/mem} (char {@code 1:1}) there reads the host's disk or memory. Base images legitimately ship the
+ * few harmless character devices every container has, so images from elsewhere get {@link #STANDARD} and only a
+ * user's explicit choice allows more.
+ */
+public enum DevicePolicy {
+    /** Every device node (images the user built or trusts). */
+    ALL,
+    /**
+     * Only the character devices every container runtime creates anyway, which give no access to host data:
+     * null 1:3, zero 1:5, full 1:7, random 1:8, urandom 1:9, tty 5:0, console 5:1, ptmx 5:2.
+     */
+    STANDARD,
+    /** No device nodes at all. */
+    NONE;
+
+    /** True when this policy lets {@code type} {@code major:minor} be created (fifos are always allowed). */
+    public boolean allows(TarEntry.Type type, int major, int minor) {
+        switch (this) {
+            case ALL:
+                return true;
+            case NONE:
+                return false;
+            default:
+                return type == TarEntry.Type.CHAR_DEVICE && isStandard(major, minor);
+        }
+    }
+
+    private static boolean isStandard(int major, int minor) {
+        if (major == 1) {
+            return minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9;
+        }
+        return major == 5 && minor >= 0 && minor <= 2;
+    }
+}
