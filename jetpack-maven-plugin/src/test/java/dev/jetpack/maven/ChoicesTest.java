@@ -3,6 +3,7 @@ package dev.jetpack.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jetpack.engine.aci.Compression;
 import org.junit.jupiter.api.Test;
 
 class ChoicesTest {

@@ -45,13 +45,18 @@ import java.util.Optional;
  * @param log             where the build reports its steps
  * @param commandOutput   receives the command's output live, line by line
  * @param progress        progress of writing the ACI
+ * @param givenManifest   the new image's manifest when it is not read from the work directory's
+ *                        {@code manifest.json} (e.g. the Maven plugin's {@code <manifest>}); the work directory's
+ *                        file is then ignored
+ * @param manifestDefaults name and labels the manifest gets where it has none of its own
  */
 public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
                            Map<String, String> environment, ContainerRuntime runtime, OutputForm outputForm,
                            Compression compression, int level, Optional<Instant> fixedTimestamp, Path output,
                            Path containersDir, Optional<Path> resolvConf, boolean hostNetwork, EngineLog log,
-                           OutputSink commandOutput, ProgressListener progress) {
+                           OutputSink commandOutput, ProgressListener progress,
+                           Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults) {
     /** The host's resolver configuration, bound into the container by default. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -77,6 +82,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(commandOutput, "commandOutput");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(givenManifest, "givenManifest");
+        Objects.requireNonNull(manifestDefaults, "manifestDefaults");
     }
 
     /**
@@ -112,6 +119,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
         private EngineLog log = EngineLog.SILENT;
         private OutputSink commandOutput = OutputSink.DISCARD;
         private ProgressListener progress = ProgressListener.NONE;
+        private ImageManifest givenManifest;
+        private ManifestDefaults manifestDefaults = ManifestDefaults.NONE;
 
         private Builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
             this.parentRootfs = parentRootfs;
@@ -222,6 +231,21 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
             return this;
         }
 
+        /**
+         * The new image's manifest, used instead of the work directory's {@code manifest.json}; default none
+         * (the build directory or the command provides the file).
+         */
+        public Builder givenManifest(ImageManifest manifest) {
+            this.givenManifest = manifest;
+            return this;
+        }
+
+        /** Name and labels filled into the manifest where it has none; default {@link ManifestDefaults#NONE}. */
+        public Builder manifestDefaults(ManifestDefaults defaults) {
+            this.manifestDefaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
         public BuildRequest build() {
             if (runtime == null) {
                 throw new BuildException("The build has no container runtime: pick one (runc, crun, bwrap,"
@@ -234,7 +258,7 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
             return new BuildRequest(parentRootfs, parentManifest, parentId, Optional.ofNullable(buildDirectory),
                     extraFiles, command, environment, runtime, outputForm, compression, level,
                     Optional.ofNullable(fixedTimestamp), output, containersDir, Optional.ofNullable(resolvConf),
-                    hostNetwork, log, commandOutput, progress);
+                    hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults);
         }
     }
 }
