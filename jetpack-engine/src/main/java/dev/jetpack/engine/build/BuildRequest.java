@@ -39,6 +39,7 @@ import java.util.Optional;
  *                        {@code timestamp} annotation (unless the manifest has one)
  * @param output          the ACI file to write; written completely or not at all
  * @param containersDir   work area for build containers (overlay upper/work dirs, mount points)
+ * @param containerMode   overlay where it works (default), or force overlay or a copy of the parent
  * @param resolvConf      host file bound read-only at {@code /etc/resolv.conf} while the command runs, so that
  *                        package installs resolve names; empty: none
  * @param hostNetwork     whether the command shares the host's network (default true)
@@ -54,7 +55,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
                            Map<String, String> environment, ContainerRuntime runtime, OutputForm outputForm,
                            Compression compression, int level, Optional<Instant> fixedTimestamp, Path output,
-                           Path containersDir, Optional<Path> resolvConf, boolean hostNetwork, EngineLog log,
+                           Path containersDir, BuildContainer.Mode containerMode, Optional<Path> resolvConf,
+                           boolean hostNetwork, EngineLog log,
                            OutputSink commandOutput, ProgressListener progress,
                            Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults) {
     /** The host's resolver configuration, bound into the container by default. */
@@ -78,6 +80,7 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
         Objects.requireNonNull(fixedTimestamp, "fixedTimestamp");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(containersDir, "containersDir");
+        Objects.requireNonNull(containerMode, "containerMode");
         Objects.requireNonNull(resolvConf, "resolvConf");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(commandOutput, "commandOutput");
@@ -114,6 +117,7 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
         private int level = -1;
         private Instant fixedTimestamp;
         private Path containersDir;
+        private BuildContainer.Mode containerMode = BuildContainer.Mode.AUTO;
         private Path resolvConf = Files.isRegularFile(HOST_RESOLV_CONF) ? HOST_RESOLV_CONF : null;
         private boolean hostNetwork = true;
         private EngineLog log = EngineLog.SILENT;
@@ -203,6 +207,15 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
             return this;
         }
 
+        /**
+         * Default {@link BuildContainer.Mode#AUTO}: an overlay where the kernel supports it, else a copy. A copy
+         * costs time and space proportional to the parent, and layered output then compares whole trees.
+         */
+        public Builder containerMode(BuildContainer.Mode mode) {
+            this.containerMode = mode;
+            return this;
+        }
+
         /** Default: the host's {@code /etc/resolv.conf} when it has one; {@code null} binds none. */
         public Builder resolvConf(Path hostFile) {
             this.resolvConf = hostFile;
@@ -257,7 +270,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
             }
             return new BuildRequest(parentRootfs, parentManifest, parentId, Optional.ofNullable(buildDirectory),
                     extraFiles, command, environment, runtime, outputForm, compression, level,
-                    Optional.ofNullable(fixedTimestamp), output, containersDir, Optional.ofNullable(resolvConf),
+                    Optional.ofNullable(fixedTimestamp), output, containersDir, containerMode,
+                    Optional.ofNullable(resolvConf),
                     hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults);
         }
     }

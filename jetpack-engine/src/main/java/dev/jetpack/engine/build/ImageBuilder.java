@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -71,7 +72,8 @@ public final class ImageBuilder {
             throw new BuildException("Container runtime '" + request.runtime().name() + "' cannot run the build"
                     + " on this host: " + reason + ". Pick another runtime, or 'auto' to use the first that works.");
         });
-        try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir())) {
+        try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir(),
+                request.containerMode())) {
             Path root = container.root();
             log.info("Build container " + root + (container.isOverlay() ? " (overlay over " : " (copy of ")
                     + parentRootfs + ")");
@@ -264,8 +266,52 @@ public final class ImageBuilder {
             return new LayerSelection(root, path -> false, false);
         }
 
+        /**
+         * Overlay: the upper dir without its whiteouts. Copy: the entries that differ from the parent. Either
+         * way, whether the parent lost anything decides if the manifest needs a pathWhitelist.
+         */
         static LayerSelection layered(BuildContainer container, Path parentRootfs) throws IOException {
-            throw new UnsupportedOperationException("wired after merge");
+            if (!container.isOverlay()) {
+                TreeComparison comparison = TreeComparison.compare(container.root(), parentRootfs);
+                return new LayerSelection(container.root(), comparison::unchanged, comparison.deletesFromParent());
+            }
+            Path upper = container.upperDir();
+            OverlayChanges changes = OverlayChanges.read(upper);
+            Set<String> whiteouts = changes.deleted();
+            boolean deletes = !whiteouts.isEmpty()
+                    || hidesParentContent(changes.opaqueDirectories(), parentRootfs)
+                    || replacesParentDirectory(changes.changed(), upper, parentRootfs);
+            return new LayerSelection(upper, path -> whiteouts.contains(path.toString()), deletes);
+        }
+
+        /** An opaque directory hides the parent's entries below it: they are deleted unless re-created. */
+        private static boolean hidesParentContent(Set<String> opaqueDirectories, Path parentRootfs)
+                throws IOException {
+            for (String directory : opaqueDirectories) {
+                Path inParent = parentRootfs.resolve(directory);
+                if (Files.isDirectory(inParent, LinkOption.NOFOLLOW_LINKS)) {
+                    try (var entries = Files.newDirectoryStream(inParent)) {
+                        if (entries.iterator().hasNext()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * A file or link where the parent had a directory hides that directory's whole subtree without any
+         * whiteout, so it counts as a deletion too.
+         */
+        private static boolean replacesParentDirectory(Set<String> changed, Path upper, Path parentRootfs) {
+            for (String path : changed) {
+                if (!Files.isDirectory(upper.resolve(path), LinkOption.NOFOLLOW_LINKS)
+                        && Files.isDirectory(parentRootfs.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }
