@@ -3,9 +3,12 @@ package dev.jetpack.engine;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.base.BaseImageMaker;
+import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.build.BuildRequest;
 import dev.jetpack.engine.build.BuildResult;
 import dev.jetpack.engine.build.ImageBuilder;
+import dev.jetpack.engine.build.ManifestDefaults;
+import dev.jetpack.engine.build.ManifestMerger;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
@@ -20,6 +23,7 @@ import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.TrustedKey;
 import dev.jetpack.engine.build.BuildContainer;
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.ProcessStamp;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -432,6 +436,43 @@ public final class Jetpack {
             throw new JetpackException("Cannot read the manifest " + manifest + ": " + e.getMessage(), e);
         }
         ManifestValidator.requireValid(ManifestCodec.read(manifestJson, manifest.toString()), manifest.toString());
+        return makeAci(rootfs, manifestJson, output, timestamp);
+    }
+
+    /**
+     * Makes a base image for a face that completes the manifest (the Maven plugin): {@code defaults} fill in the
+     * name and labels the manifest lacks, then acKind, acVersion and the {@code timestamp} annotation
+     * ({@code timestamp}, or now) as for any build; the completed manifest must be valid.
+     *
+     * @param rootfs a tarball or directory, {@code host:} (the host's own binaries and libraries: needs no
+     *               download), {@code host:CMD,CMD...} or {@code busybox:}; see {@link RootfsSource}
+     * @param baseDirectory where a relative rootfs path is resolved
+     * @param timestamp for a reproducible image: every entry's time and the timestamp annotation
+     */
+    public AciWriter.Result makeBaseImage(String rootfs, Path baseDirectory, ImageManifest manifest,
+            ManifestDefaults defaults, Path output, Optional<Instant> timestamp) {
+        ImageManifest completed = ManifestMerger.forBaseImage(defaults.applyTo(manifest),
+                timestamp.orElseGet(Instant::now));
+        byte[] manifestJson = ManifestCodec.write(completed, false);
+        RootfsSource source = RootfsSource.parse(rootfs, baseDirectory);
+        if (source instanceof RootfsSource.Existing existing) {
+            return makeAci(existing.path(), manifestJson, output, timestamp);
+        }
+        Path directory = output.toAbsolutePath().resolveSibling(".jetpack-rootfs-" + UUID.randomUUID());
+        try {
+            log.info("Making the rootfs " + rootfs.trim() + " from the host in " + directory);
+            source.materialize(directory);
+            return makeAci(directory, manifestJson, output, timestamp);
+        } finally {
+            try {
+                FileTrees.deleteRecursively(directory);
+            } catch (IOException e) {
+                log.warn("Could not remove the temporary rootfs " + directory + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private AciWriter.Result makeAci(Path rootfs, byte[] manifestJson, Path output, Optional<Instant> timestamp) {
         AciWriter.Options options = writerOptions(timestamp.orElse(null));
         AciWriter.Result result;
         if (Files.isDirectory(rootfs)) {

@@ -1,14 +1,16 @@
 package dev.jetpack.maven;
 
-import java.nio.file.Path;
+import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
+import dev.jetpack.engine.store.ImageNotFoundException;
+import dev.jetpack.engine.store.StoredImage;
+import java.util.Properties;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.artifact.DefaultArtifact;
-import org.eclipse.aether.resolution.ArtifactRequest;
-import org.eclipse.aether.resolution.ArtifactResolutionException;
-import org.eclipse.aether.resolution.ArtifactResult;
 
 /**
  * The goals that deal with images from elsewhere ({@code fetch}, {@code build}): the parent image, proxies from
@@ -18,9 +20,10 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
     /**
      * The parent image (PARENT_IMAGE): a path to an .aci file, a URL, an appc discovery name
      * ({@code example.com/app:1.0,os=linux}) or Maven coordinates
-     * ({@code groupId:artifactId[:extension[:classifier]]:version}, extension {@code aci} by default), which may
-     * name another module of the same reactor (declare it as a dependency of type {@code aci} so that the
-     * reactor builds it first). Unset for a base image.
+     * ({@code groupId:artifactId[:extension[:classifier]]:version}, extension {@code aci} by default, or the
+     * command line's {@code mvn:groupId:artifactId:version[:classifier]}), which may name another module of the
+     * same reactor (declare it as a dependency of type {@code aci} so that the reactor builds it first). Unset
+     * for a base image.
      */
     @Parameter(property = "jetpack.parentImage")
     protected String parentImage;
@@ -28,35 +31,36 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
     @Component
     private RepositorySystem repositorySystem;
 
-    /** The parsed parent image, coordinates resolved to a file; null when there is none. */
-    protected ImageSource parentSource() throws ConfigurationException, MojoFailureException {
+    /** The parsed parent image; null when there is none. */
+    protected ImageSource parentSource() throws ConfigurationException {
         if (parentImage == null || parentImage.isBlank()) {
             return null;
         }
-        return resolve(ImageSource.parse(parentImage, basedir(), "parentImage"));
+        return ImageSource.parse(parentImage, basedir(), "parentImage");
     }
 
-    /** Resolves Maven coordinates to the artifact's file (local repository, remotes, reactor); others as they are. */
-    protected ImageSource resolve(ImageSource source) throws MojoFailureException {
-        if (source.kind() != ImageSource.Kind.COORDINATES) {
-            return source;
-        }
-        ImageSource.MavenCoordinates c = source.coordinates().orElseThrow();
-        ArtifactRequest request = new ArtifactRequest(
-                new DefaultArtifact(c.groupId(), c.artifactId(), c.classifier(), c.extension(), c.version()),
-                project.getRemoteProjectRepositories(), null);
+    /**
+     * Gets {@code source} into the store through the engine (which answers from the store first and, offline,
+     * only from there) and returns it. Maven coordinates are resolved by Maven; downloads use the proxies of
+     * settings.xml.
+     */
+    protected StoredImage fetch(Jetpack jetpack, ImageSource source, String parameter)
+            throws MojoFailureException, ConfigurationException {
+        FetchOptions options = FetchOptions.builder()
+                .offline(offline())
+                .mavenResolver(new MavenImageResolver(repositorySystem, session.getRepositorySession(),
+                        project.getRemoteProjectRepositories()))
+                .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
+                .build();
         try {
-            ArtifactResult result = repositorySystem.resolveArtifact(session.getRepositorySession(), request);
-            Path file = result.getArtifact().getFile().toPath();
-            getLog().debug("Image " + c + " resolved to " + file);
-            return source.withResolvedFile(file);
-        } catch (ArtifactResolutionException e) {
-            throw new MojoFailureException("Cannot resolve the image " + c + ": " + e.getMessage()
-                    + (offline() ? ". Maven is offline (-o): the image must already be in the local repository;"
-                            + " run once without -o, or mvn install the image's project"
-                            : ". Check the coordinates, mvn install (or deploy) the image's project, or, for a"
-                            + " module of this reactor, declare it as a dependency of type aci so it is built"
-                            + " first"), e);
+            return jetpack.fetch(source.engineSpec(parameter), options);
+        } catch (ImageNotFoundException e) {
+            throw new MojoFailureException("Cannot get the image " + source.spec() + " (" + parameter + "): "
+                    + e.getMessage() + (offline() ? " Maven is offline (-o): only the store " + jetpack.settings()
+                    .storeLocation() + " is used. Run the build once without -o (mvn jetpack:fetch is enough) to"
+                    + " fetch it, or point " + parameter + " at an .aci file." : ""), e);
+        } catch (JetpackException e) {
+            throw failure("Cannot get the image " + source.spec() + " (" + parameter + ")", e);
         }
     }
 }

@@ -1,5 +1,10 @@
 package dev.jetpack.maven;
 
+import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.JetpackSettings;
+import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.store.ImageStore;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +75,26 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
         } catch (ConfigurationException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The engine facade for this goal: the configured store (else the engine's default), Maven's log, and
+     * progress lines that stay quiet in batch mode.
+     */
+    protected Jetpack jetpack(String runtime, Compression compression) {
+        Path storeLocation = storePath().orElseGet(ImageStore::defaultLocation);
+        boolean interactive = session != null && session.getRequest() != null
+                && session.getRequest().isInteractiveMode();
+        return new Jetpack(new JetpackSettings(storeLocation, runtime, compression), new MavenEngineLog(getLog()),
+                new MavenProgress(line -> getLog().info(line), interactive));
+    }
+
+    /**
+     * An engine failure as a build failure: the engine's messages already say what failed, why and what to do;
+     * {@code what} says which goal's work it was.
+     */
+    protected MojoFailureException failure(String what, JetpackException e) {
+        return new MojoFailureException(what + ": " + e.getMessage(), e);
     }
 
     /** Maven's {@code -o}. */

@@ -13,7 +13,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Removes the configured {@code cleanFiles} (CLEAN_FILES) and what the plugin left: its work directory
- * ({@code target/jetpack}) and the ACI with its ID file. With packaging {@code aci} it runs in the
+ * ({@code target/jetpack}) and the ACI with its ID and fingerprint files. With packaging {@code aci} it runs in the
  * {@code clean} phase before maven-clean-plugin; elsewhere bind it to {@code clean} yourself.
  */
 @Mojo(name = "clean", defaultPhase = LifecyclePhase.CLEAN, threadSafe = true)
@@ -38,7 +38,8 @@ public class CleanMojo extends AbstractJetpackMojo {
             int count = removed.size();
             Path aci = Path.of(project.getBuild().getDirectory()).toAbsolutePath()
                     .resolve(project.getBuild().getFinalName() + ".aci");
-            for (Path own : List.of(workDirectoryPath(), aci, aci.resolveSibling(aci.getFileName() + ".id"))) {
+            for (Path own : List.of(workDirectoryPath(), aci, aci.resolveSibling(aci.getFileName() + ".id"),
+                    BuildMojo.fingerprintFile(aci))) {
                 if (Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
                     getLog().info("Deleting " + own);
                     FileTrees.deleteRecursively(own);

@@ -1,5 +1,8 @@
 package dev.jetpack.maven;
 
+import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.store.StoredImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -10,7 +13,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Gets the parent image, and any further images, into the store, so that the build itself needs no network.
- * Offline ({@code -o}) nothing is downloaded: an image missing from the store is an error.
+ * Offline ({@code -o}) nothing is downloaded: an image missing from the store is an error that says how to get
+ * it.
  */
 @Mojo(name = "fetch", defaultPhase = LifecyclePhase.INITIALIZE, threadSafe = true)
 public class FetchMojo extends AbstractImageMojo {
@@ -31,13 +35,17 @@ public class FetchMojo extends AbstractImageMojo {
             return;
         }
         getLog().debug(settings.toString());
-        // WIRE: hand `settings` to the engine's fetch (images into the store; offline = store only), with
-        // MavenEngineLog/MavenProgress as log and progress. Remove this throw then.
-        throw new MojoExecutionException("jetpack:fetch is not wired to the engine yet (" + settings.images().size()
-                + " image(s) to fetch)");
+        // Runtime and compression play no part in fetching.
+        Jetpack jetpack = jetpack(dev.jetpack.engine.JetpackSettings.AUTO_RUNTIME, Compression.XZ);
+        for (int i = 0; i < settings.images().size(); i++) {
+            ImageSource source = settings.images().get(i);
+            String parameter = i == 0 && parentImage != null && !parentImage.isBlank() ? "parentImage" : "images";
+            StoredImage image = fetch(jetpack, source, parameter);
+            getLog().info("Image " + source.spec() + " is in the store as " + image.describe());
+        }
     }
 
-    /** The configuration as the engine's fetch request: parent first, coordinates resolved. */
+    /** The configuration as the engine's fetch request: parent first. */
     ImageFetchSettings settings() throws ConfigurationException, MojoFailureException {
         List<ImageSource> sources = new ArrayList<>();
         ImageSource parent = parentSource();
@@ -46,7 +54,7 @@ public class FetchMojo extends AbstractImageMojo {
         }
         if (images != null) {
             for (String image : images) {
-                sources.add(resolve(ImageSource.parse(image, basedir(), "images")));
+                sources.add(ImageSource.parse(image, basedir(), "images"));
             }
         }
         return new ImageFetchSettings(sources, storePath(), offline(), proxies());

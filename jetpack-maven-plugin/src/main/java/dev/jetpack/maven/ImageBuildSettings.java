@@ -1,5 +1,7 @@
 package dev.jetpack.maven;
 
+import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.build.OutputForm;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.stream.Collectors;
  * @param manifestJson    the POM's {@code <manifest>} (a JSON object), when given; otherwise the manifest is
  *                        {@code manifest.json} of the work dir after the build command ran
  * @param parentImage     the parent (PARENT_IMAGE), absent for a base image
- * @param rootfs          a rootfs tarball or directory for a base image (makeaci), absent for a derivative
+ * @param rootfs          a base image's rootfs (makeaci): a tarball or directory (relative to the basedir), or
+ *                        {@code host:}, {@code host:CMD,...}, {@code busybox:}; absent for a derivative
  * @param buildDirectory  the directory copied into the container's work dir (BUILD_DIR): the staged copy made
  *                        by {@code jetpack:prepare} when it ran in this build, else the configured directory
  * @param copyFiles       further files copied into the work dir (BUILD_CP), absolute
@@ -26,12 +29,12 @@ import java.util.stream.Collectors;
  *                        (BUILD_CP_JETPACK_IMAGE_MK)
  * @param buildCommand    the command run in the work dir (BUILD_COMMAND); empty means the generated build
  *                        script ({@code dev.jetpack.engine.build.BuildScript}) run by {@code /bin/sh}
- * @param buildArgs       arguments appended to the command (BUILD_ARGS), the defined BUILD_VARS
- *                        ({@code NAME=value}) last; may hold secrets such as proxy credentials
+ * @param buildArgs       arguments appended to the command (BUILD_ARGS)
  * @param packages        packages the generated script installs (PKG_INSTALL)
  * @param buildSteps      shell commands the generated script runs in order (the {@code build} targets)
  * @param buildEnvironment environment of the build command: the settings.xml proxies as {@code http_proxy},
- *                        {@code https_proxy}, {@code no_proxy}; may hold secrets
+ *                        {@code https_proxy}, {@code no_proxy}, then the defined BUILD_VARS; may hold secrets,
+ *                        so only the names are ever logged
  * @param format          flat or layered
  * @param compression     the ACI's compression
  * @param runtime         the container runtime
@@ -49,7 +52,7 @@ public record ImageBuildSettings(
         Map<String, String> defaultLabels,
         Optional<String> manifestJson,
         Optional<ImageSource> parentImage,
-        Optional<Path> rootfs,
+        Optional<String> rootfs,
         Path buildDirectory,
         List<Path> copyFiles,
         boolean copyBuildScript,
@@ -58,7 +61,7 @@ public record ImageBuildSettings(
         List<String> packages,
         List<String> buildSteps,
         Map<String, String> buildEnvironment,
-        ImageFormat format,
+        OutputForm format,
         Compression compression,
         RuntimeChoice runtime,
         Optional<Path> store,
@@ -103,7 +106,7 @@ public record ImageBuildSettings(
         return "ImageBuildSettings[name=" + imageName + ", labels=" + defaultLabels
                 + ", manifest=" + (manifestJson.isPresent() ? "from POM" : "manifest.json of the build")
                 + ", parent=" + parentImage.map(Object::toString).orElse("none")
-                + ", rootfs=" + rootfs.map(Path::toString).orElse("none")
+                + ", rootfs=" + rootfs.orElse("none")
                 + ", buildDirectory=" + buildDirectory + ", copyFiles=" + copyFiles
                 + ", copyBuildScript=" + copyBuildScript
                 + ", buildCommand=" + (usesBuildScript() ? "generated build script" : buildCommand)

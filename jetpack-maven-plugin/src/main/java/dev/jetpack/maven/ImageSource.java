@@ -16,8 +16,9 @@ import java.util.Optional;
  * appc name cannot have (its one colon introduces the version); everything else is a discovery name
  * {@code NAME[:VERSION][,LABEL=VALUE...]}.
  *
- * <p>Coordinates are resolved by the plugin (local repository, remote repositories or another module of the
- * same reactor) and carried on as {@link #file()}; the engine only ever sees a file, a URL or a name.
+ * <p>The engine fetches every kind ({@link #engineSpec}); coordinates are resolved there through
+ * {@link MavenImageResolver}, i.e. by Maven (local repository, remote repositories or another module of the same
+ * reactor). The command line's {@code mvn:groupId:artifactId:version[:classifier]} is accepted too.
  */
 public record ImageSource(String spec, Kind kind, Optional<Path> file, Optional<MavenCoordinates> coordinates,
         Optional<ImageReference> reference) {
@@ -53,6 +54,15 @@ public record ImageSource(String spec, Kind kind, Optional<Path> file, Optional<
                     + " com.example:base:1.0");
         }
         String s = spec.trim();
+        if (s.regionMatches(true, 0, "mvn:", 0, 4)) {
+            // The command line's form: mvn:groupId:artifactId:version[:classifier], always of type aci.
+            String[] parts = s.substring(4).split(":", -1);
+            if (parts.length < 3 || parts.length > 4 || java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+                throw badCoordinates(spec, parameter);
+            }
+            return new ImageSource(s, Kind.COORDINATES, Optional.empty(), Optional.of(new MavenCoordinates(parts[0],
+                    parts[1], "aci", parts.length == 4 ? parts[3] : "", parts[2])), Optional.empty());
+        }
         if (s.contains("://")) {
             return new ImageSource(s, Kind.URL, Optional.empty(), Optional.empty(), Optional.empty());
         }
@@ -94,14 +104,32 @@ public record ImageSource(String spec, Kind kind, Optional<Path> file, Optional<
                 + " com.example:app:aci:image:1.0");
     }
 
-    /** The same source with its coordinates resolved to a file. */
-    public ImageSource withResolvedFile(Path resolved) {
-        return new ImageSource(spec, kind, Optional.of(resolved), coordinates, reference);
+    /**
+     * The source in the form the engine's fetch reads ({@code dev.jetpack.engine.fetch.ImageSource}): a path as
+     * an absolute path, coordinates as {@code mvn:groupId:artifactId:version[:classifier]}, URLs and names as
+     * written.
+     *
+     * @throws ConfigurationException for coordinates of another type than {@code aci}: only ACIs are images
+     */
+    public String engineSpec(String parameter) throws ConfigurationException {
+        return switch (kind) {
+            case PATH -> file.orElseThrow().toString();
+            case COORDINATES -> {
+                MavenCoordinates c = coordinates.orElseThrow();
+                if (!c.extension().equals("aci")) {
+                    throw new ConfigurationException("Parameter '" + parameter + "' names the artifact " + c + " of"
+                            + " type " + c.extension() + ": an image is an artifact of type aci; write"
+                            + " groupId:artifactId:version or groupId:artifactId:aci:classifier:version");
+                }
+                yield "mvn:" + c.groupId() + ":" + c.artifactId() + ":" + c.version()
+                        + (c.classifier().isEmpty() ? "" : ":" + c.classifier());
+            }
+            default -> spec;
+        };
     }
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + spec
-                + file.filter(f -> kind == Kind.COORDINATES).map(f -> " (" + f + ")").orElse("");
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + spec;
     }
 }

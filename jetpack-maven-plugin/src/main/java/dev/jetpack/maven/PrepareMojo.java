@@ -1,6 +1,7 @@
 package dev.jetpack.maven;
 
 import dev.jetpack.engine.io.FileTrees;
+import dev.jetpack.engine.io.HostCommand;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,16 +156,22 @@ public class PrepareMojo extends AbstractJetpackMojo {
         }
         Map<String, String> environment = new HashMap<>(proxies().buildEnvironment());
         environment.put("JETPACK_BUILD_DIRECTORY", staging.toString());
-        try {
-            HostCommands.run(prepareSteps, staging, environment, line -> getLog().info(line));
-        } catch (HostCommands.StepFailedException e) {
-            throw new MojoFailureException(e.getMessage() + "; its output is above. Fix the step in"
-                    + " <prepareSteps>", e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot run the prepare steps with /bin/sh in " + staging + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MojoExecutionException("Interrupted while running the prepare steps", e);
+        for (int i = 0; i < prepareSteps.size(); i++) {
+            String step = prepareSteps.get(i);
+            getLog().info("+ " + step);
+            HostCommand.Result result;
+            try {
+                result = HostCommand.stream(List.of("/bin/sh", "-c", step), staging, environment,
+                        line -> getLog().info(line));
+            } catch (IOException e) {
+                throw new MojoExecutionException("Cannot run prepare step " + (i + 1) + " with /bin/sh in " + staging
+                        + ": " + e.getMessage(), e);
+            }
+            if (!result.succeeded()) {
+                throw new MojoFailureException("Preparation step " + (i + 1) + " of " + prepareSteps.size()
+                        + " failed with exit code " + result.exitCode() + ": " + step + "; its output is above"
+                        + " (last lines:\n" + result.output() + "\n). Fix the step in <prepareSteps>");
+            }
         }
     }
 }

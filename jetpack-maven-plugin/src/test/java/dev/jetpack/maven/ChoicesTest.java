@@ -3,6 +3,7 @@ package dev.jetpack.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jetpack.engine.aci.Compression;
 import org.junit.jupiter.api.Test;
 
 class ChoicesTest {
@@ -20,6 +21,6 @@ class ChoicesTest {
                 "jetpack.compression"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("Invalid value 'lzma' for parameter 'compression' (user property jetpack.compression):"
-                        + " accepted values are xz, gzip, bzip2, none (default xz)");
+                        + " accepted values are none, gzip, bzip2, xz (default xz)");
     }
 }

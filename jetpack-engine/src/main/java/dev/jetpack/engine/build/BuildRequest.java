@@ -46,6 +46,10 @@ import java.util.Optional;
  * @param log             where the build reports its steps
  * @param commandOutput   receives the command's output live, line by line
  * @param progress        progress of writing the ACI
+ * @param givenManifest   the new image's manifest when it is not read from the work directory's
+ *                        {@code manifest.json} (e.g. the Maven plugin's {@code <manifest>}); the work directory's
+ *                        file is then ignored
+ * @param manifestDefaults name and labels the manifest gets where it has none of its own
  */
 public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
@@ -53,7 +57,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
                            Compression compression, int level, Optional<Instant> fixedTimestamp, Path output,
                            Path containersDir, BuildContainer.Mode containerMode, Optional<Path> resolvConf,
                            boolean hostNetwork, EngineLog log,
-                           OutputSink commandOutput, ProgressListener progress) {
+                           OutputSink commandOutput, ProgressListener progress,
+                           Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults) {
     /** The host's resolver configuration, bound into the container by default. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -80,6 +85,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(commandOutput, "commandOutput");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(givenManifest, "givenManifest");
+        Objects.requireNonNull(manifestDefaults, "manifestDefaults");
     }
 
     /**
@@ -116,6 +123,8 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
         private EngineLog log = EngineLog.SILENT;
         private OutputSink commandOutput = OutputSink.DISCARD;
         private ProgressListener progress = ProgressListener.NONE;
+        private ImageManifest givenManifest;
+        private ManifestDefaults manifestDefaults = ManifestDefaults.NONE;
 
         private Builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
             this.parentRootfs = parentRootfs;
@@ -235,6 +244,21 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
             return this;
         }
 
+        /**
+         * The new image's manifest, used instead of the work directory's {@code manifest.json}; default none
+         * (the build directory or the command provides the file).
+         */
+        public Builder givenManifest(ImageManifest manifest) {
+            this.givenManifest = manifest;
+            return this;
+        }
+
+        /** Name and labels filled into the manifest where it has none; default {@link ManifestDefaults#NONE}. */
+        public Builder manifestDefaults(ManifestDefaults defaults) {
+            this.manifestDefaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
         public BuildRequest build() {
             if (runtime == null) {
                 throw new BuildException("The build has no container runtime: pick one (runc, crun, bwrap,"
@@ -248,7 +272,7 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
                     extraFiles, command, environment, runtime, outputForm, compression, level,
                     Optional.ofNullable(fixedTimestamp), output, containersDir, containerMode,
                     Optional.ofNullable(resolvConf),
-                    hostNetwork, log, commandOutput, progress);
+                    hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults);
         }
     }
 }

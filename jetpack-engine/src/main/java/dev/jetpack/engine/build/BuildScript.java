@@ -1,6 +1,12 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -73,6 +79,29 @@ public final class BuildScript {
      */
     public BuildScript requireManifest(boolean require) {
         return new BuildScript(packages, steps, require);
+    }
+
+    /**
+     * Writes the script as {@value #FILE_NAME} into {@code directory} (created if missing), atomically, so that
+     * it can be copied into the build's work directory as an extra file.
+     *
+     * @return the script file
+     */
+    public Path writeTo(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path file = directory.resolve(FILE_NAME);
+        AtomicFiles.write(file, render().getBytes(StandardCharsets.UTF_8));
+        return file;
+    }
+
+    /**
+     * The build command that runs the script copied into the work directory (the command's working directory)
+     * with {@code arguments} (BUILD_ARGS and BUILD_VARS).
+     */
+    public static List<String> command(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", FILE_NAME));
+        command.addAll(arguments);
+        return List.copyOf(command);
     }
 
     /** The script text. */

@@ -88,8 +88,12 @@ public final class ImageBuilder {
 
             RunResult run = runCommand(request, root, work);
 
-            byte[] manifestJson = readManifest(work, output);
-            ImageManifest merged = mergeManifest(request, manifestJson, output);
+            ImageManifest merged;
+            if (request.givenManifest().isPresent()) {
+                merged = mergeGivenManifest(request, request.givenManifest().get(), output);
+            } else {
+                merged = mergeManifest(request, readManifest(work, output), output);
+            }
 
             removeBuildLeftovers(root, parentRootfs, work, run, log);
 
@@ -183,14 +187,26 @@ public final class ImageBuilder {
         try {
             ImageManifest child = ManifestCodec.read(manifestJson, "written by the build ("
                     + WorkDirectory.MANIFEST_NAME + " in the work directory)");
-            return ManifestMerger.merge(child, request.parentManifest(), request.parentId(),
-                    new MergeOptions(timestamp, request.outputForm() == OutputForm.LAYERED));
+            return ManifestMerger.merge(request.manifestDefaults().applyTo(child), request.parentManifest(),
+                    request.parentId(), new MergeOptions(timestamp, request.outputForm() == OutputForm.LAYERED));
         } catch (InvalidManifestException e) {
             Path kept = output.resolveSibling(output.getFileName() + INVALID_MANIFEST_SUFFIX);
             AtomicFiles.write(kept, manifestJson);
             throw new BuildException("The build's " + WorkDirectory.MANIFEST_NAME + " is not a valid image"
                     + " manifest: " + e.getMessage() + " The file is kept at " + kept + "; fix the manifest (or"
                     + " the command that writes it) and build again. No image was written to " + output + ".", e);
+        }
+    }
+
+    /** Step 5 for a manifest given with the request: no file to keep, the caller has it. */
+    private static ImageManifest mergeGivenManifest(BuildRequest request, ImageManifest given, Path output) {
+        Instant timestamp = request.fixedTimestamp().orElseGet(Instant::now);
+        try {
+            return ManifestMerger.merge(request.manifestDefaults().applyTo(given), request.parentManifest(),
+                    request.parentId(), new MergeOptions(timestamp, request.outputForm() == OutputForm.LAYERED));
+        } catch (InvalidManifestException e) {
+            throw new BuildException("The given image manifest is not valid: " + e.getMessage() + " Fix it and"
+                    + " build again. No image was written to " + output + ".", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.jetpack.engine.fetch;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.fetch.trust.TrustStore;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,6 +31,7 @@ public final class FetchOptions {
     private final Duration readTimeout;
     private final AciReader.Options readerOptions;
     private final MavenResolver mavenResolver;
+    private final ProxySelector proxySelector;
 
     private FetchOptions(Builder b) {
         this.policy = b.policy;
@@ -45,6 +47,7 @@ public final class FetchOptions {
         this.readTimeout = b.readTimeout;
         this.readerOptions = b.readerOptions;
         this.mavenResolver = b.mavenResolver;
+        this.proxySelector = b.proxySelector;
     }
 
     public static FetchOptions defaults() {
@@ -70,6 +73,7 @@ public final class FetchOptions {
         b.readTimeout = readTimeout;
         b.readerOptions = readerOptions;
         b.mavenResolver = mavenResolver;
+        b.proxySelector = proxySelector;
         return b;
     }
 
@@ -143,6 +147,14 @@ public final class FetchOptions {
         return mavenResolver != null ? mavenResolver : LocalRepositoryMavenResolver.userDefault();
     }
 
+    /**
+     * The proxies for downloads; empty means the environment's ({@code https_proxy}, {@code http_proxy},
+     * {@code no_proxy}) and Java's proxy properties. The Maven plugin passes the proxies of settings.xml.
+     */
+    public Optional<ProxySelector> proxySelector() {
+        return Optional.ofNullable(proxySelector);
+    }
+
     /** Builder; every setter is optional. */
     public static final class Builder {
         private FetchPolicy policy = FetchPolicy.PREFER_STORE;
@@ -158,6 +170,7 @@ public final class FetchOptions {
         private Duration readTimeout;
         private AciReader.Options readerOptions = AciReader.Options.untrusted();
         private MavenResolver mavenResolver;
+        private ProxySelector proxySelector;
 
         private Builder() {
         }
@@ -227,6 +240,12 @@ public final class FetchOptions {
         /** Where {@code mvn:} artifacts come from; null means the user's local repository. */
         public Builder mavenResolver(MavenResolver value) {
             this.mavenResolver = value;
+            return this;
+        }
+
+        /** The proxies for downloads; null means the environment's. */
+        public Builder proxySelector(ProxySelector value) {
+            this.proxySelector = value;
             return this;
         }
 

@@ -235,12 +235,39 @@ public final class ImageFetcher {
                 return known.get();
             }
         }
+        Optional<String> fileKey = fetched.origin().isEmpty() ? localFileKey(fetched.aci()) : Optional.empty();
+        if (fileKey.isPresent()) {
+            Optional<StoredImage> known = previouslyImported(fileKey.get());
+            if (known.isPresent()) {
+                check.check(known.get().id(), known.get().manifest());
+                log.info("Image file " + display + " is unchanged since it was imported as "
+                        + known.get().describe() + "; not reading it again");
+                return known.get();
+            }
+        }
         // Downloads are replaced only by rename, so the store may hard-link them; user files are copied.
         StoredImage image = store.importAci(fetched.aci(), ImportOptions.defaults().withSource(display)
                 .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
                 .withLinkSourceFile(fetched.origin().isPresent()).withCheck(check));
         recordKey.ifPresent(key -> remember(key, image.id()));
+        fileKey.ifPresent(key -> rememberRecord(key, image.id(), display));
         return image;
+    }
+
+    /**
+     * Identifies a local ACI file by path, inode, size and modification time: an unchanged file is answered from
+     * the store without decompressing it again (this makes a no-op rebuild on a large parent cheap). Any write
+     * to the file changes its time or size; a file replaced by rename changes its inode.
+     */
+    private static Optional<String> localFileKey(Path aci) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(aci.toAbsolutePath(),
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return Optional.of("file\0" + aci.toAbsolutePath().normalize() + "\0" + attributes.fileKey() + "\0"
+                    + attributes.size() + "\0" + attributes.lastModifiedTime().toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private ImageDownloader downloader(SignatureVerifier verifier, FetchOptions options) {
@@ -249,6 +276,7 @@ public final class ImageFetcher {
         options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
         options.connectTimeout().ifPresent(settings::connectTimeout);
         options.readTimeout().ifPresent(settings::readTimeout);
+        options.proxySelector().ifPresent(settings::proxySelector);
         HttpFetcher http = new HttpFetcher(settings.build(), log);
         return new ImageDownloader(http, new AppcDiscovery(http, log), verifier, options.mavenResolver(), log);
     }
@@ -348,9 +376,13 @@ public final class ImageFetcher {
     }
 
     private Path idRecord(URI uri) {
+        return idRecord(uri.toString());
+    }
+
+    private Path idRecord(String source) {
         try {
             String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(uri.toString().getBytes(StandardCharsets.UTF_8)));
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
             return store.cacheDirectory("fetched").resolve(key + ".id");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -359,8 +391,12 @@ public final class ImageFetcher {
 
     /** The stored image last fetched from {@code uri}, if it is still in the store. */
     private Optional<StoredImage> previouslyFetched(URI uri) {
+        return previouslyImported(uri.toString());
+    }
+
+    private Optional<StoredImage> previouslyImported(String source) {
         try {
-            Path record = idRecord(uri);
+            Path record = idRecord(source);
             if (!Files.isRegularFile(record)) {
                 return Optional.empty();
             }
@@ -372,11 +408,15 @@ public final class ImageFetcher {
     }
 
     private void remember(URI uri, ImageId id) {
+        rememberRecord(uri.toString(), id, SafeUris.display(uri));
+    }
+
+    private void rememberRecord(String source, ImageId id, String display) {
         try {
-            AtomicFiles.write(idRecord(uri), id.value().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(idRecord(source), id.value().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            log.warn("Could not record which image " + SafeUris.display(uri) + " holds (" + e
-                    + "); the next fetch of it will download it again.");
+            log.warn("Could not record which image " + display + " holds (" + e
+                    + "); the next fetch of it will read it again.");
         }
     }
 }

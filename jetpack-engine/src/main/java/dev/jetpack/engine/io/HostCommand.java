@@ -1,11 +1,18 @@
 package dev.jetpack.engine.io;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs a short-lived host tool (mount, umount, cp, ldd, ...) and captures its combined output.
@@ -57,6 +64,48 @@ public final class HostCommand {
         } catch (IOException e) {
             process.destroyForcibly();
             throw new UncheckedIOException("reading the output of " + command, e);
+        }
+    }
+
+    /** How many of a streamed command's last output lines its {@link Result} keeps. */
+    public static final int TAIL_LINES = 20;
+
+    /**
+     * Runs a longer host command (a user's preparation step such as a debootstrap) in {@code directory},
+     * passing each line of its output (stdout and stderr merged) to {@code lines} as it comes, stdin closed.
+     * Unlike {@link #run} it keeps the caller's environment (users' steps expect their PATH), with
+     * {@code environment} added. The result's output is the last {@value #TAIL_LINES} lines, for error messages.
+     *
+     * @throws IOException when the command cannot be started or its output cannot be read; an interrupt kills
+     *                     the command and is reported the same way (the interrupt flag stays set)
+     */
+    public static Result stream(List<String> command, Path directory, Map<String, String> environment,
+            Consumer<String> lines) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        Deque<String> tail = new ArrayDeque<>();
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.accept(line);
+                tail.addLast(line);
+                if (tail.size() > TAIL_LINES) {
+                    tail.removeFirst();
+                }
+            }
+            int exit = process.waitFor();
+            return new Result(List.copyOf(command), exit, String.join("\n", tail));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + String.join(" ", command), e);
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
         }
     }
 
