@@ -16,6 +16,7 @@ import dev.jetpack.engine.fetch.trust.VerifiedSignature;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
 import dev.jetpack.engine.store.ImageStore;
+import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StagedImage;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
@@ -83,6 +84,16 @@ public final class ImageDownloader {
             return fetchUrl(url, options, progress);
         }
         throw new IllegalArgumentException("Only URLs and names are downloaded; " + source + " is read in place");
+    }
+
+    /**
+     * Commits a staged download ({@link ImageStore#commit}: the check in {@code options}, dependencies,
+     * rendering) and records which image its URL gave, with the validators for the next conditional request.
+     */
+    public StoredImage commit(Download.Staged download, ImportOptions options) {
+        StoredImage image = store.commit(download.image(), options);
+        records.remember(download.origin().toString(), image.id(), download.validators(), options.source());
+        return image;
     }
 
     private Download fetchUrl(ImageSource.Url url, DownloadOptions options, ProgressListener progress) {

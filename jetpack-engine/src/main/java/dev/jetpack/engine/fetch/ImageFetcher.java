@@ -221,16 +221,17 @@ public final class ImageFetcher {
         SignatureVerifier verifier = new SignatureVerifier(
                 options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
         if (source instanceof ImageSource.Url || source instanceof ImageSource.Named) {
-            try (Download download = downloader(verifier, options).download(source, downloadOptions(options),
-                    options.progress())) {
-                return importDownload(download, expectedId, options);
+            ImageDownloader downloader = downloader(verifier, options);
+            try (Download download = downloader.download(source, downloadOptions(options), options.progress())) {
+                return importDownload(downloader, download, expectedId, options);
             }
         }
         return importLocal(source, verifier, options);
     }
 
     /** Commits what the downloader staged (or reuses what the server said is unchanged) after the name check. */
-    private StoredImage importDownload(Download download, Optional<String> expectedId, FetchOptions options) {
+    private StoredImage importDownload(ImageDownloader downloader, Download download, Optional<String> expectedId,
+            FetchOptions options) {
         String display = download.source() instanceof ImageSource.Named named
                 ? named.reference() + " from " + SafeUris.display(download.origin())
                 : SafeUris.display(download.origin());
@@ -245,11 +246,9 @@ public final class ImageFetcher {
             return known;
         }
         Download.Staged staged = (Download.Staged) download;
-        StoredImage image = store.commit(staged.image(), ImportOptions.defaults().withSource(display)
+        return downloader.commit(staged, ImportOptions.defaults().withSource(display)
                 .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
                 .withCheck(check));
-        records.remember(download.origin().toString(), image.id(), staged.validators(), display);
-        return image;
     }
 
     /** A path or Maven artifact, read in place (an unchanged file is not read again). */
