@@ -1,33 +1,42 @@
 package dev.jetpack.engine.fetch;
 
+import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * How {@link ImageDownloader} downloads. {@link ImageFetcher} derives these from its {@link FetchOptions}.
  *
- * @param downloadDirectory where downloaded ACIs and signatures are kept (one file per URL, reused through HTTP
- *     caching on the next download); the store passes a directory of its own
  * @param discovery discovery settings (plain HTTP, os/arch defaults, page locations)
  * @param insecureSkipSignature accept a discovered image without a valid signature (logged as a warning)
+ * @param requireSignature a URL must have a signature ({@code URL.asc}) too; discovered images always must
+ * @param readerOptions limits and permissions for unpacking the downloaded image
  */
-public record DownloadOptions(Path downloadDirectory, DiscoveryOptions discovery, boolean insecureSkipSignature) {
+public record DownloadOptions(DiscoveryOptions discovery, boolean insecureSkipSignature, boolean requireSignature,
+        AciReader.Options readerOptions) {
     public DownloadOptions {
-        Objects.requireNonNull(downloadDirectory, "downloadDirectory");
         Objects.requireNonNull(discovery, "discovery");
+        Objects.requireNonNull(readerOptions, "readerOptions");
     }
 
-    /** Safe defaults: signatures required, https only. */
-    public static DownloadOptions into(Path downloadDirectory) {
-        return new DownloadOptions(downloadDirectory, DiscoveryOptions.defaults(), false);
+    /** Safe defaults: signatures required for discovery and checked when a URL has one, https only. */
+    public static DownloadOptions defaults() {
+        return new DownloadOptions(DiscoveryOptions.defaults(), false, false, AciReader.Options.untrusted());
     }
 
     public DownloadOptions withDiscovery(DiscoveryOptions options) {
-        return new DownloadOptions(downloadDirectory, options, insecureSkipSignature);
+        return new DownloadOptions(options, insecureSkipSignature, requireSignature, readerOptions);
     }
 
     public DownloadOptions withInsecureSkipSignature(boolean skip) {
-        return new DownloadOptions(downloadDirectory, discovery, skip);
+        return new DownloadOptions(discovery, skip, requireSignature, readerOptions);
+    }
+
+    public DownloadOptions withRequireSignature(boolean require) {
+        return new DownloadOptions(discovery, insecureSkipSignature, require, readerOptions);
+    }
+
+    public DownloadOptions withReaderOptions(AciReader.Options options) {
+        return new DownloadOptions(discovery, insecureSkipSignature, requireSignature, options);
     }
 }

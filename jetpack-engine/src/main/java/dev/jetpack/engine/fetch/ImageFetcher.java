@@ -12,7 +12,6 @@ import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.VerifiedSignature;
-import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.InterProcessLock;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -38,9 +37,10 @@ import java.util.regex.Pattern;
 
 /**
  * Gets an image into the store from whatever a user typed, and returns it. This is the one entry point for
- * fetching; where the ACI comes from (paths, URLs, {@code mvn:} coordinates, discovery, download signatures,
- * HTTP caching) is {@link ImageDownloader}'s job, with the forms of {@link ImageSource#parse}. This class adds
- * what needs the store:
+ * fetching, with the forms of {@link ImageSource#parse}. URLs and discovered names are streamed from the network
+ * into the store's staging area in one pass, signature included, by {@link ImageDownloader}; this class checks
+ * the staged image's name and labels and commits it, reads paths and {@code mvn:} artifacts in place, and
+ * answers from the store what it already holds:
  *
  * <ul>
  * <li><b>An image ID or ID prefix</b> ({@code sha512-…}, or 6+ hex digits that a stored ID starts with): looked
@@ -57,7 +57,8 @@ import java.util.regex.Pattern;
  *
  * <p>With {@link FetchOptions#offline()} nothing is downloaded: names and URLs are answered from the store (a URL
  * by the image it gave last time), paths and local-repository Maven artifacts still work. A re-download answered
- * with HTTP 304 reuses the stored image without unpacking anything. Dependencies of fetched images are fetched by
+ * with HTTP 304 reuses the stored image without any body transfer. Whatever fails (download, signature, name,
+ * dependencies) leaves nothing visible in the store. Dependencies of fetched images are fetched by
  * the same rules (by name and labels through discovery, signature required), and their image IDs are checked
  * before anything is stored.
  */
@@ -68,10 +69,12 @@ public final class ImageFetcher {
             ThreadLocal.withInitial(java.util.HashSet::new);
 
     private final ImageStore store;
+    private final FetchRecords records;
     private final EngineLog log;
 
     public ImageFetcher(ImageStore store, EngineLog log) {
         this.store = store;
+        this.records = FetchRecords.of(store, log);
         this.log = log;
     }
 
@@ -217,25 +220,44 @@ public final class ImageFetcher {
             FetchOptions options) {
         SignatureVerifier verifier = new SignatureVerifier(
                 options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
-        FetchedImage fetched = downloader(verifier, options).download(source, downloadOptions(options),
-                options.progress());
-        String display = describe(fetched);
-        ImportCheck signature = signatureCheck(fetched, display, verifier, options);
-        ImportCheck check = fetched.requested().isEmpty() ? signature : (id, manifest) -> {
-            checkMatch(fetched.requested().get(), expectedId, id, manifest, display);
-            signature.check(id, manifest);
-        };
-        Optional<URI> recordKey = recordKey(fetched);
-        if (fetched.notModified() && recordKey.isPresent()) {
-            Optional<StoredImage> known = previouslyFetched(recordKey.get());
-            if (known.isPresent()) {
-                check.check(known.get().id(), known.get().manifest());
-                log.info("ACI " + display + " is not modified since the last fetch (HTTP 304): image "
-                        + known.get().describe() + " is already in the store; no download");
-                return known.get();
+        if (source instanceof ImageSource.Url || source instanceof ImageSource.Named) {
+            ImageDownloader downloader = downloader(verifier, options);
+            try (Download download = downloader.download(source, downloadOptions(options), options.progress())) {
+                return importDownload(downloader, download, expectedId, options);
             }
         }
-        Optional<String> fileKey = fetched.origin().isEmpty() ? localFileKey(fetched.aci()) : Optional.empty();
+        return importLocal(source, verifier, options);
+    }
+
+    /** Commits what the downloader staged (or reuses what the server said is unchanged) after the name check. */
+    private StoredImage importDownload(ImageDownloader downloader, Download download, Optional<String> expectedId,
+            FetchOptions options) {
+        String display = download.source() instanceof ImageSource.Named named
+                ? named.reference() + " from " + SafeUris.display(download.origin())
+                : SafeUris.display(download.origin());
+        ImportCheck check = download.source() instanceof ImageSource.Named named
+                ? (id, manifest) -> checkMatch(named.reference(), expectedId, id, manifest, display)
+                : ImportCheck.ACCEPT_ALL;
+        if (download instanceof Download.NotModified unchanged) {
+            StoredImage known = unchanged.image();
+            check.check(known.id(), known.manifest());
+            log.info("ACI " + display + " is not modified since the last fetch (HTTP 304): image "
+                    + known.describe() + " is already in the store; no download");
+            return known;
+        }
+        Download.Staged staged = (Download.Staged) download;
+        return downloader.commit(staged, ImportOptions.defaults().withSource(display)
+                .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
+                .withCheck(check));
+    }
+
+    /** A path or Maven artifact, read in place (an unchanged file is not read again). */
+    private StoredImage importLocal(ImageSource source, SignatureVerifier verifier, FetchOptions options) {
+        Path aci = localFile(source, options);
+        String display = source instanceof ImageSource.MavenArtifact artifact
+                ? "mvn:" + artifact.coordinates() + " (" + aci + ")" : aci.toString();
+        ImportCheck check = localSignatureCheck(aci, display, verifier, options);
+        Optional<String> fileKey = localFileKey(aci);
         if (fileKey.isPresent()) {
             Optional<StoredImage> known = previouslyImported(fileKey.get());
             if (known.isPresent()) {
@@ -245,13 +267,23 @@ public final class ImageFetcher {
                 return known.get();
             }
         }
-        // Downloads are replaced only by rename, so the store may hard-link them; user files are copied.
-        StoredImage image = store.importAci(fetched.aci(), ImportOptions.defaults().withSource(display)
+        // User files are copied into the store, never linked: the user may change them in place later.
+        StoredImage image = store.importAci(aci, ImportOptions.defaults().withSource(display)
                 .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
-                .withLinkSourceFile(fetched.origin().isPresent()).withCheck(check));
-        recordKey.ifPresent(key -> remember(key, image.id()));
-        fileKey.ifPresent(key -> rememberRecord(key, image.id(), display));
+                .withCheck(check));
+        fileKey.ifPresent(key -> records.remember(key, image.id(), Optional.empty(), display));
         return image;
+    }
+
+    private static Path localFile(ImageSource source, FetchOptions options) {
+        if (source instanceof ImageSource.LocalFile file) {
+            if (!Files.isRegularFile(file.path())) {
+                throw new FetchException("Image file " + file.path() + " does not exist or is not a file.");
+            }
+            return file.path();
+        }
+        ImageSource.MavenArtifact artifact = (ImageSource.MavenArtifact) source;
+        return options.mavenResolver().resolve(artifact);
     }
 
     /**
@@ -271,49 +303,42 @@ public final class ImageFetcher {
     }
 
     private ImageDownloader downloader(SignatureVerifier verifier, FetchOptions options) {
-        HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp())
-                .cacheDirectory(store.cacheDirectory("http"));
+        HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp());
         options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
         options.connectTimeout().ifPresent(settings::connectTimeout);
         options.readTimeout().ifPresent(settings::readTimeout);
         options.proxySelector().ifPresent(settings::proxySelector);
         HttpFetcher http = new HttpFetcher(settings.build(), log);
-        return new ImageDownloader(http, new AppcDiscovery(http, log), verifier, options.mavenResolver(), log);
+        return new ImageDownloader(http, new AppcDiscovery(http, log), verifier, store, log);
     }
 
     private DownloadOptions downloadOptions(FetchOptions options) {
         DiscoveryOptions.Builder discovery = DiscoveryOptions.builder().allowHttp(options.allowHttp());
         options.discoveryUri().ifPresent(discovery::discoveryUri);
-        return new DownloadOptions(store.cacheDirectory("downloads"), discovery.build(),
-                options.insecureSkipVerify());
+        return DownloadOptions.defaults().withDiscovery(discovery.build())
+                .withInsecureSkipSignature(options.insecureSkipVerify())
+                .withRequireSignature(options.requireSignature()).withReaderOptions(options.readerOptions());
     }
 
     /**
-     * A discovered image was verified by the downloader for the requested name (or the user chose to skip that,
-     * which it logged); the name check makes the manifest carry that name. Anything else is only known by name
-     * once unpacked, so a signature next to it is verified against the manifest's name before it is stored.
+     * A local file is only known by name once unpacked, so a signature next to it ({@code FILE.asc}) is verified
+     * against the manifest's name before the image is stored; without one, {@link FetchOptions#requireSignature()}
+     * refuses it.
      */
-    private ImportCheck signatureCheck(FetchedImage fetched, String display, SignatureVerifier verifier,
+    private ImportCheck localSignatureCheck(Path aci, String display, SignatureVerifier verifier,
             FetchOptions options) {
-        if (fetched.requested().isPresent()) {
-            return ImportCheck.ACCEPT_ALL;
-        }
-        if (fetched.unverifiedSignature().isPresent()) {
-            Path signature = fetched.unverifiedSignature().get();
+        Path signature = aci.resolveSibling(aci.getFileName() + ".asc");
+        if (Files.isRegularFile(signature)) {
             return (id, manifest) -> {
-                VerifiedSignature verified = verifier.verify(manifest.name(), fetched.aci(), signature);
+                VerifiedSignature verified = verifier.verify(manifest.name(), aci, signature);
                 log.info("Signature of " + display + " verified for " + manifest.name() + ": signed by "
                         + verified.fingerprint() + " " + verified.userIds() + ", trusted as " + verified.scope());
             };
         }
         if (options.requireSignature()) {
-            throw new FetchException("A signature is required but " + display + " has none (no " + display
-                    + ".asc). Ask its publisher for a signature, fetch the image by name through discovery, or"
+            throw new FetchException("A signature is required but " + display + " has none (no " + signature
+                    + "). Ask its publisher for a signature, fetch the image by name through discovery, or"
                     + " fetch without requiring signatures.");
-        }
-        if (fetched.source() instanceof ImageSource.Url) {
-            log.warn("ACI " + display + " has no signature at " + display + ".asc; it is not verified (only TLS"
-                    + " protects it). Use discovery or require signatures to be sure of its origin.");
         }
         return ImportCheck.ACCEPT_ALL;
     }
@@ -350,44 +375,7 @@ public final class ImageFetcher {
         return new ImageReference(dependency.imageName(), labels);
     }
 
-    private static String describe(FetchedImage fetched) {
-        ImageSource source = fetched.source();
-        if (source instanceof ImageSource.Url url) {
-            return SafeUris.display(url.uri());
-        }
-        if (source instanceof ImageSource.LocalFile file) {
-            return file.path().toString();
-        }
-        if (source instanceof ImageSource.MavenArtifact artifact) {
-            return "mvn:" + artifact.coordinates() + " (" + fetched.aci() + ")";
-        }
-        return ((ImageSource.Named) source).reference() + fetched.origin().map(o -> " from " + SafeUris.display(o))
-                .orElse("");
-    }
-
-    // ---- which image a URL gave last time (for offline fetches and HTTP 304) ----
-
-    /** URLs are remembered as typed; discovered images by the URL their body came from. Files need no record. */
-    private static Optional<URI> recordKey(FetchedImage fetched) {
-        if (fetched.source() instanceof ImageSource.Url url) {
-            return Optional.of(url.uri());
-        }
-        return fetched.source() instanceof ImageSource.Named ? fetched.origin() : Optional.empty();
-    }
-
-    private Path idRecord(URI uri) {
-        return idRecord(uri.toString());
-    }
-
-    private Path idRecord(String source) {
-        try {
-            String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(source.getBytes(StandardCharsets.UTF_8)));
-            return store.cacheDirectory("fetched").resolve(key + ".id");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
+    // ---- which image a source gave last time (for offline fetches; HTTP validators are the downloader's) ----
 
     /** The stored image last fetched from {@code uri}, if it is still in the store. */
     private Optional<StoredImage> previouslyFetched(URI uri) {
@@ -395,28 +383,6 @@ public final class ImageFetcher {
     }
 
     private Optional<StoredImage> previouslyImported(String source) {
-        try {
-            Path record = idRecord(source);
-            if (!Files.isRegularFile(record)) {
-                return Optional.empty();
-            }
-            String id = Files.readString(record, StandardCharsets.UTF_8).trim();
-            return ImageId.isValid(id) ? store.get(ImageId.parse(id)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // a lost record only costs a download
-        }
-    }
-
-    private void remember(URI uri, ImageId id) {
-        rememberRecord(uri.toString(), id, SafeUris.display(uri));
-    }
-
-    private void rememberRecord(String source, ImageId id, String display) {
-        try {
-            AtomicFiles.write(idRecord(source), id.value().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            log.warn("Could not record which image " + display + " holds (" + e
-                    + "); the next fetch of it will read it again.");
-        }
+        return records.lookup(source).flatMap(entry -> store.get(entry.id()));
     }
 }

@@ -61,7 +61,8 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * <h2>Import</h2>
- * One pass over the ACI: the bytes are copied to {@code tmp/…/image.aci} while the reader decompresses,
+ * {@link #importAci} is {@link #stage} then {@link #commit}; callers that must inspect an image before it may
+ * become visible (the fetch layer checks signatures and names) call the two themselves. One pass over the ACI: the bytes are copied to {@code tmp/…/image.aci} while the reader decompresses,
  * hashes and unpacks them. The manifest is then parsed and validated, dependencies are resolved, the rootfs is
  * rendered, and the finished directory is renamed into {@code images/}. A failure, or a killed process, leaves
  * only a {@code tmp/} entry whose lock is free, which {@link #open} (and {@link #cleanup()}) deletes. Importing an
@@ -82,6 +83,7 @@ public final class ImageStore {
     static final String ACI_FILE = "image.aci";
     static final String MANIFEST_FILE = "manifest";
     static final String ROOTFS = "rootfs";
+    static final String OWN_ROOTFS = "own-rootfs";
     static final String INFO_FILE = "info.json";
 
     /** Unprefixed hex shorter than this is taken as a name, not an ID prefix ("cafe" may well be a name). */
@@ -208,10 +210,33 @@ public final class ImageStore {
     }
 
     private StoredImage importAci(InputStream aci, Path linkFrom, ImportOptions options) {
-        try (StagingArea.Workspace workspace = staging.create("import")) {
+        try (StagedImage staged = stage(aci, linkFrom, options.source(), options.readerOptions())) {
+            return commit(staged, options);
+        }
+    }
+
+    /**
+     * Reads an ACI from {@code aci} (to its end; not closed) into a private working directory, in one pass: the
+     * bytes are copied to the staging {@code image.aci} exactly as they come while the reader decompresses,
+     * hashes (the image ID) and unpacks them, so memory does not grow with the image and nothing is read twice.
+     * The manifest is validated. Nothing is visible in the store until {@link #commit}; closing the result
+     * without committing it deletes it.
+     *
+     * @param source where the bytes come from, for messages
+     * @throws JetpackException when the archive or its manifest is invalid, the stream fails (its own exception,
+     *                          e.g. a truncated download, passes unchanged), or the disk fails; nothing is kept
+     */
+    public StagedImage stage(InputStream aci, String source, AciReader.Options readerOptions) {
+        return stage(aci, null, source, readerOptions);
+    }
+
+    private StagedImage stage(InputStream aci, Path linkFrom, String source, AciReader.Options readerOptions) {
+        StagingArea.Workspace workspace = null;
+        boolean staged = false;
+        try {
+            workspace = staging.create("import");
             Path aciFile = workspace.directory().resolve(ACI_FILE);
-            Path ownRootfs = workspace.directory().resolve("own-rootfs");
-            AciReader.Options readerOptions = options.readerOptions();
+            Path ownRootfs = workspace.directory().resolve(OWN_ROOTFS);
             AciReader.Result result;
             if (linkFrom != null && tryLink(linkFrom, aciFile)) {
                 // Read the linked inode itself, so the bytes hashed are the bytes kept even if the source path
@@ -220,24 +245,61 @@ public final class ImageStore {
                     result = AciReader.extract(linked, ownRootfs, readerOptions);
                 }
             } else {
-                try (InputStream source = aci != null ? notClosing(aci) : Files.newInputStream(linkFrom);
+                try (InputStream in = aci != null ? notClosing(aci) : Files.newInputStream(linkFrom);
                         OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
-                    TeeInputStream tee = new TeeInputStream(source, copy);
+                    TeeInputStream tee = new TeeInputStream(in, copy);
                     result = AciReader.extract(tee, ownRootfs, readerOptions);
                     // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
                     tee.drain();
                 }
             }
-            String manifestSource = "of the image from " + options.source();
+            String manifestSource = "of the image from " + source;
             ImageManifest manifest = ManifestValidator.requireValid(
                     ManifestCodec.read(result.manifestJson(), manifestSource), manifestSource);
-            return store(result.id(), manifest, result.manifestJson(), ownRootfs, workspace, options);
+            StagedImage image = new StagedImage(workspace, result.id(), manifest, result.manifestJson(), source);
+            staged = true;
+            return image;
         } catch (IOException e) {
-            String full = dev.jetpack.engine.io.DiskSpace.hint(e, root);
-            throw new StoreException("Cannot import the image from " + options.source() + ": " + e.getMessage()
-                    + ". Nothing was stored; " + (full.isEmpty() ? "check the source and free disk space in " + root
-                    + "." : full.strip()), e);
+            throw importFailure(source, e);
+        } finally {
+            if (!staged && workspace != null) {
+                closeQuietly(workspace);
+            }
+        }
+    }
+
+    /**
+     * Makes a staged image a stored one: runs {@link ImportOptions#check()}, resolves its dependencies, renders
+     * its rootfs and renames the finished directory into {@code images/}. If the image is stored already nothing
+     * changes (the log says so) and the stored image is returned. The staged image is used up either way; close
+     * it afterwards (that deletes whatever a failure left).
+     *
+     * @throws JetpackException when the check refuses the image, a dependency cannot be found or does not match,
+     *                          or the disk fails; nothing is left visible in the store then
+     */
+    public StoredImage commit(StagedImage staged, ImportOptions options) {
+        staged.claim();
+        try {
+            return store(staged.id(), staged.manifest(), staged.manifestJson(), staged.ownRootfs(),
+                    staged.workspace(), options);
+        } catch (IOException e) {
+            throw importFailure(options.source(), e);
+        }
+    }
+
+    private StoreException importFailure(String source, IOException e) {
+        String full = dev.jetpack.engine.io.DiskSpace.hint(e, root);
+        return new StoreException("Cannot import the image from " + source + ": " + e.getMessage()
+                + ". Nothing was stored; " + (full.isEmpty() ? "check the source and free disk space in " + root
+                + "." : full.strip()), e);
+    }
+
+    private static void closeQuietly(StagingArea.Workspace workspace) {
+        try {
+            workspace.close();
+        } catch (IOException e) {
+            // The failure being reported matters more; the next cleanup removes the directory.
         }
     }
 
@@ -283,7 +345,7 @@ public final class ImageStore {
                     return alreadyStored(existing.get(), options);
                 }
                 try (InterProcessLock.Held shared = storeLock.lockShared()) {
-                    commit(id, manifest, manifestJson, ownRootfs, dependencies, workspace, options);
+                    renderAndPublish(id, manifest, manifestJson, ownRootfs, dependencies, workspace, options);
                 }
             }
         } finally {
@@ -295,7 +357,7 @@ public final class ImageStore {
         return stored;
     }
 
-    private void commit(ImageId id, ImageManifest manifest, byte[] manifestJson, Path ownRootfs,
+    private void renderAndPublish(ImageId id, ImageManifest manifest, byte[] manifestJson, Path ownRootfs,
             List<StoredImage> dependencies, StagingArea.Workspace workspace, ImportOptions options)
             throws IOException {
         List<Path> dependencyRootfs = new ArrayList<>();

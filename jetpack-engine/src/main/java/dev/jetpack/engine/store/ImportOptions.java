@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param readerOptions      limits and permissions for unpacking ({@link AciReader.Options#defaults()} by default)
  * @param linkSourceFile     for {@link ImageStore#importAci(java.nio.file.Path, ImportOptions)}: keep the file by
  *                           hard-linking it into the store instead of copying it. Only for files that are never
- *                           modified in place afterwards (replaced by rename, like the fetch layer's download
- *                           cache): the store's copy would change with them. Falls back to copying when the file
+ *                           modified in place afterwards (replaced by rename, or temporary files of the engine's
+ *                           own): the store's copy would change with them. Falls back to copying when the file
  *                           is on another file system.
  * @param check              runs on the image's ID and valid manifest before anything is stored (also when the
  *                           image is stored already) and throws to refuse it, e.g. when a discovered image's name

@@ -15,6 +15,9 @@ import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.UnknownSignerException;
+import dev.jetpack.engine.store.ImageStore;
+import dev.jetpack.engine.store.ImportOptions;
+import dev.jetpack.engine.store.TestImages;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestHttpServer;
 import dev.jetpack.engine.testing.TestKeys;
@@ -24,7 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageDownloaderTest {
-    private static final byte[] ACI = new byte[150_000];
     private static TestKey publisher;
     private static TestKey stranger;
 
@@ -41,32 +43,38 @@ class ImageDownloaderTest {
 
     private TestHttpServer https;
     private final RecordingLog log = new RecordingLog();
+    private ImageStore store;
     private ImageDownloader downloader;
     private DownloadOptions options;
     private TrustStore trust;
+    private TestImages.Aci aci;
+    private byte[] bytes;
 
     @BeforeAll
     static void keys() {
-        new Random(3).nextBytes(ACI);
         publisher = TestKeys.ed25519("Publisher <images@example.com>");
         stranger = TestKeys.ed25519("Stranger <x@example.net>");
     }
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         https = TestHttpServer.https();
         HttpFetcher http = new HttpFetcher(HttpSettings.builder()
                 .tls(TlsPolicy.trusting(https.clientSslContext(), "the test certificate"))
                 .proxySelector(EnvironmentProxySelector.from(Map.of(), new Properties()))
-                .cacheDirectory(dir.resolve("http-cache"))
                 .build(), log);
         trust = new TrustStore(dir.resolve("trustedkeys"), log);
         trust.add(TrustScope.prefix("example.com"), publisher.armoredPublicKey(),
                 KeyAcceptance.fingerprint(publisher.fingerprint()), "test");
-        downloader = new ImageDownloader(http, new AppcDiscovery(http, log), new SignatureVerifier(trust), null, log);
-        options = DownloadOptions.into(dir.resolve("downloads")).withDiscovery(DiscoveryOptions.builder()
+        store = ImageStore.open(dir.resolve("store"), log);
+        downloader = new ImageDownloader(http, new AppcDiscovery(http, log), new SignatureVerifier(trust), store, log);
+        options = DownloadOptions.defaults().withDiscovery(DiscoveryOptions.builder()
                 .os("linux").arch("amd64")
                 .discoveryUri(prefix -> https.uri("/" + prefix + "?ac-discovery=1")).build());
+        TestImages images = new TestImages(Files.createDirectories(dir.resolve("acis")));
+        aci = images.simple(TestImages.manifest("example.com/app", "version", "1.0", "os", "linux", "arch", "amd64"),
+                "the image");
+        bytes = aci.bytes();
     }
 
     @AfterEach
@@ -83,119 +91,156 @@ class ImageDownloaderTest {
         https.serveText("/example.com/app", page.append("</head></html>").toString());
     }
 
+    private Download download(String what, DownloadOptions downloadOptions) {
+        return downloader.download(ImageSource.parse(what), downloadOptions, ProgressListener.NONE);
+    }
+
     @Test
     void aDiscoveredSignedImageIsVerifiedAndASecondFetchDownloadsNothing() {
         publish("/{name}-{version}-{os}-{arch}.{ext}");
-        https.serveWithEtag("/example.com/app-1.0-linux-amd64.aci", ACI, "\"etag-1\"");
-        https.serve("/example.com/app-1.0-linux-amd64.aci.asc", publisher.sign(ACI));
-        ImageSource source = ImageSource.parse("example.com/app:1.0");
+        https.serveWithEtag("/example.com/app-1.0-linux-amd64.aci", bytes, "\"etag-1\"");
+        https.serve("/example.com/app-1.0-linux-amd64.aci.asc", publisher.sign(bytes));
 
-        FetchedImage first = downloader.download(source, options, ProgressListener.NONE);
-        FetchedImage second = downloader.download(source, options, ProgressListener.NONE);
-
-        assertThat(first.aci()).hasBinaryContent(ACI);
-        assertThat(first.verifiedSignature()).hasValueSatisfying(
-                s -> assertThat(s.fingerprint()).isEqualTo(publisher.fingerprint()));
-        assertThat(first.requested()).hasValue(((ImageSource.Named) source).reference());
-        assertThat(first.notModified()).isFalse();
-        assertThat(second.notModified()).isTrue();
-        assertThat(second.verifiedSignature()).isPresent();
+        try (Download first = download("example.com/app:1.0", options)) {
+            assertThat(first).isInstanceOf(Download.Staged.class);
+            Download.Staged staged = (Download.Staged) first;
+            assertThat(staged.image().aciFile()).hasBinaryContent(bytes);
+            assertThat(staged.image().id()).isEqualTo(aci.id());
+            assertThat(first.signature()).hasValueSatisfying(
+                    s -> assertThat(s.fingerprint()).isEqualTo(publisher.fingerprint()));
+            assertThat(store.list()).as("staged, not yet visible").isEmpty();
+            downloader.commit(staged, ImportOptions.defaults());
+        }
+        try (Download second = download("example.com/app:1.0", options)) {
+            assertThat(second).isInstanceOf(Download.NotModified.class);
+            assertThat(((Download.NotModified) second).image().id()).isEqualTo(aci.id());
+            assertThat(second.signature()).isPresent();
+        }
         assertThat(https.bodiesSent("/example.com/app-1.0-linux-amd64.aci")).isEqualTo(1);
-        assertThat(log.messages()).anyMatch(m -> m.contains("not modified, using cached copy"));
+        assertThat(log.messages()).anyMatch(m -> m.contains("not modified"));
     }
 
     @Test
     void anUntrustedSignerIsRejectedBeforeTheImageIsDownloaded() {
         publish("/{name}.{ext}");
-        https.serve("/example.com/app.aci", ACI);
-        https.serve("/example.com/app.aci.asc", stranger.sign(ACI));
+        https.serve("/example.com/app.aci", bytes);
+        https.serve("/example.com/app.aci.asc", stranger.sign(bytes));
 
-        assertThatThrownBy(() -> downloader.download(ImageSource.parse("example.com/app"), options, ProgressListener.NONE))
+        assertThatThrownBy(() -> download("example.com/app", options))
                 .isInstanceOf(UnknownSignerException.class)
                 .hasMessageContaining(stranger.fingerprint());
         assertThat(https.requests("/example.com/app.aci")).isZero();
     }
 
     @Test
-    void aMirrorServingAlteredBytesIsSkippedForTheNextEndpoint() throws IOException {
-        publish("/evil/{name}.{ext}", "/good/{name}.{ext}");
-        byte[] altered = ACI.clone();
-        altered[0] ^= 1;
+    void mirrorsServingDamagedOrAlteredBytesAreSkippedForTheNextEndpoint() throws IOException {
+        publish("/damaged/{name}.{ext}", "/evil/{name}.{ext}", "/good/{name}.{ext}");
+        byte[] damaged = bytes.clone();
+        damaged[0] ^= 1; // no longer gzip: cannot even be unpacked
+        https.serve("/damaged/example.com/app.aci", damaged);
+        https.serve("/damaged/example.com/app.aci.asc", publisher.sign(bytes));
+        // A readable image, but not the one that was signed.
+        byte[] altered = new TestImages(Files.createDirectories(dir.resolve("evil"))).simple(
+                TestImages.manifest("example.com/app", "os", "linux", "arch", "amd64"), "altered").bytes();
         https.serve("/evil/example.com/app.aci", altered);
-        https.serve("/evil/example.com/app.aci.asc", publisher.sign(ACI));
-        https.serve("/good/example.com/app.aci", ACI);
-        https.serve("/good/example.com/app.aci.asc", publisher.sign(ACI));
+        https.serve("/evil/example.com/app.aci.asc", publisher.sign(bytes));
+        https.serve("/good/example.com/app.aci", bytes);
+        https.serve("/good/example.com/app.aci.asc", publisher.sign(bytes));
 
-        FetchedImage image = downloader.download(ImageSource.parse("example.com/app"), options, ProgressListener.NONE);
-
-        assertThat(image.aci()).hasBinaryContent(ACI);
-        assertThat(log.warnings()).anyMatch(w -> w.contains("/evil/") && w.contains("BAD signature"));
-        try (var files = Files.list(dir.resolve("downloads"))) {
-            assertThat(files).hasSize(1); // the altered download was deleted
+        try (Download image = download("example.com/app", options)) {
+            assertThat(((Download.Staged) image).image().aciFile()).hasBinaryContent(bytes);
+            assertThat(log.warnings()).anyMatch(w -> w.contains("/damaged/") && w.contains("could not be read"));
+            assertThat(log.warnings()).anyMatch(w -> w.contains("/evil/") && w.contains("BAD signature"));
+            assertThat(stagingDirectories()).as("the failed endpoints' staging was deleted").hasSize(1);
         }
+        assertThat(stagingDirectories()).isEmpty();
+        assertThat(store.list()).isEmpty();
     }
 
     @Test
     void aMissingSignatureFailsADiscoveredFetch() {
         publish("/{name}.{ext}");
-        https.serve("/example.com/app.aci", ACI);
+        https.serve("/example.com/app.aci", bytes);
 
-        assertThatThrownBy(() -> downloader.download(ImageSource.parse("example.com/app"), options, ProgressListener.NONE))
+        assertThatThrownBy(() -> download("example.com/app", options))
                 .isInstanceOf(FetchException.class)
                 .hasMessageContaining("HTTP 404")
                 .hasMessageContaining("app.aci.asc");
+        assertThat(https.requests("/example.com/app.aci")).isZero();
     }
 
     @Test
     void skippingSignaturesIsExplicitAndWarned() {
         publish("/{name}.{ext}");
-        https.serve("/example.com/app.aci", ACI);
+        https.serve("/example.com/app.aci", bytes);
 
-        FetchedImage image = downloader.download(ImageSource.parse("example.com/app"),
-                options.withInsecureSkipSignature(true), ProgressListener.NONE);
-
-        assertThat(image.aci()).hasBinaryContent(ACI);
-        assertThat(image.verifiedSignature()).isEmpty();
+        try (Download image = download("example.com/app", options.withInsecureSkipSignature(true))) {
+            assertThat(((Download.Staged) image).image().aciFile()).hasBinaryContent(bytes);
+            assertThat(image.signature()).isEmpty();
+        }
         assertThat(https.requests("/example.com/app.aci.asc")).isZero();
         assertThat(log.warnings()).anyMatch(w -> w.contains("Signature checks are OFF"));
     }
 
     @Test
-    void aUrlIsDownloadedWithItsSignatureFileWhenThereIsOne() {
-        https.serve("/direct/app.aci", ACI);
-        https.serve("/direct/app.aci.asc", publisher.sign(ACI));
-        https.serve("/direct/unsigned.aci", ACI);
+    void aUrlIsVerifiedWithItsSignatureFileWhenThereIsOne() {
+        https.serve("/direct/app.aci", bytes);
+        https.serve("/direct/app.aci.asc", publisher.sign(bytes));
+        https.serve("/direct/unsigned.aci", bytes);
+        https.serve("/direct/forged.aci", bytes);
+        https.serve("/direct/forged.aci.asc", stranger.sign(bytes));
 
-        FetchedImage signed = downloader.download(ImageSource.parse(https.uri("/direct/app.aci").toString()), options,
-                ProgressListener.NONE);
-        FetchedImage unsigned = downloader.download(ImageSource.parse(https.uri("/direct/unsigned.aci").toString()),
-                options, ProgressListener.NONE);
-
-        assertThat(signed.aci()).hasBinaryContent(ACI);
-        assertThat(signed.unverifiedSignature()).hasValueSatisfying(p ->
-                assertThat(new SignatureVerifier(trust).verify("example.com/app", signed.aci(), p).fingerprint())
-                        .isEqualTo(publisher.fingerprint()));
-        assertThat(unsigned.unverifiedSignature()).isEmpty();
-    }
-
-    @Test
-    void localFilesAreUsedInPlace() throws IOException {
-        Path aci = Files.write(dir.resolve("app.aci"), ACI);
-        Files.write(dir.resolve("app.aci.asc"), publisher.sign(ACI));
-
-        FetchedImage image = downloader.download(ImageSource.parse(aci.toString()), options, ProgressListener.NONE);
-
-        assertThat(image.aci()).isEqualTo(aci);
-        assertThat(image.unverifiedSignature()).hasValue(dir.resolve("app.aci.asc"));
-        assertThatThrownBy(() -> downloader.download(ImageSource.parse(dir.resolve("missing.aci").toString()), options,
-                ProgressListener.NONE)).isInstanceOf(FetchException.class).hasMessageContaining("does not exist");
-    }
-
-    @Test
-    void mavenSourcesNeedAResolver() {
-        assertThatThrownBy(() -> downloader.download(ImageSource.parse("mvn:com.example:app:1.0"), options,
-                ProgressListener.NONE))
+        try (Download signed = download(https.uri("/direct/app.aci").toString(), options);
+                Download unsigned = download(https.uri("/direct/unsigned.aci").toString(), options)) {
+            assertThat(((Download.Staged) signed).image().aciFile()).hasBinaryContent(bytes);
+            assertThat(signed.signature()).hasValueSatisfying(s -> assertThat(s.fingerprint())
+                    .isEqualTo(publisher.fingerprint()));
+            assertThat(unsigned.signature()).isEmpty();
+        }
+        assertThat(log.messages()).anyMatch(m -> m.contains("verified for example.com/app"));
+        assertThat(log.warnings()).anyMatch(w -> w.contains("unsigned.aci") && w.contains("has no signature"));
+        assertThatThrownBy(() -> download(https.uri("/direct/forged.aci").toString(), options))
+                .isInstanceOf(UnknownSignerException.class)
+                .hasMessageContaining("jetpack trust -prefix example.com/app -fingerprint " + stranger.fingerprint());
+        assertThatThrownBy(() -> download(https.uri("/direct/unsigned.aci").toString(),
+                options.withRequireSignature(true)))
                 .isInstanceOf(FetchException.class)
-                .hasMessageContaining("no Maven resolver");
+                .hasMessageContaining("signature is required");
+        assertThat(stagingDirectories()).isEmpty();
+    }
+
+    @Test
+    void aSignatureIsOnlyGoodForTheNamesItsKeyIsTrustedFor() {
+        TestKey other = TestKeys.ed25519("Other <images@example.org>");
+        trust.add(TrustScope.prefix("example.org"), other.armoredPublicKey(),
+                KeyAcceptance.fingerprint(other.fingerprint()), "test");
+        https.serve("/direct/app.aci", bytes);
+        https.serve("/direct/app.aci.asc", other.sign(bytes)); // a valid signature, but for example.org only
+
+        assertThatThrownBy(() -> download(https.uri("/direct/app.aci").toString(), options))
+                .isInstanceOf(UnknownSignerException.class)
+                .hasMessageContaining("not trusted for it")
+                .hasMessageContaining("trusted only for prefix example.org");
+        assertThat(stagingDirectories()).isEmpty();
+    }
+
+    @Test
+    void localFilesAndMavenArtifactsAreNotDownloaded() {
+        assertThatThrownBy(() -> download(dir.resolve("app.aci").toString(), options))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> download("mvn:com.example:app:1.0", options))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private java.util.List<Path> stagingDirectories() {
+        Path tmp = store.root().resolve("tmp");
+        if (!Files.isDirectory(tmp)) {
+            return java.util.List.of();
+        }
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

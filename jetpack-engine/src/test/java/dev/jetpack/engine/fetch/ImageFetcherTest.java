@@ -20,6 +20,8 @@ import dev.jetpack.engine.fetch.trust.TrustStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.jetpack.engine.ProgressListener;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +79,9 @@ class ImageFetcherTest {
         assertThat(byPath.rootfs().resolve("file.txt")).hasContent("local");
         assertThatThrownBy(() -> fetcher.fetch("sha512-abcdef", options().build()))
                 .isInstanceOf(ImageNotFoundException.class);
+        assertThatThrownBy(() -> fetcher.fetch(temp.resolve("missing.aci").toString(), options().build()))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -93,7 +98,7 @@ class ImageFetcherTest {
         assertThat(server.bodiesSent("/app.aci")).isEqualTo(1);
         assertThat(log.messages()).anyMatch(m -> m.contains("not modified") && m.contains("no download"));
         assertThat(log.warnings()).anyMatch(m -> m.contains("has no signature"));
-        // The stored ACI is the download itself (hard-linked), complete.
+        // The stored ACI is the download itself, complete.
         assertThat(first.aciFile()).hasSameBinaryContentAs(aci.file());
         // Offline, the URL is answered from what was fetched before.
         assertThat(fetcher.fetch(server.uri("/app.aci").toString(), options().offline(true).build()).id())
@@ -249,9 +254,106 @@ class ImageFetcherTest {
                 .isInstanceOf(FetchException.class);
         assertThat(store.list()).isEmpty();
         assertThat(store.root().resolve("images")).isEmptyDirectory();
-        try (var cached = Files.list(store.cacheDirectory("downloads"))) {
-            assertThat(cached.toList()).as("no partial download kept").isEmpty();
+        // Downloads stream into the store's staging area: no partial download is kept there or anywhere else.
+        assertThat(store.root().resolve("tmp")).as("no partial download kept").isEmptyDirectory();
+        assertThat(store.root().resolve("cache/downloads")).doesNotExist();
+    }
+
+    @Test
+    void aUrlFetchReadsTheBodyOnceAndKeepsNoCopyOutsideTheStoredImage() throws Exception {
+        TestImages.Aci aci = images.simple(manifest("example.com/app", "version", "1.0"), "streamed once");
+        byte[] bytes = aci.bytes();
+        server.serveWithEtag("/app.aci", bytes, "\"v1\"");
+        List<Long> received = new ArrayList<>();
+        List<String> finished = new ArrayList<>();
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void progress(String task, long done, long total) {
+                if (task.contains("/app.aci")) {
+                    received.add(done);
+                }
+            }
+
+            @Override
+            public void finished(String task) {
+                finished.add(task);
+            }
+        };
+
+        StoredImage image = fetcher.fetch(server.uri("/app.aci").toString(), options().progress(progress).build());
+
+        assertThat(image.id()).isEqualTo(aci.id());
+        assertThat(server.requests("/app.aci")).isEqualTo(1);
+        assertThat(server.bodiesSent("/app.aci")).isEqualTo(1);
+        assertThat(received).as("the body is read once, from first to last byte").isSorted()
+                .last().isEqualTo((long) bytes.length);
+        assertThat(finished).filteredOn(task -> task.contains("/app.aci")).hasSize(1);
+        // The stored image.aci is the only copy of the bytes: not linked to a download, and outside images/ the
+        // store holds only small records and lock files.
+        assertThat(image.aciFile()).hasBinaryContent(bytes);
+        assertThat(Files.getAttribute(image.aciFile(), "unix:nlink")).isEqualTo(1);
+        assertThat(store.root().resolve("cache/downloads")).doesNotExist();
+        try (var files = Files.walk(store.root())) {
+            assertThat(files.filter(Files::isRegularFile).filter(f -> !f.startsWith(store.root().resolve("images"))))
+                    .isNotEmpty()
+                    .allSatisfy(f -> assertThat(Files.size(f)).as(f.toString()).isLessThan(1024));
         }
+        assertThat(store.root().resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void aBadSignatureOrATruncatedBodyLeavesNothingVisible() throws Exception {
+        TestKeys.TestKey publisher = TestKeys.ed25519("Publisher <images@example.com>");
+        TrustStore trust = new TrustStore(temp.resolve("trust"), log);
+        trust.add(TrustScope.prefix("example.com/app"), publisher.armoredPublicKey(),
+                KeyAcceptance.fingerprint(publisher.fingerprint()), "test");
+        TestImages.Aci aci = images.simple(hostManifest("example.com/app", "1.0"), "signed");
+        TestImages.Aci other = images.simple(hostManifest("example.com/app", "1.0"), "other bytes");
+        byte[] bytes = aci.bytes();
+        server.serve("/signed.aci", bytes);
+        server.serve("/signed.aci.asc", publisher.sign(other.bytes()));
+        publish("example.com/app", "{name}-{version}.{ext}");
+        server.truncated("/images/example.com/app-1.0.aci", Arrays.copyOf(bytes, bytes.length - 100), bytes.length);
+        server.serve("/images/example.com/app-1.0.aci.asc", publisher.sign(bytes));
+        FetchOptions trusted = options().trustStore(trust).build();
+
+        assertThatThrownBy(() -> fetcher.fetch(server.uri("/signed.aci").toString(), trusted))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("BAD signature");
+        assertThatThrownBy(() -> fetcher.fetch("example.com/app:1.0", trusted))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining((bytes.length - 100) + " of " + bytes.length + " bytes");
+
+        assertThat(server.bodiesSent("/signed.aci")).isEqualTo(1);
+        assertThat(store.list()).isEmpty();
+        assertThat(store.root().resolve("images")).isEmptyDirectory();
+        assertThat(store.root().resolve("tmp")).isEmptyDirectory();
+        assertThatThrownBy(() -> fetcher.fetch(server.uri("/signed.aci").toString(), options().offline(true).build()))
+                .as("no record of a refused image").isInstanceOf(ImageNotFoundException.class);
+    }
+
+    @Test
+    void validatorsAreSentOnlyWhileTheImageTheyDescribeIsStored() throws Exception {
+        TestImages.Aci aci = images.simple(manifest("example.com/app", "version", "1.0"), "revalidated");
+        server.serveWithEtag("/app.aci", aci.bytes(), "\"v1\"");
+        String url = server.uri("/app.aci").toString();
+
+        StoredImage first = fetcher.fetch(url, options().build());
+        store.remove(first.id());
+        StoredImage again = fetcher.fetch(url, options().build());
+
+        assertThat(again.id()).isEqualTo(aci.id());
+        assertThat(server.lastRequestHeaders("/app.aci").getFirst("If-None-Match")).isNull();
+        assertThat(server.bodiesSent("/app.aci")).isEqualTo(2);
+
+        StoredImage third = fetcher.fetch(url, options().build());
+        assertThat(third.id()).isEqualTo(aci.id());
+        assertThat(server.lastRequestHeaders("/app.aci").getFirst("If-None-Match")).isEqualTo("\"v1\"");
+        assertThat(server.bodiesSent("/app.aci")).isEqualTo(2);
+        // A 304 does not bypass the signature rules: the unsigned image is refused when signatures are required.
+        assertThatThrownBy(() -> fetcher.fetch(url, options().requireSignature(true).build()))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("signature is required");
     }
 
     @Test

@@ -94,16 +94,18 @@ class KilledRunRecoveryTest {
         try (TestHttpServer server = TestHttpServer.http()) {
             server.stall("/slow.aci", Arrays.copyOf(bytes, bytes.length / 2), bytes.length);
             String url = server.uri("/slow.aci").toString();
-            Path downloads = store.resolve("cache/downloads");
+            // The body streams straight into the store's staging area (tmp/import-*/image.aci): that is where a
+            // killed fetch leaves its partial download.
+            Path staging = store.resolve("tmp");
 
             Processes.Child child = new Processes.Child("fetch", store.toString(), url);
             try {
-                child.waitFor("a partial download", () -> temporaries(downloads).size() > 0
-                        && sizeOf(temporaries(downloads).get(0)) > 0);
+                child.waitFor("a partial download", () -> stagedAcis(staging).size() > 0
+                        && sizeOf(stagedAcis(staging).get(0)) > 0);
             } finally {
                 child.kill9();
             }
-            List<Path> left = temporaries(downloads);
+            List<Path> left = stagedAcis(staging);
             assertThat(left).as("the killed JVM's partial download").hasSize(1);
             System.out.println("[killed run] fetch: left " + left);
 
@@ -112,7 +114,7 @@ class KilledRunRecoveryTest {
             StoredImage image = jetpack(store, log).fetch(url, FetchOptions.builder().allowHttp(true).build());
 
             assertThat(image.rootfs().resolve("noise")).hasBinaryContent(noise);
-            assertThat(temporaries(downloads)).as("partial download removed").isEmpty();
+            assertThat(stagedAcis(staging)).as("partial download removed").isEmpty();
             assertThat(store.resolve("tmp")).isEmptyDirectory();
             assertThat(AciReader.inspect(image.aciFile(), AciReader.Options.defaults()).id()).isEqualTo(image.id());
         }
@@ -156,6 +158,18 @@ class KilledRunRecoveryTest {
         }
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(AtomicFiles::isTemporary).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The ACIs in the store's staging directories ({@code tmp/NAME/image.aci}). */
+    static List<Path> stagedAcis(Path tmp) {
+        if (!Files.isDirectory(tmp)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.map(entry -> entry.resolve("image.aci")).filter(Files::isRegularFile).toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
  * @param file the complete file (the requested target)
  * @param size its size in bytes
  * @param finalUri the URL the body came from, after redirects
- * @param notModified true when the server answered 304 and the cached copy was reused (no body transferred)
  */
-public record DownloadResult(Path file, long size, URI finalUri, boolean notModified) {
+public record DownloadResult(Path file, long size, URI finalUri) {
 }

@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,15 +26,14 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Downloads over HTTP(S) with the JDK's HttpClient: proxies from the environment, connect and stall timeouts,
- * redirects checked hop by hop (https never silently becomes http), bodies streamed to disk atomically or
- * handed out as a one-pass stream, conditional requests against a small cache of ETag/Last-Modified records,
- * and one {@link FetchException} per failure that says what went wrong and what to do.
+ * redirects checked hop by hop (https never silently becomes http), bodies handed out as a one-pass stream
+ * (or, for small files, saved atomically), conditional requests with the validators of an earlier answer, and
+ * one {@link FetchException} per failure that says what went wrong and what to do.
  */
 public final class HttpFetcher {
     private final HttpSettings settings;
     private final EngineLog log;
     private final HttpClient client;
-    private final Optional<HttpCache> cache;
 
     public HttpFetcher(HttpSettings settings, EngineLog log) {
         this.settings = settings;
@@ -47,7 +45,6 @@ public final class HttpFetcher {
                 .proxy(settings.proxySelector())
                 .sslContext(settings.tls().sslContext())
                 .build();
-        this.cache = settings.cacheDirectory().map(HttpCache::new);
     }
 
     public HttpSettings settings() {
@@ -62,51 +59,30 @@ public final class HttpFetcher {
     /**
      * Downloads {@code uri} to {@code target}: the body goes to a temporary sibling that is renamed over the
      * target only once it is complete and matches its Content-Length, so a failed or killed download never
-     * leaves a partial target. With a cache directory configured, a repeated download of the same URL sends
-     * If-None-Match/If-Modified-Since and a 304 answer reuses the earlier file (logged as "not modified").
+     * leaves a partial target. For small files and for callers that need the file itself; images are streamed
+     * into the store with {@link #open(URI, Optional, String, ProgressListener)} instead.
      *
      * @param what what the body is, for messages and progress, e.g. "ACI example.com/app:1.0"
      */
     public DownloadResult download(URI uri, Path target, String what, ProgressListener progress) {
-        Optional<HttpCache.Entry> cached = cache.flatMap(c -> c.lookup(uri)).filter(HttpCache.Entry::fileUnchanged);
-        Map<String, String> headers = new LinkedHashMap<>();
-        cached.ifPresent(entry -> {
-            if (entry.etag() != null) {
-                headers.put("If-None-Match", entry.etag());
-            }
-            if (entry.lastModified() != null) {
-                headers.put("If-Modified-Since", entry.lastModified());
-            }
-        });
-        Answer answer = exchange(uri, headers, what);
-        try (BodySubscriberStream body = answer.body()) {
-            int status = answer.response().statusCode();
-            if (status == 304 && cached.isPresent()) {
-                return reuse(answer, cached.get(), target, what);
-            }
-            requireOk(answer, what);
-            long length = contentLength(answer.response());
-            long[] size = new long[1];
-            try {
-                AtomicFiles.writePath(target, temporary -> {
-                    try (HttpStream in = new HttpStream(answer.uri(), what, length, body, progress,
-                            settings.readTimeout()); OutputStream out = Files.newOutputStream(temporary)) {
-                        size[0] = in.transferTo(out);
-                    }
-                });
-            } catch (IOException e) {
-                throw new FetchException(uri, -1, "Could not save " + what + " from " + SafeUris.display(uri)
-                        + " to " + target + ": " + e + ". Check that the directory is writable and the disk"
-                        + " has space.", e);
-            }
-            updateCache(uri, answer.response(), target);
-            return new DownloadResult(target, size[0], answer.uri(), false);
+        long[] size = new long[1];
+        try (HttpStream in = open(uri, what, progress)) {
+            AtomicFiles.writePath(target, temporary -> {
+                try (OutputStream out = Files.newOutputStream(temporary)) {
+                    size[0] = in.transferTo(out);
+                }
+            });
+            return new DownloadResult(target, size[0], in.uri());
+        } catch (IOException e) {
+            throw new FetchException(uri, -1, "Could not save " + what + " from " + SafeUris.display(uri)
+                    + " to " + target + ": " + e + ". Check that the directory is writable and the disk"
+                    + " has space.", e);
         }
     }
 
     /**
      * Opens {@code uri} for one pass of reading (download, hash and unpack at once, in constant memory). The
-     * caller must close the stream. No HTTP cache is involved.
+     * caller must close the stream.
      */
     public HttpStream open(URI uri) {
         return open(uri, SafeUris.display(uri), ProgressListener.NONE);
@@ -114,15 +90,44 @@ public final class HttpFetcher {
 
     /** {@link #open(URI)} with a description for messages and a progress listener. */
     public HttpStream open(URI uri, String what, ProgressListener progress) {
-        Answer answer = exchange(uri, Map.of(), what);
+        ConditionalBody answer = open(uri, Optional.empty(), what, progress);
+        return ((ConditionalBody.Modified) answer).body(); // nothing was asked conditionally, so a 304 was refused
+    }
+
+    /**
+     * A conditional request: with {@code validators} (what an earlier answer for this URL carried, see
+     * {@link HttpStream#validators()}) it sends If-None-Match / If-Modified-Since, and the server may answer
+     * that the body did not change ({@link ConditionalBody.NotModified}, logged) instead of sending it. Without
+     * validators it is a plain request. A body is handed out as a one-pass stream that the caller must close.
+     *
+     * @throws FetchException for anything but 200 (or 304 when validators were sent), with the status and URL
+     */
+    public ConditionalBody open(URI uri, Optional<CacheValidators> validators, String what,
+            ProgressListener progress) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        validators.ifPresent(known -> {
+            if (known.etag() != null) {
+                headers.put("If-None-Match", known.etag());
+            }
+            if (known.lastModified() != null) {
+                headers.put("If-Modified-Since", known.lastModified());
+            }
+        });
+        Answer answer = exchange(uri, headers, what);
         try {
+            if (answer.response().statusCode() == 304 && validators.isPresent()) {
+                answer.body().close();
+                log.info(what + " at " + SafeUris.display(answer.uri()) + " not modified (HTTP 304): no body"
+                        + " transferred");
+                return new ConditionalBody.NotModified(answer.uri());
+            }
             requireOk(answer, what);
         } catch (RuntimeException e) {
             answer.body().close();
             throw e;
         }
-        return new HttpStream(answer.uri(), what, contentLength(answer.response()), answer.body(), progress,
-                settings.readTimeout());
+        return new ConditionalBody.Modified(new HttpStream(answer.uri(), what, contentLength(answer.response()),
+                CacheValidators.of(answer.response().headers()), answer.body(), progress, settings.readTimeout()));
     }
 
     /**
@@ -150,40 +155,6 @@ public final class HttpFetcher {
     private static FetchException tooLarge(URI uri, String what, long maxBytes) {
         return new FetchException(uri, -1, SafeUris.display(uri) + " is larger than " + maxBytes + " bytes, the"
                 + " most accepted for " + what + ". The URL probably points at the wrong thing.", null);
-    }
-
-    private DownloadResult reuse(Answer answer, HttpCache.Entry entry, Path target, String what) {
-        try {
-            if (!Files.exists(target) || !Files.isSameFile(entry.file(), target)) {
-                AtomicFiles.writePath(target,
-                        temporary -> Files.copy(entry.file(), temporary, StandardCopyOption.REPLACE_EXISTING));
-            }
-            log.info(what + " at " + SafeUris.display(answer.uri()) + " not modified, using cached copy "
-                    + entry.file());
-            return new DownloadResult(target, Files.size(target), answer.uri(), true);
-        } catch (IOException e) {
-            throw new FetchException(answer.uri(), 304, "Could not reuse the cached copy " + entry.file() + " of "
-                    + what + " for " + target + ": " + e + ". Delete the cache record directory "
-                    + settings.cacheDirectory().orElseThrow() + " to force a fresh download.", e);
-        }
-    }
-
-    private void updateCache(URI uri, HttpResponse<?> response, Path target) {
-        if (cache.isEmpty()) {
-            return;
-        }
-        Optional<String> etag = response.headers().firstValue("ETag");
-        Optional<String> lastModified = response.headers().firstValue("Last-Modified");
-        try {
-            if (etag.isPresent() || lastModified.isPresent()) {
-                cache.get().remember(uri, etag.orElse(null), lastModified.orElse(null), target);
-            } else {
-                cache.get().forget(uri);
-            }
-        } catch (IOException e) {
-            // The download itself succeeded; a missing record only costs a full download next time.
-            log.warn("Could not record HTTP cache validators for " + SafeUris.display(uri) + ": " + e);
-        }
     }
 
     /** A response whose headers are in and whose body is still to be read. */

@@ -1,14 +1,13 @@
 package dev.jetpack.engine.fetch.http;
 
 import java.net.ProxySelector;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How {@link HttpFetcher} talks to servers. The defaults are the safe ones: HTTPS only, certificates verified
- * against the JDK's trust store, proxies from the environment, no HTTP cache.
+ * against the JDK's trust store, proxies from the environment. Conditional requests are the caller's
+ * choice ({@link HttpFetcher#open(java.net.URI, java.util.Optional, String, dev.jetpack.engine.ProgressListener)}).
  */
 public final class HttpSettings {
     private final Duration connectTimeout;
@@ -17,7 +16,6 @@ public final class HttpSettings {
     private final boolean allowPlainHttp;
     private final TlsPolicy tls;
     private final ProxySelector proxySelector;
-    private final Path cacheDirectory;
     private final String userAgent;
 
     private HttpSettings(Builder builder) {
@@ -28,7 +26,6 @@ public final class HttpSettings {
         this.tls = builder.tls != null ? builder.tls : TlsPolicy.systemDefault();
         this.proxySelector = builder.proxySelector != null ? builder.proxySelector
                 : EnvironmentProxySelector.fromSystem();
-        this.cacheDirectory = builder.cacheDirectory;
         this.userAgent = builder.userAgent;
     }
 
@@ -43,8 +40,7 @@ public final class HttpSettings {
     /** A builder preset with these settings, to change one of them. */
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).readTimeout(readTimeout).maxRedirects(maxRedirects)
-                .allowPlainHttp(allowPlainHttp).tls(tls).proxySelector(proxySelector)
-                .cacheDirectory(cacheDirectory).userAgent(userAgent);
+                .allowPlainHttp(allowPlainHttp).tls(tls).proxySelector(proxySelector).userAgent(userAgent);
     }
 
     /** Longest wait for a TCP (and TLS) connection. */
@@ -74,11 +70,6 @@ public final class HttpSettings {
         return proxySelector;
     }
 
-    /** Where ETag/Last-Modified records live; empty means no conditional requests. */
-    public Optional<Path> cacheDirectory() {
-        return Optional.ofNullable(cacheDirectory);
-    }
-
     public String userAgent() {
         return userAgent;
     }
@@ -91,7 +82,6 @@ public final class HttpSettings {
         private boolean allowPlainHttp;
         private TlsPolicy tls;
         private ProxySelector proxySelector;
-        private Path cacheDirectory;
         private String userAgent = "jetpack/0.1";
 
         private Builder() {
@@ -127,12 +117,6 @@ public final class HttpSettings {
 
         public Builder proxySelector(ProxySelector value) {
             this.proxySelector = value;
-            return this;
-        }
-
-        /** Enables HTTP caching with records kept in {@code directory} (null disables it). */
-        public Builder cacheDirectory(Path directory) {
-            this.cacheDirectory = directory;
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The body of a successful HTTP response, read once from the network (nothing is buffered beyond the chunk
@@ -19,6 +20,7 @@ public final class HttpStream extends InputStream {
     private final URI uri;
     private final String what;
     private final long contentLength;
+    private final Optional<CacheValidators> validators;
     private final BodySubscriberStream body;
     private final ProgressListener progress;
     private final Duration readTimeout;
@@ -26,11 +28,13 @@ public final class HttpStream extends InputStream {
     private long lastReported = -PROGRESS_STEP;
     private boolean finished;
 
-    HttpStream(URI uri, String what, long contentLength, BodySubscriberStream body, ProgressListener progress,
+    HttpStream(URI uri, String what, long contentLength, Optional<CacheValidators> validators,
+            BodySubscriberStream body, ProgressListener progress,
             Duration readTimeout) {
         this.uri = uri;
         this.what = what;
         this.contentLength = contentLength;
+        this.validators = validators;
         this.body = body;
         this.progress = progress;
         this.readTimeout = readTimeout;
@@ -44,6 +48,14 @@ public final class HttpStream extends InputStream {
     /** The announced body size, or -1 when the server did not say. */
     public long contentLength() {
         return contentLength;
+    }
+
+    /**
+     * The ETag / Last-Modified of this body, to send with the next request for the same URL
+     * ({@link HttpFetcher#open(URI, Optional, String, ProgressListener)}); empty when the server sent neither.
+     */
+    public Optional<CacheValidators> validators() {
+        return validators;
     }
 
     /** Bytes read so far. */

@@ -90,24 +90,59 @@ public final class SignatureVerifier {
         if (candidates.isEmpty()) {
             throw unknownSigner(imageName, signatures.get(0));
         }
+        return new PendingVerification(this, imageName, signatures.get(0), initialised(imageName, candidates));
+    }
+
+    /**
+     * Starts verifying a signature whose image name is not known yet (an ACI fetched by URL: its name is in the
+     * manifest inside the bytes being verified). Every trusted key of the signer, whatever its scope, hashes the
+     * bytes as they stream by; {@link PendingVerification#finish(String)} then accepts only a key trusted for the
+     * name the manifest turned out to carry. An unknown signer is reported there, with that name.
+     *
+     * @param what the signed thing for messages, e.g. its URL
+     * @throws TrustException when the data is not an OpenPGP signature
+     */
+    public PendingVerification beginForAnyName(String what, byte[] armoredSignature) {
+        List<PGPSignature> signatures = parseSignatures(what, armoredSignature);
+        List<TrustedKey> trusted = trustStore.list();
+        List<Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < signatures.size(); i++) {
+            long keyId = signatures.get(i).getKeyID();
+            for (TrustedKey key : trusted) {
+                Optional<PGPPublicKey> signing = signingKey(key, keyId);
+                if (signing.isPresent()) {
+                    // A signature object hashes for one key only: each key (or scope) gets its own copy.
+                    candidates.add(new Candidate(parseSignatures(what, armoredSignature).get(i), key, signing.get()));
+                }
+            }
+        }
+        return new PendingVerification(this, null, signatures.get(0), initialised(what, candidates));
+    }
+
+    private static List<Candidate> initialised(String what, List<Candidate> candidates) {
         for (Candidate candidate : candidates) {
             try {
                 candidate.signature().init(new BcPGPContentVerifierBuilderProvider(), candidate.publicKey());
             } catch (PGPException e) {
-                throw new TrustException("Cannot verify the signature of " + imageName + " with key "
+                throw new TrustException("Cannot verify the signature of " + what + " with key "
                         + candidate.key().fingerprint() + ": " + e.getMessage(), e);
             }
         }
-        return new PendingVerification(imageName, candidates);
+        return candidates;
     }
 
     /** A verification in progress: feed it the ACI bytes, then ask for the verdict. */
     public static final class PendingVerification {
+        private final SignatureVerifier verifier;
         private final String imageName;
+        private final PGPSignature firstSignature;
         private final List<Candidate> candidates;
 
-        private PendingVerification(String imageName, List<Candidate> candidates) {
+        private PendingVerification(SignatureVerifier verifier, String imageName, PGPSignature firstSignature,
+                List<Candidate> candidates) {
+            this.verifier = verifier;
             this.imageName = imageName;
+            this.firstSignature = firstSignature;
             this.candidates = candidates;
         }
 
@@ -154,12 +189,31 @@ public final class SignatureVerifier {
         }
 
         /**
-         * The verdict after all bytes were fed.
+         * The verdict after all bytes were fed, for a verification {@linkplain #begin begun with the image name}.
          *
          * @throws TrustException when the signature does not match the bytes, or the key is expired or revoked
          */
         public VerifiedSignature finish() {
-            for (Candidate candidate : candidates) {
+            if (imageName == null) {
+                throw new IllegalStateException("begun without an image name: call finish(imageName)");
+            }
+            return finish(imageName);
+        }
+
+        /**
+         * The verdict after all bytes were fed, for the image named {@code name} (the name it was begun with, or,
+         * after {@link #beginForAnyName}, the name in the verified bytes' manifest): only a key trusted for that
+         * name counts.
+         *
+         * @throws UnknownSignerException when no key trusted for {@code name} made the signature
+         * @throws TrustException when the signature does not match the bytes, or the key is expired or revoked
+         */
+        public VerifiedSignature finish(String name) {
+            List<Candidate> trusted = candidates.stream().filter(c -> c.key().scope().covers(name)).toList();
+            if (trusted.isEmpty()) {
+                throw verifier.unknownSigner(name, firstSignature);
+            }
+            for (Candidate candidate : trusted) {
                 boolean good;
                 try {
                     good = candidate.signature().verify();
@@ -167,13 +221,13 @@ public final class SignatureVerifier {
                     good = false;
                 }
                 if (good) {
-                    checkKeyValidity(imageName, candidate);
+                    checkKeyValidity(name, candidate);
                     TrustedKey key = candidate.key();
                     return new VerifiedSignature(key.fingerprint(), key.userIds(), key.scope());
                 }
             }
-            Candidate first = candidates.get(0);
-            throw new TrustException("BAD signature for " + imageName + ": the signature by trusted key "
+            Candidate first = trusted.get(0);
+            throw new TrustException("BAD signature for " + name + ": the signature by trusted key "
                     + first.key().fingerprint() + " does not match the ACI's bytes. The image was altered after"
                     + " signing, or the signature belongs to another file. The image was rejected; do not use it.");
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -70,7 +71,6 @@ class HttpFetcherTest {
 
         assertThat(target).hasBinaryContent(PAYLOAD);
         assertThat(result.size()).isEqualTo(PAYLOAD.length);
-        assertThat(result.notModified()).isFalse();
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(progress.size() - 1)).containsExactly(PAYLOAD.length, PAYLOAD.length);
     }
@@ -185,42 +185,48 @@ class HttpFetcherTest {
     }
 
     @Test
-    void aSecondDownloadIsAConditionalRequestAnswered304WithoutABody() throws IOException {
+    void aRequestWithTheValidatorsOfTheLastAnswerIsAnswered304WithoutABody() throws IOException {
         https.serveWithEtag("/cached.aci", PAYLOAD, "\"v1\"");
-        HttpFetcher caching = new HttpFetcher(settings().cacheDirectory(dir.resolve("cache")).build(), log);
-        Path target = dir.resolve("downloads/cached.aci");
+        HttpFetcher fetcher = fetcher();
 
-        DownloadResult first = caching.download(https.uri("/cached.aci"), target, "ACI", ProgressListener.NONE);
-        DownloadResult second = caching.download(https.uri("/cached.aci"), target, "ACI", ProgressListener.NONE);
+        Optional<CacheValidators> validators;
+        try (HttpStream first = modified(fetcher.open(https.uri("/cached.aci"), Optional.empty(), "ACI",
+                ProgressListener.NONE))) {
+            assertThat(first.readAllBytes()).isEqualTo(PAYLOAD);
+            validators = first.validators();
+        }
+        ConditionalBody second = fetcher.open(https.uri("/cached.aci"), validators, "ACI", ProgressListener.NONE);
 
-        assertThat(first.notModified()).isFalse();
-        assertThat(second.notModified()).isTrue();
-        assertThat(target).hasBinaryContent(PAYLOAD);
+        assertThat(validators).hasValueSatisfying(v -> assertThat(v.etag()).isEqualTo("\"v1\""));
+        assertThat(second).isEqualTo(new ConditionalBody.NotModified(https.uri("/cached.aci")));
         assertThat(https.requests("/cached.aci")).isEqualTo(2);
         assertThat(https.bodiesSent("/cached.aci")).isEqualTo(1);
         assertThat(https.lastRequestHeaders("/cached.aci").getFirst("If-None-Match")).isEqualTo("\"v1\"");
-        assertThat(log.messages()).anyMatch(m -> m.startsWith("INFO ") && m.contains("not modified, using cached copy"));
-
-        // Another target gets a copy of the cached file, still without a body transfer.
-        Path elsewhere = dir.resolve("elsewhere.aci");
-        assertThat(caching.download(https.uri("/cached.aci"), elsewhere, ProgressListener.NONE).notModified()).isTrue();
-        assertThat(elsewhere).hasBinaryContent(PAYLOAD);
-        assertThat(https.bodiesSent("/cached.aci")).isEqualTo(1);
+        assertThat(log.messages()).anyMatch(m -> m.startsWith("INFO ") && m.contains("not modified (HTTP 304)"));
     }
 
     @Test
-    void aChangedCachedFileIsDownloadedAgainUnconditionally() throws IOException {
+    void withoutValidatorsTheRequestIsUnconditionalAndA304IsAnError() throws IOException {
         https.serveWithEtag("/changed.aci", PAYLOAD, "\"v1\"");
-        HttpFetcher caching = new HttpFetcher(settings().cacheDirectory(dir.resolve("cache")).build(), log);
-        Path target = dir.resolve("changed.aci");
-        caching.download(https.uri("/changed.aci"), target, ProgressListener.NONE);
-        Files.write(target, "tampered".getBytes(StandardCharsets.UTF_8));
-
-        DownloadResult again = caching.download(https.uri("/changed.aci"), target, ProgressListener.NONE);
-
-        assertThat(again.notModified()).isFalse();
-        assertThat(target).hasBinaryContent(PAYLOAD);
+        try (HttpStream again = modified(fetcher().open(https.uri("/changed.aci"), Optional.empty(), "ACI",
+                ProgressListener.NONE))) {
+            assertThat(again.readAllBytes()).isEqualTo(PAYLOAD);
+        }
         assertThat(https.lastRequestHeaders("/changed.aci").getFirst("If-None-Match")).isNull();
+
+        https.handle("/always-304", exchange -> {
+            exchange.sendResponseHeaders(304, -1);
+            exchange.close();
+        });
+        assertThatThrownBy(() -> fetcher().open(https.uri("/always-304")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("HTTP 304")
+                .hasMessageContaining("misbehaving");
+    }
+
+    private static HttpStream modified(ConditionalBody answer) {
+        assertThat(answer).isInstanceOf(ConditionalBody.Modified.class);
+        return ((ConditionalBody.Modified) answer).body();
     }
 
     @Test

@@ -1,0 +1,97 @@
+package dev.jetpack.engine.fetch;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.fetch.http.CacheValidators;
+import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.store.ImageStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Which stored image a source gave last time: per URL (with the ETag/Last-Modified the server sent with it, for
+ * the next conditional request) and per identity of a local file. One small properties file per source in the
+ * store's {@code cache/fetched/}. The records only save work: a lost or damaged one costs a download, and an
+ * image removed from the store makes its record meaningless ({@link #lookup} callers check that it is stored).
+ */
+final class FetchRecords {
+    /** What a source gave: the image's ID, and for a URL the validators of the body it came in. */
+    record Entry(ImageId id, Optional<CacheValidators> validators) {
+    }
+
+    private final Path directory;
+    private final EngineLog log;
+
+    private FetchRecords(Path directory, EngineLog log) {
+        this.directory = directory;
+        this.log = log;
+    }
+
+    /** The records of {@code store}. */
+    static FetchRecords of(ImageStore store, EngineLog log) {
+        return new FetchRecords(store.cacheDirectory("fetched"), log);
+    }
+
+    Optional<Entry> lookup(String source) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file(source))) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty(); // a damaged record only costs a download
+        }
+        String id = properties.getProperty("id", "");
+        if (!source.equals(properties.getProperty("source")) || !ImageId.isValid(id)) {
+            return Optional.empty();
+        }
+        String etag = properties.getProperty("etag");
+        String lastModified = properties.getProperty("lastModified");
+        Optional<CacheValidators> validators = etag == null && lastModified == null ? Optional.empty()
+                : Optional.of(new CacheValidators(etag, lastModified));
+        return Optional.of(new Entry(ImageId.parse(id), validators));
+    }
+
+    /** Records that {@code source} gave image {@code id}; {@code display} names the source in a warning. */
+    void remember(String source, ImageId id, Optional<CacheValidators> validators, String display) {
+        Properties properties = new Properties();
+        properties.setProperty("source", source);
+        properties.setProperty("id", id.value());
+        validators.ifPresent(known -> {
+            if (known.etag() != null) {
+                properties.setProperty("etag", known.etag());
+            }
+            if (known.lastModified() != null) {
+                properties.setProperty("lastModified", known.lastModified());
+            }
+        });
+        try {
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            properties.store(text, "jetpack: the image this source gave last time");
+            AtomicFiles.write(file(source), text.toByteArray());
+        } catch (IOException e) {
+            log.warn("Could not record which image " + display + " holds (" + e
+                    + "); the next fetch of it will read it again.");
+        }
+    }
+
+    private Path file(String source) {
+        try {
+            String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+            return directory.resolve(key + ".properties");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
