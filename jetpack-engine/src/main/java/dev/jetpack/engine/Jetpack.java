@@ -324,6 +324,9 @@ public final class Jetpack {
      * command (required), build directory, extra files, environment, output form, fixed timestamp, command
      * output.
      *
+     * <p>The faces build through {@link #buildImage}, which comes down to this call for a derivative; this one
+     * is the lower level, for callers that set the request's details themselves (container mode, network).
+     *
      * @param output where the ACI is kept as well; empty: only in the store
      * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
      */
@@ -407,7 +410,7 @@ public final class Jetpack {
         Optional<Path> buildDirectory = plan.buildDirectory();
         log.info("Building " + spec.output().map(p -> p.getFileName() + " ").orElse("") + "on "
                 + parent.describe() + (spec.environment().isEmpty() ? ""
-                        : " with the variables " + spec.environment().keySet()));
+                        : " with the variables " + new java.util.TreeSet<>(spec.environment().keySet())));
         Path scriptDirectory = plan.script().isPresent() ? temporaryDirectory() : null;
         try {
             List<Path> extraFiles = new java.util.ArrayList<>(spec.extraFiles());
