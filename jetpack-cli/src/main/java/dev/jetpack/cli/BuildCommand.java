@@ -1,6 +1,7 @@
 package dev.jetpack.cli;
 
 import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.OutputForm;
 import dev.jetpack.engine.runtime.OutputSink;
 import java.nio.file.Path;
@@ -77,15 +78,22 @@ final class BuildCommand extends JetpackSubcommand {
         Path buildDir = dir != null ? dir : Path.of("").toAbsolutePath();
         Optional<Instant> fixed = Timestamps.orSourceDateEpoch(timestamp, terminal());
         Terminal terminal = terminal();
-        Jetpack.BuiltImage built = jetpack().build(baseImage, Optional.ofNullable(output), request -> {
-            request.buildDirectory(buildDir).extraFiles(copies).command(command).environment(environment)
-                    .outputForm(outputForm).commandOutput(commandOutput(terminal));
-            fixed.ifPresent(request::fixedTimestamp);
-        });
-        if (saveId != null) {
-            saveIds(saveId, List.of(built.image().id()));
+        ImageBuildSpec.Builder spec = ImageBuildSpec.derivative(baseImage)
+                .buildDirectory(buildDir)
+                .extraFiles(copies)
+                .command(command)
+                .environment(environment)
+                .outputForm(outputForm)
+                .fixedTimestamp(fixed)
+                .commandOutput(commandOutput(terminal));
+        if (output != null) {
+            spec.output(output);
         }
-        terminal.result(built.image().id().value());
+        if (saveId != null) {
+            spec.idFile(saveId);
+        }
+        Jetpack.ImageBuild built = jetpack().buildImage(spec.build());
+        terminal.result(built.id().value());
         return ExitCode.OK;
     }
 

@@ -6,7 +6,10 @@ import dev.jetpack.engine.base.BaseImageMaker;
 import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.build.BuildRequest;
 import dev.jetpack.engine.build.BuildResult;
+import dev.jetpack.engine.build.ImageBuildPlan;
+import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.ImageBuilder;
+import dev.jetpack.engine.build.IncrementalBuild;
 import dev.jetpack.engine.build.ManifestDefaults;
 import dev.jetpack.engine.build.ManifestMerger;
 import dev.jetpack.engine.fetch.FetchException;
@@ -108,9 +111,9 @@ public final class Jetpack {
             try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(builds)) {
                 for (Path file : files) {
                     Optional<ProcessStamp> owner = ProcessStamp.find(file.getFileName().toString());
-                    if (owner.isPresent() && !owner.get().isAlive()
-                            && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.deleteIfExists(file);
+                    if (owner.isPresent() && !owner.get().isAlive()) {
+                        // Files (outputs, downloads) and directories (build scripts); links are never followed.
+                        FileTrees.deleteRecursively(file);
                         removed.add(file.toString());
                         log.info("Removed " + file + ", left by a run that was killed");
                     }
@@ -293,6 +296,24 @@ public final class Jetpack {
         return directory.resolve(ProcessStamp.current() + "-" + UUID.randomUUID() + ".aci");
     }
 
+    /** A fresh directory in the store's work area (e.g. for the build script), named after this JVM. */
+    private Path temporaryDirectory() {
+        Path directory = temporaryFile().resolveSibling(ProcessStamp.current() + "-" + UUID.randomUUID() + ".d");
+        try {
+            return Files.createDirectory(directory);
+        } catch (IOException e) {
+            throw new JetpackException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
+        }
+    }
+
+    private void deleteTreeQuietly(Path directory) {
+        try {
+            FileTrees.deleteRecursively(directory);
+        } catch (IOException e) {
+            log.warn("Could not delete the temporary directory " + directory + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Builds a derivative of the stored image {@code baseImage} (the seed's seven steps, see
      * {@link ImageBuilder}) and imports the result into the store.
@@ -302,6 +323,9 @@ public final class Jetpack {
      * containers' directory in the store, log and progress. {@code details} sets the rest on the request: the
      * command (required), build directory, extra files, environment, output form, fixed timestamp, command
      * output.
+     *
+     * <p>The faces build through {@link #buildImage}, which comes down to this call for a derivative; this one
+     * is the lower level, for callers that set the request's details themselves (container mode, network).
      *
      * @param output where the ACI is kept as well; empty: only in the store
      * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
@@ -332,6 +356,123 @@ public final class Jetpack {
 
     /** A derivative build's result: the image as stored, and what the builder reported. */
     public record BuiltImage(StoredImage image, BuildResult build) {
+    }
+
+    /**
+     * Builds the image {@code spec} describes, the one path both faces take: a derivative of a stored image
+     * (the command, or the generated build script, runs in a container over it; the result also goes into the
+     * store) or a base image from a rootfs. The manifest source, command and fingerprint follow the rules of
+     * {@link ImageBuildPlan}. The ACI and the ID file are each written atomically.
+     *
+     * <p>With {@link ImageBuildSpec#reuseUnchanged()} an output whose inputs did not change since it was built
+     * is reused without running anything ({@link IncrementalBuild}); the record that allows this is removed
+     * before a build starts and written only once the ACI and the ID file are complete.
+     *
+     * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
+     * @throws JetpackException                              when the image cannot be built or written
+     */
+    public ImageBuild buildImage(ImageBuildSpec spec) {
+        Optional<StoredImage> parent = spec.parentImage().map(this::find);
+        ImageBuildPlan plan = new ImageBuildPlan(spec, parent.map(StoredImage::id), settings.compression(), log);
+        Optional<IncrementalBuild> incremental = spec.reuseUnchanged()
+                ? Optional.of(new IncrementalBuild(plan.fingerprint(), spec.output().orElseThrow(),
+                        spec.idFile().orElseThrow(), log))
+                : Optional.empty();
+        if (incremental.isPresent() && incremental.get().decide().reuse()) {
+            return new ImageBuild(readImageId(spec.idFile().get()), spec.output(), true, Optional.empty());
+        }
+        if (spec.output().isPresent()) {
+            // Gone before the build starts: an interrupted build must never leave a record that matches.
+            IncrementalBuild.forget(spec.output().get());
+            createParentDirectory(spec.output().get());
+        }
+        ImageBuild built = parent.isPresent() ? buildDerivative(parent.get(), plan, spec)
+                : new ImageBuild(buildBase(plan, spec), spec.output(), false, Optional.empty());
+        if (spec.idFile().isPresent()) {
+            writeImageId(spec.idFile().get(), built.id());
+        }
+        incremental.ifPresent(IncrementalBuild::remember);
+        return built;
+    }
+
+    /**
+     * What {@link #buildImage} produced.
+     *
+     * @param id     the image's ID
+     * @param aci    the ACI file, when the spec asked for one
+     * @param reused true when the output of the last build was up to date and nothing was built
+     * @param stored the image as stored (derivatives that were built)
+     */
+    public record ImageBuild(ImageId id, Optional<Path> aci, boolean reused, Optional<StoredImage> stored) {
+    }
+
+    private ImageBuild buildDerivative(StoredImage parent, ImageBuildPlan plan, ImageBuildSpec spec) {
+        Optional<Path> buildDirectory = plan.buildDirectory();
+        log.info("Building " + spec.output().map(p -> p.getFileName() + " ").orElse("") + "on "
+                + parent.describe() + (spec.environment().isEmpty() ? ""
+                        : " with the variables " + new java.util.TreeSet<>(spec.environment().keySet())));
+        Path scriptDirectory = plan.script().isPresent() ? temporaryDirectory() : null;
+        try {
+            List<Path> extraFiles = new java.util.ArrayList<>(spec.extraFiles());
+            if (scriptDirectory != null) {
+                extraFiles.add(plan.script().get().writeTo(scriptDirectory));
+            }
+            BuiltImage built = build(parent.id().value(), spec.output(), request -> {
+                buildDirectory.ifPresent(request::buildDirectory);
+                request.extraFiles(extraFiles)
+                        .command(plan.command())
+                        .environment(spec.environment())
+                        .outputForm(spec.outputForm())
+                        .manifestDefaults(spec.manifestDefaults())
+                        .commandOutput(spec.commandOutput());
+                plan.givenManifest().ifPresent(request::givenManifest);
+                spec.fixedTimestamp().ifPresent(request::fixedTimestamp);
+            });
+            return new ImageBuild(built.image().id(), spec.output(), false, Optional.of(built.image()));
+        } catch (IOException e) {
+            throw new JetpackException("Cannot write the build script into " + scriptDirectory + ": "
+                    + e.getMessage() + ". Check free space in the store " + store().root() + ".", e);
+        } finally {
+            if (scriptDirectory != null) {
+                deleteTreeQuietly(scriptDirectory);
+            }
+        }
+    }
+
+    private ImageId buildBase(ImageBuildPlan plan, ImageBuildSpec spec) {
+        ImageManifest manifest = plan.givenManifest().orElseGet(() -> new ImageManifest(null, null, null, null,
+                null, null, null, null));
+        return makeBaseImage(spec.rootfs().orElseThrow(), spec.baseDirectory(), manifest, spec.manifestDefaults(),
+                spec.output().orElseThrow(), spec.fixedTimestamp()).id();
+    }
+
+    private static void createParentDirectory(Path file) {
+        Path directory = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new JetpackException("Cannot create " + directory + " for " + file.getFileName() + ": " + e
+                    + ". Check free space and permissions.", e);
+        }
+    }
+
+    private static void writeImageId(Path file, ImageId id) {
+        try {
+            AtomicFiles.write(file, (id.value() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new JetpackException("Cannot write the image ID to " + file + ": " + e + ". Check free space"
+                    + " and permissions of " + file.toAbsolutePath().getParent() + ".", e);
+        }
+    }
+
+    /** The ID in a file {@link #writeImageId} wrote (which {@link IncrementalBuild} found unchanged since). */
+    private static ImageId readImageId(Path file) {
+        try {
+            return ImageId.parse(Files.readString(file).strip());
+        } catch (IOException e) {
+            throw new JetpackException("Cannot read the image ID in " + file + ": " + e + ". Delete it to build"
+                    + " the image again.", e);
+        }
     }
 
     /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */

@@ -6,18 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.Compression;
-import dev.jetpack.engine.aci.ImageId;
-import dev.jetpack.engine.build.BuildFingerprint;
 import dev.jetpack.engine.build.BuildScript;
+import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.ManifestDefaults;
 import dev.jetpack.engine.build.OutputForm;
-import dev.jetpack.engine.io.AtomicFiles;
-import dev.jetpack.engine.manifest.ImageManifest;
-import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,209 +138,46 @@ public class BuildMojo extends AbstractImageMojo {
         Jetpack jetpack = jetpack(Choices.display(settings.runtime()), settings.compression());
         Optional<StoredImage> parent = settings.parentImage().isPresent()
                 ? Optional.of(fetch(jetpack, settings.parentImage().get(), "parentImage")) : Optional.empty();
-        Optional<ImageManifest> givenManifest = givenManifest(settings);
-        Optional<BuildScript> script = buildScript(settings, givenManifest.isPresent());
-
-        BuildFingerprint inputs = fingerprint(settings, parent, givenManifest, script);
-        Path fingerprintFile = fingerprintFile(settings.aciFile());
-        if (upToDate(inputs, fingerprintFile, settings)) {
-            attach(settings);
-            return;
-        }
+        ImageBuildSpec spec = spec(settings, parent);
         try {
-            // Gone before the build starts: an interrupted build must never leave a record that matches.
-            Files.deleteIfExists(fingerprintFile);
-            Files.createDirectories(settings.aciFile().getParent());
-            ImageId id = parent.isPresent()
-                    ? buildDerivative(jetpack, settings, parent.get(), givenManifest, script)
-                    : buildBase(jetpack, settings, givenManifest);
-            AtomicFiles.write(settings.idFile(), (id.value() + "\n").getBytes(StandardCharsets.UTF_8));
-            withOutputs(BuildFingerprint.builder().include(inputs), settings).build().write(fingerprintFile);
+            jetpack.buildImage(spec);
         } catch (JetpackException e) {
             throw failure("Cannot build the image " + settings.aciFile(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot write the image's files next to " + settings.aciFile() + ": "
-                    + e + "; check free space and permissions of " + settings.aciFile().getParent(), e);
         }
-        attach(settings);
-    }
-
-    private void attach(ImageBuildSettings settings) {
         String how = ImageAttachment.attach(project, projectHelper, settings.aciFile().toFile(), classifier);
         getLog().info("Image " + settings.aciFile() + " " + how);
     }
 
-    /** A derivative: the command runs in a container over the parent; the engine writes the ACI atomically. */
-    private ImageId buildDerivative(Jetpack jetpack, ImageBuildSettings settings, StoredImage parent,
-            Optional<ImageManifest> givenManifest, Optional<BuildScript> script) throws IOException {
-        List<Path> extraFiles = new ArrayList<>(settings.copyFiles());
-        if (script.isPresent()) {
-            extraFiles.add(script.get().writeTo(settings.workDirectory().resolve("script")));
-        }
-        List<String> command = settings.usesBuildScript() ? BuildScript.command(settings.buildArgs())
-                : concat(settings.buildCommand(), settings.buildArgs());
-        Optional<Path> buildDirectory = Files.isDirectory(settings.buildDirectory())
-                ? Optional.of(settings.buildDirectory()) : Optional.empty();
-        if (buildDirectory.isEmpty()) {
-            getLog().info("No build directory " + settings.buildDirectory() + ": the work dir starts with only the"
-                    + " copied files");
-        }
-        getLog().info("Building " + settings.aciFile().getFileName() + " on " + parent.describe()
-                + (settings.buildEnvironment().isEmpty() ? ""
-                        : " with the variables " + settings.buildEnvironment().keySet()));
-        Jetpack.BuiltImage built = jetpack.build(parent.id().value(), Optional.of(settings.aciFile()), request -> {
-            buildDirectory.ifPresent(request::buildDirectory);
-            request.extraFiles(extraFiles)
-                    .command(command)
-                    .environment(settings.buildEnvironment())
-                    .outputForm(settings.format())
-                    .manifestDefaults(defaults(settings))
-                    .commandOutput((stream, line) -> getLog().info("[build] " + line));
-            givenManifest.ifPresent(request::givenManifest);
-            settings.outputTimestamp().ifPresent(request::fixedTimestamp);
-        });
-        return built.build().imageId();
-    }
-
-    /** A base image (makeaci): the rootfs as it is, with the manifest completed from the project. */
-    private ImageId buildBase(Jetpack jetpack, ImageBuildSettings settings, Optional<ImageManifest> givenManifest) {
-        ImageManifest manifest = givenManifest.orElseGet(() -> new ImageManifest(null, null, null, null, null, null,
-                null, null));
-        return jetpack.makeBaseImage(settings.rootfs().orElseThrow(), basedir(), manifest, defaults(settings),
-                settings.aciFile(), settings.outputTimestamp()).id();
-    }
-
-    private static ManifestDefaults defaults(ImageBuildSettings settings) {
-        return new ManifestDefaults(Optional.of(settings.imageName()), settings.defaultLabels());
-    }
-
     /**
-     * The manifest when it does not come from the work dir after the build: the POM's {@code <manifest>} always
-     * wins (a manifest.json in the build directory is then ignored, with a warning); for a base image, which has
-     * no build, the build directory's manifest.json; empty otherwise.
+     * The settings as the engine's build request: a derivative of the fetched parent, or a base image from the
+     * rootfs; no-op rebuilds on, with the plugin's version as one of the inputs.
      */
-    private Optional<ImageManifest> givenManifest(ImageBuildSettings settings) throws MojoFailureException {
-        Path fromDirectory = settings.buildDirectory().resolve("manifest.json");
-        try {
-            if (settings.manifestJson().isPresent()) {
-                if (Files.isRegularFile(fromDirectory)) {
-                    getLog().warn("Ignoring " + fromDirectory + ": the <manifest> of the POM is the image's"
-                            + " manifest; remove one of the two");
-                }
-                return Optional.of(ManifestCodec.read(settings.manifestJson().get().getBytes(StandardCharsets.UTF_8),
-                        "given as <manifest> in the POM"));
-            }
-            if (settings.isBaseImage() && Files.isRegularFile(fromDirectory)) {
-                return Optional.of(ManifestCodec.read(Files.readAllBytes(fromDirectory), fromDirectory.toString()));
-            }
-            return Optional.empty();
-        } catch (JetpackException e) {
-            throw failure("Invalid image manifest", e);
-        } catch (IOException e) {
-            throw new MojoFailureException("Cannot read " + fromDirectory + ": " + e + "; check its permissions", e);
-        }
-    }
-
-    /** The generated build script, when it is copied into the work dir (BUILD_CP_JETPACK_IMAGE_MK). */
-    private Optional<BuildScript> buildScript(ImageBuildSettings settings, boolean manifestGiven)
+    private ImageBuildSpec spec(ImageBuildSettings settings, Optional<StoredImage> parent)
             throws ConfigurationException {
-        if (settings.isBaseImage() || !settings.copyBuildScript()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(BuildScript.of(settings.packages(), settings.buildSteps())
-                    .requireManifest(!manifestGiven));
-        } catch (JetpackException e) {
-            throw new ConfigurationException("Invalid 'packages' or 'buildSteps': " + e.getMessage(), e);
-        }
-    }
-
-    // ---- no-op rebuilds ----
-
-    /**
-     * Everything that decides the image: the plugin version, the configuration, the manifest, the generated
-     * script, the parent's image ID, the rootfs of a base image, the build directory and each copied file.
-     * Values of build variables are hashed like the rest and never written in clear.
-     */
-    private BuildFingerprint fingerprint(ImageBuildSettings settings, Optional<StoredImage> parent,
-            Optional<ImageManifest> manifest, Optional<BuildScript> script) throws MojoExecutionException {
-        long start = System.nanoTime();
-        BuildFingerprint.Builder builder = BuildFingerprint.builder()
-                .value("plugin version", plugin == null ? null : plugin.getVersion())
-                .values("configuration", List.of(settings.imageName(), String.valueOf(settings.defaultLabels()),
-                        String.valueOf(settings.buildCommand()), String.valueOf(settings.buildArgs()),
-                        String.valueOf(settings.copyBuildScript()), Choices.display(settings.format()),
-                        Choices.display(settings.compression()), String.valueOf(settings.outputTimestamp()),
-                        String.valueOf(settings.rootfs()), String.valueOf(settings.copyFiles())))
-                .values("build variables", new java.util.TreeMap<>(settings.buildEnvironment()).entrySet().stream()
-                        .map(String::valueOf).toList())
-                .value("manifest", manifest.map(m -> new String(ManifestCodec.write(m, false),
-                        StandardCharsets.UTF_8)).orElse(null))
-                .value("build script", script.map(BuildScript::render).orElse(null))
-                .value("parent image", parent.map(p -> p.id().value()).orElse(null));
-        try {
-            if (settings.rootfs().isPresent()) {
-                String rootfsSpec = settings.rootfs().get();
-                if (!rootfsSpec.contains(":")) {
-                    builder.tree("rootfs", basedir().resolve(rootfsSpec));
+        ImageBuildSpec.Builder spec = parent.isPresent() ? ImageBuildSpec.derivative(parent.get().id().value())
+                : ImageBuildSpec.base(settings.rootfs().orElseThrow(), basedir());
+        if (parent.isPresent()) {
+            spec.extraFiles(settings.copyFiles()).command(settings.buildCommand()).arguments(settings.buildArgs());
+            if (settings.copyBuildScript()) {
+                try {
+                    spec.buildScript(BuildScript.of(settings.packages(), settings.buildSteps()));
+                } catch (JetpackException e) {
+                    throw new ConfigurationException("Invalid 'packages' or 'buildSteps': " + e.getMessage(), e);
                 }
             }
-            builder.tree("build directory", settings.buildDirectory());
-            for (Path file : settings.copyFiles()) {
-                builder.tree("copied file " + file, file);
-            }
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot read the build inputs to see whether they changed: " + e, e);
         }
-        BuildFingerprint fingerprint = builder.build();
-        getLog().debug("Build fingerprint computed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        return fingerprint;
-    }
-
-    private static BuildFingerprint.Builder withOutputs(BuildFingerprint.Builder builder, ImageBuildSettings settings)
-            throws IOException {
-        return builder.tree("output ACI", settings.aciFile()).tree("output ID file", settings.idFile());
-    }
-
-    /** True, and says so, when the last build's record matches the inputs and its ACI and ID file are untouched. */
-    private boolean upToDate(BuildFingerprint inputs, Path fingerprintFile, ImageBuildSettings settings)
-            throws MojoExecutionException {
-        Optional<BuildFingerprint> previous = BuildFingerprint.read(fingerprintFile);
-        if (previous.isEmpty()) {
-            getLog().debug("No record of a previous build in " + fingerprintFile + ": building");
-            return false;
-        }
-        if (!Files.isRegularFile(settings.aciFile()) || !Files.isRegularFile(settings.idFile())) {
-            getLog().info("Rebuilding: " + settings.aciFile().getFileName() + " or its ID file is missing");
-            return false;
-        }
-        BuildFingerprint current;
-        try {
-            current = withOutputs(BuildFingerprint.builder().include(inputs), settings).build();
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot read " + settings.aciFile() + ": " + e, e);
-        }
-        List<String> changed = current.differencesFrom(previous.get());
-        if (!changed.isEmpty()) {
-            getLog().info("Rebuilding " + settings.aciFile().getFileName() + ": changed since the last build: "
-                    + String.join(", ", changed));
-            return false;
-        }
-        getLog().info("Image " + settings.aciFile() + " is up to date: its build directory, copied files, parent"
-                + " image, manifest and configuration are unchanged since it was built; reusing it (delete "
-                + fingerprintFile.getFileName() + " or run mvn clean to force a build)");
-        return true;
-    }
-
-    /** Where the fingerprint of the build that wrote {@code aci} is kept. */
-    static Path fingerprintFile(Path aci) {
-        return aci.resolveSibling(aci.getFileName() + ".fingerprint");
-    }
-
-    private static List<String> concat(List<String> first, List<String> second) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
+        settings.manifestJson().ifPresent(json -> spec.manifest(json, "given as <manifest> in the POM"));
+        return spec.buildDirectoryIfPresent(settings.buildDirectory())
+                .environment(settings.buildEnvironment())
+                .manifestDefaults(new ManifestDefaults(Optional.of(settings.imageName()), settings.defaultLabels()))
+                .outputForm(settings.format())
+                .fixedTimestamp(settings.outputTimestamp())
+                .output(settings.aciFile())
+                .idFile(settings.idFile())
+                .reuseUnchanged(true)
+                .fingerprintValue("plugin version", plugin == null ? null : plugin.getVersion())
+                .commandOutput((stream, line) -> getLog().info("[build] " + line))
+                .build();
     }
 
     /** The configuration, validated and translated into the engine-facing request. */
@@ -436,7 +267,6 @@ public class BuildMojo extends AbstractImageMojo {
                 offline(),
                 proxySettings,
                 OutputTimestamps.parse(outputTimestamp),
-                workDirectoryPath(),
                 aci,
                 aci.resolveSibling(aci.getFileName() + ".id"));
     }

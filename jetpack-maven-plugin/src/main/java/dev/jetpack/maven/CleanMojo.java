@@ -1,5 +1,6 @@
 package dev.jetpack.maven;
 
+import dev.jetpack.engine.build.IncrementalBuild;
 import dev.jetpack.engine.io.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ public class CleanMojo extends AbstractJetpackMojo {
             Path aci = Path.of(project.getBuild().getDirectory()).toAbsolutePath()
                     .resolve(project.getBuild().getFinalName() + ".aci");
             for (Path own : List.of(workDirectoryPath(), aci, aci.resolveSibling(aci.getFileName() + ".id"),
-                    BuildMojo.fingerprintFile(aci))) {
+                    IncrementalBuild.recordFile(aci))) {
                 if (Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
                     getLog().info("Deleting " + own);
                     FileTrees.deleteRecursively(own);

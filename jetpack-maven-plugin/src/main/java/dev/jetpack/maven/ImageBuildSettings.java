@@ -43,7 +43,6 @@ import java.util.stream.Collectors;
  * @param proxies         the proxies for fetching, when the parent has to be fetched
  * @param outputTimestamp every time in the image, when {@code project.build.outputTimestamp} asks for
  *                        reproducible output
- * @param workDirectory   the plugin's scratch space ({@code target/jetpack}), removed by {@code jetpack:clean}
  * @param aciFile         where the ACI is written (ACI_FILE: {@code target/<finalName>.aci})
  * @param idFile          where its image ID is written (ACI_ID_FILE: {@code <aciFile>.id})
  */
@@ -68,7 +67,6 @@ public record ImageBuildSettings(
         boolean offline,
         ProxySettings proxies,
         Optional<Instant> outputTimestamp,
-        Path workDirectory,
         Path aciFile,
         Path idFile) {
 

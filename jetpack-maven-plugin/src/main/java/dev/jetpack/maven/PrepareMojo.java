@@ -1,11 +1,14 @@
 package dev.jetpack.maven;
 
+import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.HostCommand;
+import dev.jetpack.engine.io.TreeCopier;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +70,8 @@ public class PrepareMojo extends AbstractJetpackMojo {
             // Staged afresh every time: a file removed from the build directory must not linger in the image.
             FileTrees.deleteRecursively(staging);
             if (Files.isDirectory(source)) {
-                TreeCopier.copyTree(source, staging);
+                Files.createDirectories(staging.getParent());
+                TreeCopier.copy(source, staging);
                 getLog().info("Staged build directory " + source + " into " + staging);
             } else if (Files.exists(source)) {
                 throw new ConfigurationException("Parameter 'buildDirectory' is " + source + ", which is not a"
@@ -79,6 +83,8 @@ public class PrepareMojo extends AbstractJetpackMojo {
             if (copyDependencies) {
                 copyLibraries(staging.resolve(libraryDirectory()));
             }
+        } catch (JetpackException e) {
+            throw failure("Cannot stage the build directory into " + staging, e);
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot stage the build directory into " + staging + ": " + e
                     + "; check free space and permissions under " + workDirectoryPath(), e);
@@ -129,7 +135,8 @@ public class PrepareMojo extends AbstractJetpackMojo {
                 throw new ConfigurationException("Both " + clash + " and " + artifact + " would be copied to "
                         + lib.resolve(name) + "; exclude one of them from the dependencies");
             }
-            TreeCopier.copyEntry(artifact.getFile().toPath(), lib.resolve(name));
+            Files.copy(artifact.getFile().toPath(), lib.resolve(name), StandardCopyOption.COPY_ATTRIBUTES,
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         getLog().info("Copied " + byName.size() + " artifact(s) into " + lib);
     }

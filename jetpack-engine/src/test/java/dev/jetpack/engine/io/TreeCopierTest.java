@@ -1,6 +1,7 @@
-package dev.jetpack.maven;
+package dev.jetpack.engine.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,8 +27,7 @@ class TreeCopierTest {
         Files.setLastModifiedTime(src, FileTime.fromMillis(2_000_000_000_000L));
 
         Path to = dir.resolve("to");
-        TreeCopier.copyTree(dir.resolve("src"), to);
-        TreeCopier.copyTree(dir.resolve("src"), to); // again, over the first copy
+        TreeCopier.copy(dir.resolve("src"), to);
 
         Path copied = to.resolve("sub/run.sh");
         assertThat(Files.readString(copied)).isEqualTo("#!/bin/sh\n");
@@ -38,5 +38,13 @@ class TreeCopierTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(to.resolve("sub"),
                 LinkOption.NOFOLLOW_LINKS))).isEqualTo("rwx------");
         assertThat(Files.getLastModifiedTime(to.resolve("sub")).toMillis()).isEqualTo(2_000_000_000_000L);
+    }
+
+    @Test
+    void neverCopiesOverAnExistingTarget() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Path to = Files.createDirectories(dir.resolve("to"));
+        assertThatThrownBy(() -> TreeCopier.copy(src, to)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("exists already");
     }
 }

@@ -1,0 +1,153 @@
+package dev.jetpack.engine.build;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.manifest.ManifestCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The rules that turn an {@link ImageBuildSpec} into what the build runs: where the manifest comes from, the
+ * build script and command, the build directory, and the fingerprint of all inputs for no-op rebuilds. Reading
+ * the inputs happens here, once, so that the fingerprint describes exactly what the build uses.
+ */
+public final class ImageBuildPlan {
+    private final ImageBuildSpec spec;
+    private final Optional<ImageId> parentId;
+    private final Compression compression;
+    private final EngineLog log;
+    private final Optional<ImageManifest> givenManifest;
+    private final Optional<BuildScript> script;
+
+    /**
+     * Reads the given manifest (see {@link #givenManifest()}).
+     *
+     * @param parentId    the parent's image ID (a derivative), which the fingerprint records
+     * @param compression the ACI's compression, which the fingerprint records
+     * @throws dev.jetpack.engine.JetpackException when the given manifest is not a valid manifest
+     * @throws BuildException                      when the build directory's manifest.json cannot be read
+     */
+    public ImageBuildPlan(ImageBuildSpec spec, Optional<ImageId> parentId, Compression compression, EngineLog log) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.parentId = Objects.requireNonNull(parentId, "parentId");
+        this.compression = Objects.requireNonNull(compression, "compression");
+        this.log = Objects.requireNonNull(log, "log");
+        this.givenManifest = readGivenManifest();
+        this.script = spec.buildScript().map(s -> s.requireManifest(givenManifest.isEmpty()));
+    }
+
+    /**
+     * The manifest when it does not come from the work dir after the build: the face's manifest always wins (a
+     * {@code manifest.json} in the build directory is then ignored, with a warning); for a base image, which
+     * has no build, the build directory's {@code manifest.json}; empty otherwise (the build must leave a
+     * {@code manifest.json} in the work dir).
+     */
+    public Optional<ImageManifest> givenManifest() {
+        return givenManifest;
+    }
+
+    private Optional<ImageManifest> readGivenManifest() {
+        Optional<Path> fromDirectory = spec.buildDirectory().map(dir -> dir.resolve("manifest.json"))
+                .filter(Files::isRegularFile);
+        if (spec.manifestJson().isPresent()) {
+            fromDirectory.ifPresent(file -> log.warn("Ignoring " + file + ": the manifest "
+                    + spec.manifestOrigin() + " is the image's manifest; remove one of the two"));
+            return Optional.of(ManifestCodec.read(spec.manifestJson().get().getBytes(StandardCharsets.UTF_8),
+                    spec.manifestOrigin()));
+        }
+        if (spec.isBaseImage() && fromDirectory.isPresent()) {
+            Path file = fromDirectory.get();
+            try {
+                return Optional.of(ManifestCodec.read(Files.readAllBytes(file), file.toString()));
+            } catch (IOException e) {
+                throw new BuildException("Cannot read " + file + ": " + e + "; check its permissions", e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The generated build script as it is copied into the work dir; it requires manifest.json unless given. */
+    public Optional<BuildScript> script() {
+        return script;
+    }
+
+    /** The command that runs in the work dir: the given command, or the build script, with the arguments. */
+    public List<String> command() {
+        if (spec.command().isEmpty()) {
+            return BuildScript.command(spec.arguments());
+        }
+        List<String> all = new ArrayList<>(spec.command());
+        all.addAll(spec.arguments());
+        return List.copyOf(all);
+    }
+
+    /**
+     * The directory copied into the work dir: a build directory that is optional and missing counts as none
+     * (logged); one that is required is passed on, so that the build refuses it when it is missing.
+     */
+    public Optional<Path> buildDirectory() {
+        Optional<Path> directory = spec.buildDirectory();
+        if (directory.isPresent() && spec.buildDirectoryOptional() && !Files.isDirectory(directory.get())) {
+            log.info("No build directory " + directory.get() + ": the work dir starts with only the copied files");
+            return Optional.empty();
+        }
+        return directory;
+    }
+
+    /**
+     * Everything that decides the image: the face's own values, the configuration, the build variables, the
+     * manifest, the generated script, the parent's image ID, the rootfs of a base image, the build directory
+     * and each copied file. Values are hashed (build variables may hold secrets, see {@link BuildFingerprint});
+     * file trees by metadata.
+     *
+     * @throws BuildException when an input cannot be read
+     */
+    public BuildFingerprint fingerprint() {
+        long start = System.nanoTime();
+        BuildFingerprint.Builder builder = BuildFingerprint.builder();
+        spec.fingerprintValues().forEach(builder::value);
+        builder.values("configuration", List.of(String.valueOf(spec.manifestDefaults()),
+                        String.valueOf(spec.command()), String.valueOf(spec.arguments()),
+                        String.valueOf(spec.buildScript().isPresent()), lower(spec.outputForm()), lower(compression),
+                        String.valueOf(spec.fixedTimestamp()), String.valueOf(spec.rootfs()),
+                        String.valueOf(spec.extraFiles())))
+                .values("build variables", new TreeMap<>(spec.environment()).entrySet().stream()
+                        .map(Map.Entry::toString).toList())
+                .value("manifest", givenManifest.map(m -> new String(ManifestCodec.write(m, false),
+                        StandardCharsets.UTF_8)).orElse(null))
+                .value("build script", script.map(BuildScript::render).orElse(null))
+                .value("parent image", parentId.map(ImageId::value).orElse(null));
+        try {
+            if (spec.rootfs().isPresent() && !spec.rootfs().get().contains(":")) {
+                builder.tree("rootfs", spec.baseDirectory().resolve(spec.rootfs().get().trim()));
+            }
+            if (spec.buildDirectory().isPresent()) {
+                builder.tree("build directory", spec.buildDirectory().get());
+            }
+            for (Path file : spec.extraFiles()) {
+                builder.tree("copied file " + file, file);
+            }
+        } catch (IOException e) {
+            throw new BuildException("Cannot read the build inputs to see whether they changed: " + e
+                    + ". Check the permissions of the build directory and the copied files.", e);
+        }
+        BuildFingerprint fingerprint = builder.build();
+        log.debug("Build fingerprint computed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        return fingerprint;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
