@@ -5,8 +5,17 @@ import dev.jetpack.engine.Jetpack
 import dev.jetpack.engine.JetpackSettings
 import dev.jetpack.engine.EngineLog
 import dev.jetpack.engine.ProgressListener
+import dev.jetpack.engine.aci.Compression
 import dev.jetpack.engine.base.HostRootfs
+import com.sun.net.httpserver.HttpsConfigurator
+import com.sun.net.httpserver.HttpsServer
 import groovy.json.JsonSlurper
+import java.security.KeyStore
+import java.security.MessageDigest
+import java.util.concurrent.Executors
+import java.util.zip.GZIPInputStream
+import javax.net.ssl.KeyManagerFactory
+import javax.net.ssl.SSLContext
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.attribute.PosixFilePermissions
@@ -19,9 +28,11 @@ def run = { List<String> command ->
     out.toString()
 }
 
-// A busybox rootfs directory; `files` maps paths in the image to [content, mode] or content.
-def busyboxRootfs = { File dir, Map files = [:] ->
-    HostRootfs.busybox(dir.toPath())
+// A rootfs directory made of the host's own binaries and the libraries they load (the `host:` rootfs, the
+// embedded default: HostRootfs.DEFAULT_COMMANDS), so that no IT needs anything installed; `files` maps paths in
+// the image to [content, mode] or content.
+def hostRootfs = { File dir, Map files = [:] ->
+    HostRootfs.create(dir.toPath(), HostRootfs.DEFAULT_COMMANDS)
     files.each { String path, def spec ->
         def file = new File(dir, path)
         file.parentFile.mkdirs()
@@ -33,16 +44,18 @@ def busyboxRootfs = { File dir, Map files = [:] ->
     dir
 }
 
-// A stand-in apt-get for images without a package manager: records its arguments, one call per line.
+// A stand-in apt-get for images without a package manager (the host base has none): records its arguments, one call per line.
 def fakeAptGet = '#!/bin/sh\nmkdir -p /var/log\necho "$*" >> /var/log/fake-apt-get.log\n'
 
-// A base ACI made by the engine from a rootfs directory (the ITs' parents).
+// A base ACI made by the engine from a rootfs directory (the ITs' parents); gzip, because the parents are only
+// inputs and xz would cost seconds per IT.
 def makeAci = { File rootfs, String name, File out ->
     out.parentFile.mkdirs()
     def manifest = new File(out.parentFile, out.name + '.manifest.json')
     manifest.text = """{"acKind":"ImageManifest","acVersion":"0.8.11","name":"${name}",""" +
             '"labels":[{"name":"version","value":"1.0"},{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}]}'
-    def jetpack = new Jetpack(JetpackSettings.defaults(), EngineLog.SILENT, ProgressListener.NONE)
+    def jetpack = new Jetpack(JetpackSettings.defaults().withCompression(Compression.GZIP), EngineLog.SILENT,
+            ProgressListener.NONE)
     jetpack.makeAci(rootfs.toPath(), manifest.toPath(), out.toPath(), Optional.empty()).id().value()
 }
 
@@ -60,5 +73,109 @@ def compressionOf = { File aci ->
     return 'none'
 }
 
-[run: run, busyboxRootfs: busyboxRootfs, fakeAptGet: fakeAptGet, makeAci: makeAci, manifestOf: manifestOf,
- entriesOf: entriesOf, fileOf: fileOf, label: label, annotation: annotation, compressionOf: compressionOf]
+// The image ID of an uncompressed or gzip ACI, computed here (SHA-512 of the tar), independent of the engine.
+def idOf = { File aci ->
+    def digest = MessageDigest.getInstance('SHA-512')
+    def raw = aci.newInputStream()
+    def b = new byte[2]; raw.read(b); raw.close()
+    def gzip = (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b
+    def input = gzip ? new GZIPInputStream(aci.newInputStream()) : aci.newInputStream()
+    input.withCloseable { def buffer = new byte[65536]; for (int n; (n = it.read(buffer)) > 0;) digest.update(buffer, 0, n) }
+    'sha512-' + digest.digest().encodeHex().toString()
+}
+
+// Polls `condition` (a closure) every 200 ms until it is true; fails naming `what` after `seconds`. Scripts wait
+// for what a process did (a log line, a file), never a fixed time, so a loaded machine only makes them slower.
+def waitFor = { String what, int seconds, Closure<Boolean> condition ->
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L
+    while (!condition()) {
+        assert System.nanoTime() < deadline : "waited ${seconds}s in vain for ${what}"
+        Thread.sleep(200)
+    }
+}
+
+// Mount points (from this process's mount table) at or below `dir`.
+def mountsUnder = { File dir ->
+    def prefix = dir.canonicalPath
+    new File('/proc/self/mountinfo').readLines().collect { it.split(' ')[4].replace('\\040', ' ') }
+            .findAll { it == prefix || it.startsWith(prefix + '/') }
+}
+
+// Leftovers of atomic writes (engine's AtomicFiles: '.NAME.tmp-PID.START-*') anywhere below `dir`.
+def temporariesUnder = { File dir ->
+    def found = []
+    if (dir.exists()) {
+        dir.eachFileRecurse { if (it.name.contains('.tmp-') && !Files.isSymbolicLink(it.toPath())) found << it }
+    }
+    found
+}
+
+// A further Maven run started by a script, as a user would type it: the invoker's own Maven installation, the
+// ITs' local repository and settings (its mirror pointed at that local repository: everything the runs need is
+// there once the invoker has run the case, and nothing is ever downloaded), batch mode, no snapshot updates.
+// Not `-o`: that is the plugin's offline mode, in which it fetches nothing. Output (both streams) goes to `log`.
+def startMaven = { File directory, File localRepository, File log, List<String> arguments, String mavenOpts = '' ->
+    def settings = new File(directory, 'target/script-settings.xml')
+    settings.parentFile.mkdirs()
+    settings.text = new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
+            localRepository.toURI().toString())
+    def command = [System.getProperty('maven.home') + '/bin/mvn', '-B', '-nsu', '-e', '-s', settings.path,
+                   '-Dmaven.repo.local=' + localRepository.path] + arguments
+    def builder = new ProcessBuilder(command.collect { it.toString() }).directory(directory).redirectErrorStream(true)
+            .redirectOutput(log)
+    builder.environment().put('JAVA_HOME', System.getProperty('java.home'))
+    // C1 only: these short runs start faster, which matters on a 2-core machine.
+    builder.environment().put('MAVEN_OPTS', ('-XX:TieredStopAtLevel=1 ' + mavenOpts).trim())
+    builder.environment().remove('MAVEN_ARGS')
+    builder.start()
+}
+
+// Waits for a Maven run started by startMaven; its exit code.
+def finish = { Process process, String what, int seconds = 600 ->
+    if (!process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly()
+        assert false : "${what} did not finish within ${seconds}s"
+    }
+    process.exitValue()
+}
+
+// kill -9, as an impatient user or a CI timeout does: no shutdown hook, no finally block runs in the JVM.
+def kill9 = { Process process ->
+    ['kill', '-9', String.valueOf(process.pid())].execute().waitFor()
+    assert process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) : "process ${process.pid()} survived kill -9"
+}
+
+// An HTTPS server on 127.0.0.1 (port chosen by the system) with a fresh self-signed certificate for that
+// address, made with the JDK's keytool in `dir`. `trustStore` is a PKCS12 file with just that certificate, for
+// the Maven runs' -Djavax.net.ssl.trustStore: the plugin verifies certificates and refuses plain HTTP, and the
+// ITs keep it that way. The caller adds contexts, then calls server.start() and, at the end, server.stop(0).
+def httpsServer = { File dir ->
+    dir.mkdirs()
+    def keys = new File(dir, 'server.p12'), trust = new File(dir, 'trust.p12')
+    keys.delete(); trust.delete()
+    def password = 'it-password'.toCharArray()
+    run([System.getProperty('java.home') + '/bin/keytool', '-genkeypair', '-alias', 'it', '-keyalg', 'EC',
+         '-groupname', 'secp256r1', '-dname', 'CN=127.0.0.1', '-ext', 'san=ip:127.0.0.1', '-validity', '2',
+         '-keystore', keys.path, '-storetype', 'PKCS12', '-storepass', 'it-password', '-keypass', 'it-password'])
+    def keyStore = KeyStore.getInstance('PKCS12')
+    keys.withInputStream { keyStore.load(it, password) }
+    def trustStore = KeyStore.getInstance('PKCS12')
+    trustStore.load(null, null)
+    trustStore.setCertificateEntry('it', keyStore.getCertificate('it'))
+    trust.withOutputStream { trustStore.store(it, password) }
+    def keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm())
+    keyManagers.init(keyStore, password)
+    def context = SSLContext.getInstance('TLS')
+    context.init(keyManagers.keyManagers, null, null)
+    def server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0), 0)
+    server.httpsConfigurator = new HttpsConfigurator(context)
+    server.executor = Executors.newCachedThreadPool()
+    [server: server, url: "https://127.0.0.1:${server.address.port}",
+     mavenOpts: "-Djavax.net.ssl.trustStore=${trust.path} -Djavax.net.ssl.trustStorePassword=it-password" +
+             ' -Djavax.net.ssl.trustStoreType=PKCS12']
+}
+
+[run: run, hostRootfs: hostRootfs, fakeAptGet: fakeAptGet, makeAci: makeAci, manifestOf: manifestOf,
+ entriesOf: entriesOf, fileOf: fileOf, label: label, annotation: annotation, compressionOf: compressionOf,
+ idOf: idOf, waitFor: waitFor, mountsUnder: mountsUnder, temporariesUnder: temporariesUnder, startMaven: startMaven,
+ finish: finish, kill9: kill9, httpsServer: httpsServer]

@@ -22,7 +22,7 @@ assert !manifest.dependencies
 
 def entries = common.entriesOf(aci)
 assert entries.contains('manifest')
-assert entries.any { it ==~ /rootfs\/?(\.\/)?bin\/busybox/ } : entries.take(20)
+assert entries.any { it ==~ /rootfs\/?(\.\/)?bin\/sh/ } : entries.take(20)
 assert common.fileOf(aci, 'etc/motd') == 'made from a tarball\n'
 
 def log = new File(basedir, 'build.log').text

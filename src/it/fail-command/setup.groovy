@@ -1,4 +1,4 @@
 def common = evaluate(new File(itDirectory, "common.groovy"))
-def tree = common.busyboxRootfs(new File(basedir, "target/parent-tree"), ["etc/parent-file": "from the parent\n"])
+def tree = common.hostRootfs(new File(basedir, "target/parent-tree"), ["etc/parent-file": "from the parent\n"])
 common.makeAci(tree, "dev.jetpack.it/fail-command-parent", new File(basedir, "target/parent.aci"))
 return true
