@@ -1,0 +1,183 @@
+package dev.jetpack.engine.aci;
+
+import dev.jetpack.engine.JetpackException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * The compressions an ACI may use (appc allows exactly these four), recognised by magic bytes, never by a file
+ * name.
+ *
+ * <p>{@link #compress} is the single place where a compressor is chosen, so a parallel implementation (independent
+ * xz blocks, pigz-style gzip) can replace the single-threaded one here without changing any caller.
+ */
+public enum Compression {
+    NONE("none", -1, -1, -1),
+    GZIP("gzip", 6, 0, 9),
+    BZIP2("bzip2", 9, 1, 9),
+    XZ("xz", 6, 0, 9);
+
+    /** Bytes needed to recognise every format: the tar magic "ustar" ends at offset 262. */
+    public static final int DETECT_BYTES = 262;
+
+    private static final int BUFFER = 64 * 1024;
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+    private static final byte[] BZIP2_MAGIC = {'B', 'Z', 'h'};
+    private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
+    private static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
+    private static final int TAR_MAGIC_OFFSET = 257;
+
+    private final String configName;
+    private final int defaultLevel;
+    private final int minLevel;
+    private final int maxLevel;
+
+    Compression(String configName, int defaultLevel, int minLevel, int maxLevel) {
+        this.configName = configName;
+        this.defaultLevel = defaultLevel;
+        this.minLevel = minLevel;
+        this.maxLevel = maxLevel;
+    }
+
+    /** The name used in configuration ("xz", "gzip", "bzip2", "none"). */
+    public String configName() {
+        return configName;
+    }
+
+    /** The level used when the caller passes -1: xz 6, gzip 6, bzip2 9 (the tools' own defaults). */
+    public int defaultLevel() {
+        return defaultLevel;
+    }
+
+    /** Parses a user's setting, case-insensitively. */
+    public static Compression parse(String value) {
+        String wanted = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        for (Compression c : values()) {
+            if (c.configName.equals(wanted)) {
+                return c;
+            }
+        }
+        throw new JetpackException("Unknown compression '" + value + "': an ACI is compressed with one of xz, gzip,"
+                + " bzip2 or none. Set one of these (xz is the default).");
+    }
+
+    /**
+     * Recognises the format from the first bytes of a stream (up to {@link #DETECT_BYTES}; fewer is fine when
+     * the stream is shorter).
+     *
+     * @throws AciFormatException naming the bytes seen and the accepted formats when nothing matches
+     */
+    public static Compression detect(byte[] firstBytes) {
+        if (startsWith(firstBytes, XZ_MAGIC)) {
+            return XZ;
+        }
+        if (startsWith(firstBytes, GZIP_MAGIC)) {
+            return GZIP;
+        }
+        if (startsWith(firstBytes, BZIP2_MAGIC)) {
+            return BZIP2;
+        }
+        if (firstBytes.length >= TAR_MAGIC_OFFSET + TAR_MAGIC.length && Arrays.equals(firstBytes, TAR_MAGIC_OFFSET,
+                TAR_MAGIC_OFFSET + TAR_MAGIC.length, TAR_MAGIC, 0, TAR_MAGIC.length)) {
+            return NONE;
+        }
+        String seen = firstBytes.length == 0 ? "nothing (the input is empty)"
+                : HexFormat.ofDelimiter(" ").formatHex(firstBytes, 0, Math.min(16, firstBytes.length));
+        throw new AciFormatException("not a tar archive in a known compression: the first bytes are " + seen
+                + "; accepted are xz (fd 37 7a 58 5a 00), gzip (1f 8b), bzip2 ('BZh') or an uncompressed tar ('ustar'"
+                + " at offset 257). Check that the file is an ACI (or a rootfs tarball) and was downloaded completely.");
+    }
+
+    /**
+     * Recognises the format of a stream without consuming it: reads ahead with mark/reset.
+     *
+     * @param in a stream that supports mark (e.g. a {@link BufferedInputStream})
+     */
+    public static Compression detect(InputStream in) throws IOException {
+        if (!in.markSupported()) {
+            throw new IllegalArgumentException("detect needs a stream that supports mark/reset");
+        }
+        in.mark(DETECT_BYTES);
+        byte[] head = in.readNBytes(DETECT_BYTES);
+        in.reset();
+        return detect(head);
+    }
+
+    /**
+     * Wraps {@code out} in this compressor. Closing the returned stream finishes the compressed format and closes
+     * {@code out}.
+     *
+     * @param level 0..9 (bzip2 1..9), or -1 for {@link #defaultLevel()}; ignored for {@link #NONE}
+     */
+    public OutputStream compress(OutputStream out, int level) throws IOException {
+        int effective = checkLevel(level);
+        switch (this) {
+            case NONE:
+                return out;
+            case GZIP:
+                return new LeveledGzipOutputStream(out, effective);
+            case BZIP2:
+                return new BZip2CompressorOutputStream(out, effective);
+            case XZ:
+                try {
+                    return new XZOutputStream(out, new LZMA2Options(effective));
+                } catch (UnsupportedOptionsException e) {
+                    throw new JetpackException("xz level " + level + " is not supported: " + e.getMessage(), e);
+                }
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /** Wraps {@code in} in this decompressor (concatenated gzip, bzip2 and xz streams are read in full). */
+    public InputStream decompress(InputStream in) throws IOException {
+        switch (this) {
+            case NONE:
+                return in;
+            case GZIP:
+                return new GZIPInputStream(in, BUFFER);
+            case BZIP2:
+                return new BZip2CompressorInputStream(in, true);
+            case XZ:
+                return new XZInputStream(in);
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    private int checkLevel(int level) {
+        if (this == NONE || level == -1) {
+            return defaultLevel;
+        }
+        if (level < minLevel || level > maxLevel) {
+            throw new JetpackException("Compression level " + level + " is out of range for " + configName + ": use "
+                    + minLevel + ".." + maxLevel + ", or -1 for the default (" + defaultLevel + ").");
+        }
+        return level;
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** java.util.zip's gzip with a chosen deflate level; its header has no time stamp, so output is reproducible. */
+    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
+        LeveledGzipOutputStream(OutputStream out, int level) throws IOException {
+            super(out, BUFFER);
+            def.setLevel(level);
+        }
+    }
+}

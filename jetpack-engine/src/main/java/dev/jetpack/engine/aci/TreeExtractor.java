@@ -1,0 +1,175 @@
+package dev.jetpack.engine.aci;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.JetpackException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates validated rootfs entries below a fresh destination directory. It relies on {@link AciReader} having
+ * checked that every parent of an entry is a directory this extraction created; on top of that, every
+ * operation refuses to follow a link at the final component (create-new semantics, NOFOLLOW_LINKS), so no entry
+ * can be redirected outside the destination.
+ */
+final class TreeExtractor {
+    private final Path root;
+    private final boolean restoreOwnership;
+    private final EngineLog log;
+    /** Directory metadata is applied at the end: creating entries inside would change the mtime again. */
+    private final List<Object[]> directories = new ArrayList<>();
+    private final byte[] buffer = new byte[64 * 1024];
+
+    TreeExtractor(Path root, boolean restoreOwnership, EngineLog log) {
+        this.root = root;
+        this.restoreOwnership = restoreOwnership;
+        this.log = log;
+    }
+
+    private Path resolve(String relative) {
+        return relative.isEmpty() ? root : root.resolve(relative);
+    }
+
+    void implicitDirectory(String relative) throws IOException {
+        Files.createDirectory(resolve(relative));
+    }
+
+    void directory(String relative, TarEntry entry, boolean exists) throws IOException {
+        Path path = resolve(relative);
+        if (!exists) {
+            Files.createDirectory(path);
+        }
+        directories.add(new Object[] {path, entry});
+    }
+
+    void file(String relative, TarEntry entry, InputStream content, String archiveName) throws IOException {
+        Path path = resolve(relative);
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            long left = entry.size();
+            while (left > 0) {
+                int n;
+                try {
+                    n = content.read(buffer, 0, (int) Math.min(buffer.length, left));
+                } catch (IOException e) {
+                    throw new ArchiveReadException(e);
+                }
+                if (n < 0) {
+                    throw AciFormatException.forEntry(archiveName, "the archive ends inside this entry's data: it is"
+                            + " truncated. Download or copy the archive again.");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+        metadata(path, entry, true);
+    }
+
+    void symlink(String relative, TarEntry entry) throws IOException {
+        Path path = resolve(relative);
+        Files.createSymbolicLink(path, path.getFileSystem().getPath(entry.linkName()));
+        metadata(path, entry, false);
+    }
+
+    void hardLink(String relative, String targetRelative) throws IOException {
+        Files.createLink(resolve(relative), resolve(targetRelative));
+    }
+
+    void special(String relative, TarEntry entry) throws IOException {
+        Path path = resolve(relative);
+        List<String> command = new ArrayList<>();
+        if (entry.type() == TarEntry.Type.FIFO) {
+            command.addAll(List.of("mkfifo", "--", path.toString()));
+        } else {
+            command.addAll(List.of("mknod", "--", path.toString(),
+                    entry.type() == TarEntry.Type.CHAR_DEVICE ? "c" : "b",
+                    Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor())));
+        }
+        run(command);
+        metadata(path, entry, false);
+    }
+
+    /** Applies the deferred directory metadata, once every entry exists. */
+    void finish() throws IOException {
+        for (Object[] directory : directories) {
+            metadata((Path) directory[0], (TarEntry) directory[1], true);
+        }
+    }
+
+    /** Owner first (chown clears setuid bits), then mode, xattrs, and the time last (the others change it). */
+    private void metadata(Path path, TarEntry entry, boolean xattrsAllowed) throws IOException {
+        if (restoreOwnership) {
+            Files.setAttribute(path, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (entry.type() != TarEntry.Type.SYMLINK) {
+            Files.setAttribute(path, "unix:mode", entry.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (xattrsAllowed && !entry.xattrs().isEmpty()) {
+            writeXattrs(path, entry.xattrs());
+        }
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(FileTime.from(entry.mtime()), null, null);
+    }
+
+    private void writeXattrs(Path path, Map<String, byte[]> xattrs) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
+            String name = xattr.getKey();
+            if (TarEntry.isOverlayAttribute(name)) {
+                continue; // overlayfs markers would turn files into whiteouts in a later overlay mount
+            }
+            if (!name.startsWith("user.") || view == null) {
+                log.debug("Not restoring extended attribute " + name + " on " + path + ": only user.* attributes"
+                        + " can be set through Java's file API");
+                continue;
+            }
+            view.write(name.substring("user.".length()), ByteBuffer.wrap(xattr.getValue()));
+        }
+    }
+
+    private static void run(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output;
+        try (InputStream out = process.getInputStream()) {
+            output = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        }
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new JetpackException("'" + String.join(" ", command) + "' failed with exit code " + exit + ": "
+                        + output + ". Creating device nodes needs root (or CAP_MKNOD); extract as root or refuse"
+                        + " devices.");
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new JetpackException("Interrupted while running " + command.get(0), e);
+        }
+    }
+
+    /** A failure reading the archive (not writing the tree), wrapped so the reader can report it as a bad archive. */
+    static final class ArchiveReadException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ArchiveReadException(IOException cause) {
+            super(cause);
+        }
+
+        IOException io() {
+            return (IOException) getCause();
+        }
+    }
+}
