@@ -181,8 +181,15 @@ public final class AciReader {
         String current = "(start of archive)";
         try {
             BufferedInputStream buffered = new BufferedInputStream(compressedCount, BUFFER);
-            Compression compression = Compression.detect(buffered);
-            DigestingInputStream tarStream = new DigestingInputStream(compression.decompress(buffered),
+            Compression compression;
+            InputStream decompressed;
+            try {
+                compression = Compression.detect(buffered);
+                decompressed = compression.decompress(buffered); // reads the compressed stream's header
+            } catch (IOException e) {
+                throw new TreeExtractor.ArchiveReadException(e);
+            }
+            DigestingInputStream tarStream = new DigestingInputStream(decompressed,
                     compressedCount, options.maxUncompressedBytes(), options.maxExpansionRatio());
             TarReader tar = new TarReader(new FailureTranslatingInputStream(tarStream));
             long nextProgress = BUFFER * 128L;

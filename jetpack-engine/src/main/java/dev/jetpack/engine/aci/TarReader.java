@@ -68,11 +68,11 @@ public final class TarReader {
                 ended = true;
                 return null;
             }
-            String rawName = text(header, 0, 100, where);
             if (!checksumMatches()) {
-                throw AciFormatException.forEntry(rawName, "the header checksum does not match its contents: the"
-                        + " archive is corrupt. Download or copy it again.");
+                throw AciFormatException.forEntry(where, "the tar header that follows has a checksum"
+                        + " that does not match its contents: the archive is corrupt. Download or copy it again.");
             }
+            String rawName = text(header, 0, 100, where);
             byte typeFlag = header[156];
             long size = number(124, 12, rawName, "size");
             if (size < 0) {

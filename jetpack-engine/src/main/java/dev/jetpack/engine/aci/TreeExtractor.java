@@ -114,13 +114,27 @@ final class TreeExtractor {
             Files.setAttribute(path, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
         }
         if (entry.type() != TarEntry.Type.SYMLINK) {
-            Files.setAttribute(path, "unix:mode", entry.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            // Path-based chmod: the JDK's NOFOLLOW variant opens the file, which blocks on a fifo and may have
+            // side effects on a device. The entry was just created by us, so it is not a link.
+            Files.setAttribute(path, "unix:mode", entry.mode() & 07777);
         }
         if (xattrsAllowed && !entry.xattrs().isEmpty()) {
             writeXattrs(path, entry.xattrs());
         }
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(FileTime.from(entry.mtime()), null, null);
+        setMtime(path, entry);
+    }
+
+    private static void setMtime(Path path, TarEntry entry) throws IOException {
+        if (entry.type() == TarEntry.Type.FIFO || entry.type() == TarEntry.Type.CHAR_DEVICE
+                || entry.type() == TarEntry.Type.BLOCK_DEVICE) {
+            // The JDK sets times through an open file descriptor; opening a fifo blocks and opening a device may
+            // act on hardware. touch -c -h uses utimensat on the path and never opens it.
+            run(List.of("touch", "-c", "-h", "-m", "-d", "@" + entry.mtime().getEpochSecond() + "."
+                    + String.format("%09d", entry.mtime().getNano()), "--", path.toString()));
+        } else {
+            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.from(entry.mtime()), null, null);
+        }
     }
 
     private void writeXattrs(Path path, Map<String, byte[]> xattrs) throws IOException {

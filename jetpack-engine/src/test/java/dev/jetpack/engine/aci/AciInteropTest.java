@@ -1,0 +1,98 @@
+package dev.jetpack.engine.aci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Our ACIs against GNU tar and the compression tools, both ways. */
+class AciInteropTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource({"NONE,cat", "GZIP,gzip -dc", "BZIP2,bzip2 -dc", "XZ,xz -dc"})
+    void gnuToolsReadWhatWeWrite(Compression compression, String decompress) throws IOException {
+        Path source = tmp.resolve("source");
+        TestTrees.createRichTree(source, false);
+        Path aci = tmp.resolve("image.aci");
+        AciWriter.Result written = AciWriter.write(TestTrees.MANIFEST, source, aci,
+                AciWriter.Options.defaults().withCompression(compression, -1));
+
+        // the native decompressor yields exactly the tar whose SHA-512 is the ID
+        byte[] tar = TestTrees.run("sh", "-c", decompress + " < '" + aci + "'");
+        assertThat(tar).hasSize((int) written.tarSize());
+        assertThat(ImageId.ofDigest(DigestingOutputStream.sha512().digest(tar))).isEqualTo(written.id());
+
+        List<String> listing = Arrays.asList(new String(TestTrees.run("tar", "-tf", aci.toString()),
+                StandardCharsets.UTF_8).split("\n"));
+        assertThat(listing.get(0)).isEqualTo("manifest");
+        assertThat(listing.get(1)).isEqualTo("rootfs/");
+        assertThat(listing).contains("rootfs/" + "n".repeat(150) + ".txt", "rootfs/caf\u00e9", "rootfs/usr/bin/tool");
+
+        Path gnu = tmp.resolve("gnu");
+        Files.createDirectories(gnu);
+        TestTrees.run("tar", "--xattrs", "--xattrs-include=user.*", "--numeric-owner", "-xpf", aci.toString(),
+                "-C", gnu.toString());
+        assertThat(Files.readAllBytes(gnu.resolve("manifest"))).isEqualTo(TestTrees.MANIFEST);
+        Map<String, String> expected = TestTrees.describe(source).entrySet().stream().collect(Collectors.toMap(
+                Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+        Map<String, String> actual = TestTrees.describe(gnu.resolve("rootfs"));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"J,XZ", "z,GZIP", "j,BZIP2", "'',NONE"})
+    void weReadWhatGnuTarWrites(String flag, Compression compression) throws IOException {
+        Path dir = tmp.resolve("layout");
+        TestTrees.createRichTree(dir.resolve("rootfs"), false);
+        Files.write(dir.resolve("manifest"), TestTrees.MANIFEST);
+        Path aci = tmp.resolve("gnu.aci");
+        TestTrees.run("tar", "--xattrs", "--format=posix", "-C", dir.toString(), "-c" + flag + "f", aci.toString(),
+                "manifest", "rootfs");
+        String decompress = switch (compression) {
+            case XZ -> "xz -dc";
+            case GZIP -> "gzip -dc";
+            case BZIP2 -> "bzip2 -dc";
+            case NONE -> "cat";
+        };
+        String expectedId = new String(TestTrees.run("sh", "-c", decompress + " < '" + aci + "' | sha512sum"),
+                StandardCharsets.US_ASCII).split(" ")[0];
+
+        Path extracted = tmp.resolve("extracted");
+        AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
+
+        assertThat(read.compression()).isEqualTo(compression);
+        assertThat(read.id().hex()).isEqualTo(expectedId);
+        assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
+        Map<String, String> expected = TestTrees.describe(dir.resolve("rootfs")).entrySet().stream().collect(
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+        assertThat(TestTrees.describe(extracted)).isEqualTo(expected);
+    }
+
+    @Test
+    void gnuTarArchiveWithDotSlashNamesIsAccepted() throws IOException {
+        Path dir = tmp.resolve("layout");
+        Files.createDirectories(dir.resolve("rootfs/etc"));
+        Files.writeString(dir.resolve("rootfs/etc/hostname"), "box\n");
+        Files.write(dir.resolve("manifest"), TestTrees.MANIFEST);
+        Path aci = tmp.resolve("dot.aci");
+        TestTrees.run("tar", "-C", dir.toString(), "-czf", aci.toString(), ".");
+
+        AciReader.Result read = AciReader.extract(aci, tmp.resolve("x"), AciReader.Options.defaults());
+
+        assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
+        assertThat(tmp.resolve("x/etc/hostname")).hasContent("box");
+    }
+}

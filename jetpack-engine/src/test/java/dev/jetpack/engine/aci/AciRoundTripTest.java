@@ -1,0 +1,153 @@
+package dev.jetpack.engine.aci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AciRoundTripTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void directoryToAciToTreeKeepsEverything(Compression compression) throws IOException {
+        Path source = tmp.resolve("source");
+        TestTrees.createRichTree(source, false);
+        Path aci = tmp.resolve("out/image.aci");
+
+        AciWriter.Result written = AciWriter.write(TestTrees.MANIFEST, source, aci,
+                AciWriter.Options.defaults().withCompression(compression, 1));
+
+        assertThat(Files.size(aci)).isEqualTo(written.fileSize());
+        assertThat(Compression.detect(Files.readAllBytes(aci))).isEqualTo(compression);
+        Path extracted = tmp.resolve("extracted");
+        AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
+
+        assertThat(read.id()).isEqualTo(written.id());
+        assertThat(read.tarSize()).isEqualTo(written.tarSize());
+        assertThat(read.compression()).isEqualTo(compression);
+        assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
+        Map<String, String> expected = TestTrees.describe(source).entrySet().stream().collect(Collectors.toMap(
+                Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+        assertThat(TestTrees.describe(extracted)).isEqualTo(expected);
+        assertThat(TestTrees.describe(extracted).get("hello.txt")).contains("xattr:comment=").contains("1234:5678");
+        assertThat(TestTrees.describe(extracted).get("usr/bin/tool")).startsWith("104755");
+        assertThat(TestTrees.describe(extracted).get("null")).startsWith("20");
+        assertThat(TestTrees.describe(extracted).get("fifo")).startsWith("10");
+    }
+
+    @Test
+    void inspectGivesTheSameIdAndManifestWithoutWritingFiles() throws IOException {
+        Path source = tmp.resolve("source");
+        TestTrees.createRichTree(source, false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AciWriter.Result written = AciWriter.write(TestTrees.MANIFEST, source, out,
+                AciWriter.Options.defaults().withCompression(Compression.GZIP, -1));
+
+        AciReader.Result inspected = AciReader.inspect(new ByteArrayInputStream(out.toByteArray()),
+                AciReader.Options.defaults());
+
+        assertThat(inspected.id()).isEqualTo(written.id());
+        assertThat(inspected.manifestJson()).isEqualTo(TestTrees.MANIFEST);
+        assertThat(inspected.compressedSize()).isEqualTo(out.size());
+        assertThat(written.fileSize()).isEqualTo(out.size());
+    }
+
+    @Test
+    void rootOwnershipAndFixedTimestampApplyToEveryEntry() throws IOException {
+        Path source = tmp.resolve("source");
+        TestTrees.createRichTree(source, false);
+        Instant fixed = Instant.parse("2020-01-02T03:04:05Z");
+        Path aci = tmp.resolve("image.aci");
+        AciWriter.write(TestTrees.MANIFEST, source, aci, AciWriter.Options.defaults()
+                .withCompression(Compression.NONE, -1).withOwnership(Ownership.ROOT).withFixedTimestamp(fixed));
+
+        Path extracted = tmp.resolve("extracted");
+        AciReader.extract(aci, extracted, AciReader.Options.defaults());
+
+        assertThat(TestTrees.describe(extracted).values())
+                .allSatisfy(line -> assertThat(line).contains(" 0:0 mtime=2020-01-02T03:04:05Z"));
+    }
+
+    @Test
+    void excludedPathsAndTheirSubtreesAreLeftOut() throws IOException {
+        Path source = tmp.resolve("source");
+        TestTrees.createRichTree(source, false);
+        Path aci = tmp.resolve("image.aci");
+        AciWriter.write(TestTrees.MANIFEST, source, aci, AciWriter.Options.defaults()
+                .withCompression(Compression.NONE, -1)
+                .withExclude(path -> path.toString().equals("a") || path.toString().equals("hello.txt")));
+
+        Path extracted = tmp.resolve("extracted");
+        AciReader.extract(aci, extracted, AciReader.Options.defaults());
+
+        assertThat(extracted.resolve("a")).doesNotExist();
+        assertThat(extracted.resolve("hello.txt")).doesNotExist();
+        assertThat(extracted.resolve("a-sibling")).exists();
+    }
+
+    @Test
+    void sameTreeCreatedInDifferentOrdersGivesByteIdenticalImages() throws IOException {
+        Path first = tmp.resolve("first");
+        Path second = tmp.resolve("second");
+        TestTrees.createRichTree(first, false);
+        TestTrees.createRichTree(second, true);
+        // the trees are equal apart from inode numbers; the hard links and devices make them realistic
+        Instant fixed = Instant.parse("2024-05-06T07:08:09Z");
+        for (Compression compression : Compression.values()) {
+            AciWriter.Options options = AciWriter.Options.defaults().withCompression(compression, -1)
+                    .withFixedTimestamp(fixed);
+            Path a = tmp.resolve("a-" + compression + ".aci");
+            Path b = tmp.resolve("b-" + compression + ".aci");
+            AciWriter.Result ra = AciWriter.write(TestTrees.MANIFEST, first, a, options);
+            AciWriter.Result rb = AciWriter.write(TestTrees.MANIFEST, second, b, options);
+
+            assertThat(rb.id()).as(compression.toString()).isEqualTo(ra.id());
+            assertThat(Files.readAllBytes(b)).as(compression.toString()).isEqualTo(Files.readAllBytes(a));
+        }
+    }
+
+    @Test
+    void theSameIdForEveryCompression() throws IOException {
+        Path source = tmp.resolve("source");
+        TestTrees.createRichTree(source, false);
+        AciWriter.Options options = AciWriter.Options.defaults().withFixedTimestamp(Instant.EPOCH);
+        ImageId expected = AciWriter.write(TestTrees.MANIFEST, source, new ByteArrayOutputStream(),
+                options.withCompression(Compression.NONE, -1)).id();
+        for (Compression compression : Compression.values()) {
+            assertThat(AciWriter.write(TestTrees.MANIFEST, source, new ByteArrayOutputStream(),
+                    options.withCompression(compression, -1)).id()).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void tinyArchivesAreRead(Compression compression) throws IOException {
+        Path source = tmp.resolve("empty-root");
+        Files.createDirectories(source);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AciWriter.Result written = AciWriter.write("{}".getBytes(), source, out,
+                AciWriter.Options.defaults().withCompression(compression, 9).withFixedTimestamp(Instant.EPOCH));
+        if (compression != Compression.NONE) {
+            assertThat(out.size()).isLessThan(768);
+        }
+
+        AciReader.Result read = AciReader.extract(new ByteArrayInputStream(out.toByteArray()), tmp.resolve("x"),
+                AciReader.Options.defaults());
+
+        assertThat(read.id()).isEqualTo(written.id());
+        assertThat(read.manifestJson()).isEqualTo("{}".getBytes());
+        assertThat(tmp.resolve("x")).isEmptyDirectory();
+    }
+}
