@@ -1,0 +1,559 @@
+package dev.jetpack.engine.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.io.InterProcessLock;
+import dev.jetpack.engine.io.TeeInputStream;
+import dev.jetpack.engine.manifest.Dependency;
+import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.manifest.ImageReference;
+import dev.jetpack.engine.manifest.Label;
+import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.manifest.ManifestValidator;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The local image store: images on disk, content-addressed by image ID, shared safely by several threads and
+ * JVMs.
+ *
+ * <h2>Location</h2>
+ * {@link #defaultLocation()}: the system property {@code jetpack.store}, else the environment variable
+ * {@code JETPACK_STORE}, else {@code ~/.jetpack/store}.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * ROOT/
+ *   store.lock                 store-wide lock: shared while an import renders and commits, exclusive for remove
+ *   images/sha512-HEX/         one complete image; it appears by one atomic rename and is never modified
+ *     image.aci                the ACI exactly as received (compressed or not)
+ *     manifest                 its manifest, the bytes from the ACI
+ *     rootfs/                  the RENDERED root file system: dependencies laid below it, pathWhitelist
+ *                              applied; ready to be a build container's read-only lower directory
+ *     info.json                import time, source, IDs of the images its dependencies were rendered from
+ *   locks/sha512-HEX.lock      per-image lock held while that image is committed
+ *   tmp/NAME/ + tmp/NAME.lock  work in progress of one process, locked by it (see StagingArea)
+ *   cache/                     caches of the fetch layer (e.g. HTTP validators), never needed for correctness
+ * </pre>
+ *
+ * <h2>Import</h2>
+ * One pass over the ACI: the bytes are copied to {@code tmp/…/image.aci} while the reader decompresses,
+ * hashes and unpacks them. The manifest is then parsed and validated, dependencies are resolved, the rootfs is
+ * rendered, and the finished directory is renamed into {@code images/}. A failure, or a killed process, leaves
+ * only a {@code tmp/} entry whose lock is free, which {@link #open} (and {@link #cleanup()}) deletes. Importing an
+ * image that is already stored changes nothing and says so in the log: the stored copy is never touched.
+ *
+ * <h2>Concurrency</h2>
+ * Operating-system file locks ({@link InterProcessLock}): two importers of the same image serialise on the
+ * image's lock and the second one finds the image stored and does nothing; removal takes the store lock
+ * exclusively, so it never runs while an image is rendered from a dependency it would delete. Lock order is
+ * always image lock, then store lock, and no lock is held while dependencies are fetched.
+ */
+public final class ImageStore {
+    /** System property that moves the store. */
+    public static final String LOCATION_PROPERTY = "jetpack.store";
+    /** Environment variable that moves the store when the system property is not set. */
+    public static final String LOCATION_ENVIRONMENT = "JETPACK_STORE";
+
+    static final String ACI_FILE = "image.aci";
+    static final String MANIFEST_FILE = "manifest";
+    static final String ROOTFS = "rootfs";
+    static final String INFO_FILE = "info.json";
+
+    /** Unprefixed hex shorter than this is taken as a name, not an ID prefix ("cafe" may well be a name). */
+    private static final int MIN_BARE_PREFIX = 6;
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Images being imported by this thread, outermost first: an import that needs one of them is a cycle. */
+    private static final ThreadLocal<Deque<ImageId>> IMPORTS_IN_PROGRESS = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Path root;
+    private final Path images;
+    private final Path locks;
+    private final EngineLog log;
+    private final StagingArea staging;
+    private final InterProcessLock storeLock;
+
+    private ImageStore(Path root, EngineLog log) {
+        this.root = root;
+        this.images = root.resolve("images");
+        this.locks = root.resolve("locks");
+        this.log = log;
+        this.staging = new StagingArea(root.resolve("tmp"));
+        this.storeLock = InterProcessLock.forFile(root.resolve("store.lock"));
+    }
+
+    /**
+     * Opens (creating if needed) the store at {@code root} and removes leftovers of processes that died while
+     * working in it.
+     */
+    public static ImageStore open(Path root, EngineLog log) {
+        ImageStore store = new ImageStore(root.toAbsolutePath().normalize(), log);
+        try {
+            Files.createDirectories(store.images);
+            Files.createDirectories(store.locks);
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the image store at " + root + ": " + e.getMessage()
+                    + ". Choose a writable location with -D" + LOCATION_PROPERTY + "=DIR or " + LOCATION_ENVIRONMENT
+                    + ".", e);
+        }
+        store.cleanup();
+        return store;
+    }
+
+    /**
+     * The store used when none is given: the system property {@value #LOCATION_PROPERTY}, else the environment
+     * variable {@value #LOCATION_ENVIRONMENT}, else {@code .jetpack/store} in the user's home directory.
+     */
+    public static Path defaultLocation() {
+        String property = System.getProperty(LOCATION_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property.trim());
+        }
+        String environment = System.getenv(LOCATION_ENVIRONMENT);
+        if (environment != null && !environment.isBlank()) {
+            return Path.of(environment.trim());
+        }
+        return Path.of(System.getProperty("user.home"), ".jetpack", "store");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A directory for a cache of the fetch layer, e.g. {@code cache("http")}; created if missing. */
+    public Path cacheDirectory(String purpose) {
+        Path directory = root.resolve("cache").resolve(purpose);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StoreException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
+        }
+        return directory;
+    }
+
+    /**
+     * Deletes what interrupted imports and removals left in {@code tmp/} (work whose process is gone); work in
+     * progress, in this JVM or another, is left alone. {@link #open} does this already.
+     *
+     * @return the names of the removed leftovers
+     */
+    public List<String> cleanup() {
+        try {
+            List<String> removed = staging.removeAbandoned(log);
+            if (!removed.isEmpty()) {
+                log.info("Image store " + root + ": removed " + removed.size()
+                        + " leftover(s) of interrupted operations");
+            }
+            return removed;
+        } catch (IOException e) {
+            throw new StoreException("Cannot clean up leftovers in " + root.resolve("tmp") + ": " + e.getMessage()
+                    + ". Check the permissions of the store directory.", e);
+        }
+    }
+
+    /**
+     * Imports the ACI file {@code aci}; see {@link #importAci(InputStream, ImportOptions)}. With
+     * {@link ImportOptions#linkSourceFile()} the file is hard-linked into the store rather than copied.
+     */
+    public StoredImage importAci(Path aci, ImportOptions options) {
+        ImportOptions named = options.source().equals(ImportOptions.UNNAMED_SOURCE)
+                ? options.withSource(aci.toString()) : options;
+        if (options.linkSourceFile() && Files.isRegularFile(aci)) {
+            return importAci(null, aci, named);
+        }
+        try (InputStream in = Files.newInputStream(aci)) {
+            return importAci(in, null, named);
+        } catch (NoSuchFileException e) {
+            throw new StoreException("Cannot import " + aci + ": no such file. Give the path of an existing .aci"
+                    + " file.", e);
+        } catch (IOException e) {
+            throw new StoreException("Cannot import " + aci + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Imports an ACI read from {@code aci} (read to its end, not closed) and returns the stored image. If the
+     * image is stored already nothing changes (the log says so) and the stored image is returned.
+     *
+     * @throws JetpackException when the archive or its manifest is invalid, a dependency cannot be found or does
+     *                          not match, or the disk fails; nothing is left visible in the store then
+     */
+    public StoredImage importAci(InputStream aci, ImportOptions options) {
+        return importAci(aci, null, options);
+    }
+
+    private StoredImage importAci(InputStream aci, Path linkFrom, ImportOptions options) {
+        try (StagingArea.Workspace workspace = staging.create("import")) {
+            Path aciFile = workspace.directory().resolve(ACI_FILE);
+            Path ownRootfs = workspace.directory().resolve("own-rootfs");
+            AciReader.Options readerOptions = options.readerOptions();
+            AciReader.Result result;
+            if (linkFrom != null && tryLink(linkFrom, aciFile)) {
+                // Read the linked inode itself, so the bytes hashed are the bytes kept even if the source path
+                // is replaced meanwhile.
+                try (InputStream linked = Files.newInputStream(aciFile)) {
+                    result = AciReader.extract(linked, ownRootfs, readerOptions);
+                }
+            } else {
+                try (InputStream source = aci != null ? notClosing(aci) : Files.newInputStream(linkFrom);
+                        OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
+                    TeeInputStream tee = new TeeInputStream(source, copy);
+                    result = AciReader.extract(tee, ownRootfs, readerOptions);
+                    // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
+                    tee.drain();
+                }
+            }
+            String manifestSource = "of the image from " + options.source();
+            ImageManifest manifest = ManifestValidator.requireValid(
+                    ManifestCodec.read(result.manifestJson(), manifestSource), manifestSource);
+            return store(result.id(), manifest, result.manifestJson(), ownRootfs, workspace, options);
+        } catch (IOException e) {
+            throw new StoreException("Cannot import the image from " + options.source() + ": " + e.getMessage()
+                    + ". Nothing was stored; check the source and free disk space in " + root + ".", e);
+        }
+    }
+
+    /** The caller's stream stays open: it is the caller's to close. */
+    private static InputStream notClosing(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static boolean tryLink(Path existing, Path link) {
+        try {
+            Files.createLink(link, existing);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // another file system, or no hard links there: copy instead
+        }
+    }
+
+    private StoredImage store(ImageId id, ImageManifest manifest, byte[] manifestJson, Path ownRootfs,
+            StagingArea.Workspace workspace, ImportOptions options) throws IOException {
+        Deque<ImageId> inProgress = IMPORTS_IN_PROGRESS.get();
+        if (inProgress.contains(id)) {
+            throw new StoreException("Dependency cycle: image " + manifest.name() + " (" + id.shortForm()
+                    + ") depends, through " + describeChain(inProgress) + ", on itself. Fix the dependencies in"
+                    + " the images' manifests.");
+        }
+        options.check().check(id, manifest);
+        Optional<StoredImage> existing = get(id);
+        if (existing.isPresent()) {
+            return alreadyStored(existing.get(), options);
+        }
+        inProgress.push(id);
+        try {
+            List<StoredImage> dependencies = resolveDependencies(manifest, options);
+            try (InterProcessLock.Held imageLock = InterProcessLock.forFile(locks.resolve(id + ".lock"))
+                    .lockExclusive()) {
+                existing = get(id);
+                if (existing.isPresent()) {
+                    // Another thread or process imported it while we were reading: keep theirs.
+                    return alreadyStored(existing.get(), options);
+                }
+                try (InterProcessLock.Held shared = storeLock.lockShared()) {
+                    commit(id, manifest, manifestJson, ownRootfs, dependencies, workspace, options);
+                }
+            }
+        } finally {
+            inProgress.pop();
+        }
+        StoredImage stored = get(id).orElseThrow(() -> new StoreException("Image " + id + " vanished from "
+                + images + " right after it was imported: another process removed it."));
+        log.info("Imported " + stored.describe() + " from " + options.source() + " into " + root);
+        return stored;
+    }
+
+    private void commit(ImageId id, ImageManifest manifest, byte[] manifestJson, Path ownRootfs,
+            List<StoredImage> dependencies, StagingArea.Workspace workspace, ImportOptions options)
+            throws IOException {
+        List<Path> dependencyRootfs = new ArrayList<>();
+        for (StoredImage dependency : dependencies) {
+            // Re-read under the store lock: a removal may have run since the dependency was resolved.
+            StoredImage current = get(dependency.id()).orElseThrow(() -> new StoreException("Dependency "
+                    + dependency.describe() + " of " + manifest.name() + " was removed from the store while "
+                    + manifest.name() + " was being imported. Run the import again."));
+            dependencyRootfs.add(current.rootfs());
+        }
+        Path directory = workspace.directory();
+        RootfsRenderer.render(dependencyRootfs, ownRootfs, manifest.pathWhitelist(), directory.resolve(ROOTFS));
+        Files.write(directory.resolve(MANIFEST_FILE), manifestJson);
+        ObjectNode info = JSON.createObjectNode();
+        info.put("importedAt", Instant.now().toString());
+        info.put("source", options.source());
+        ArrayNode ids = info.putArray("dependencies");
+        dependencies.forEach(dependency -> ids.add(dependency.id().value()));
+        Files.write(directory.resolve(INFO_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
+        Files.move(directory, images.resolve(id.value()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private StoredImage alreadyStored(StoredImage stored, ImportOptions options) {
+        log.info("Image " + stored.describe() + " from " + options.source() + " is already in the store "
+                + root + "; nothing to import, the stored copy is used as it is");
+        return stored;
+    }
+
+    private List<StoredImage> resolveDependencies(ImageManifest manifest, ImportOptions options) {
+        List<StoredImage> resolved = new ArrayList<>();
+        for (Dependency dependency : manifest.dependencies()) {
+            resolved.add(resolveDependency(dependency, manifest.name(), options.dependencyResolver()));
+        }
+        return resolved;
+    }
+
+    /**
+     * The stored image a dependency names: by its image ID when it has one, else the newest stored image with its
+     * name and labels; else whatever {@code resolver} obtains. The result is checked against the dependency.
+     */
+    public StoredImage resolveDependency(Dependency dependency, String dependent, DependencyResolver resolver) {
+        Optional<StoredImage> found;
+        if (dependency.imageID() != null) {
+            found = get(ImageId.parse(dependency.imageID()));
+        } else {
+            found = matching(referenceOf(dependency)).stream().findFirst();
+        }
+        StoredImage image = found.orElseGet(() -> resolver.resolve(dependency, dependent, this));
+        checkDependency(dependency, dependent, image);
+        return image;
+    }
+
+    private static void checkDependency(Dependency dependency, String dependent, StoredImage image) {
+        String wanted = DependencyResolver.describe(dependency);
+        if (dependency.imageID() != null && !dependency.imageID().equals(image.id().value())) {
+            throw new StoreException("Image " + dependent + " depends on " + dependency.imageName() + " with image ID "
+                    + dependency.imageID() + ", but the image found for it has ID " + image.id() + ". The dependency"
+                    + " must be exactly that image: fetch the image with ID " + dependency.imageID()
+                    + " or correct the imageID in the manifest of " + dependent + ".");
+        }
+        if (dependency.imageName() != null && !dependency.imageName().equals(image.name())) {
+            throw new StoreException("Image " + dependent + " depends on " + wanted + ", but the image found for it, "
+                    + image.id() + ", is named " + image.name() + ". Correct the dependency's imageName.");
+        }
+        for (Label label : dependency.labels()) {
+            Optional<String> actual = image.label(label.name());
+            if (!actual.equals(Optional.of(label.value()))) {
+                throw new StoreException("Image " + dependent + " depends on " + wanted + ", but the image found for"
+                        + " it, " + image.describe() + ", has " + label.name() + "=" + actual.orElse("(no such label)")
+                        + ". Correct the dependency's labels or provide the right image.");
+            }
+        }
+    }
+
+    private static ImageReference referenceOf(Dependency dependency) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        dependency.labels().forEach(label -> labels.put(label.name(), label.value()));
+        return new ImageReference(dependency.imageName(), labels);
+    }
+
+    /** The stored image with exactly this ID, if there is one. */
+    public Optional<StoredImage> get(ImageId id) {
+        Path directory = images.resolve(id.value());
+        if (!Files.isDirectory(directory)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(id, directory));
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // removed while we were reading it
+        } catch (IOException e) {
+            throw new StoreException("Cannot read image " + id + " in " + directory + ": " + e.getMessage()
+                    + ". Remove the image and fetch it again.", e);
+        }
+    }
+
+    public boolean contains(ImageId id) {
+        return Files.isDirectory(images.resolve(id.value()));
+    }
+
+    private StoredImage read(ImageId id, Path directory) throws IOException {
+        ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(MANIFEST_FILE)));
+        JsonNode info = JSON.readTree(Files.readAllBytes(directory.resolve(INFO_FILE)));
+        List<ImageId> dependencies = new ArrayList<>();
+        info.path("dependencies").forEach(node -> dependencies.add(ImageId.parse(node.asText())));
+        Path aciFile = directory.resolve(ACI_FILE);
+        return new StoredImage(id, manifest, directory, aciFile, directory.resolve(ROOTFS), Files.size(aciFile),
+                Instant.parse(info.path("importedAt").asText()), dependencies);
+    }
+
+    /** All stored images, ordered by ID. */
+    public List<StoredImage> list() {
+        List<StoredImage> all = new ArrayList<>();
+        for (ImageId id : storedIds()) {
+            get(id).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    private List<ImageId> storedIds() {
+        List<ImageId> ids = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(images)) {
+            for (Path entry : stream) {
+                String name = entry.getFileName().toString();
+                if (ImageId.isValid(name)) {
+                    ids.add(ImageId.parse(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot list " + images + ": " + e.getMessage(), e);
+        }
+        ids.sort(Comparator.naturalOrder());
+        return ids;
+    }
+
+    /**
+     * Finds an image the way users name one: a full image ID; an unambiguous ID prefix ({@code sha512-} plus at
+     * least one hex digit, or at least {@value #MIN_BARE_PREFIX} bare hex digits); or
+     * {@code NAME[:VERSION][,LABEL=VALUE...]} (see {@link #find(ImageReference)}).
+     *
+     * @throws ImageNotFoundException when nothing matches
+     * @throws StoreException         when an ID prefix matches several images (they are listed)
+     */
+    public StoredImage find(String what) {
+        String text = what == null ? "" : what.trim();
+        if (ImageId.isValid(text)) {
+            return get(ImageId.parse(text)).orElseThrow(() -> new ImageNotFoundException("No image with ID " + text
+                    + " in the store " + root + ". Fetch or import it first."));
+        }
+        boolean explicitPrefix = text.startsWith(ImageId.PREFIX);
+        String hex = explicitPrefix ? text.substring(ImageId.PREFIX.length()) : text;
+        if (HEX.matcher(hex).matches() && (explicitPrefix || hex.length() >= MIN_BARE_PREFIX)) {
+            List<ImageId> candidates = storedIds().stream().filter(id -> id.hex().startsWith(hex)).toList();
+            if (candidates.size() == 1) {
+                return get(candidates.get(0)).orElseThrow(() -> new ImageNotFoundException("Image " + candidates.get(0)
+                        + " was removed while it was being looked up."));
+            }
+            if (candidates.size() > 1) {
+                throw new StoreException("Image ID prefix '" + text + "' is ambiguous: it matches "
+                        + candidates.size() + " images in " + root + ":\n" + candidates.stream()
+                                .map(id -> "  " + get(id).map(StoredImage::describe).orElse(id.shortForm()) + "  " + id)
+                                .collect(Collectors.joining("\n"))
+                        + "\nGive more digits of the ID.");
+            }
+            if (explicitPrefix) {
+                throw new ImageNotFoundException("No image ID in the store " + root + " starts with " + text
+                        + ". List the stored images to see their IDs.");
+            }
+        } else if (explicitPrefix) {
+            throw new ImageNotFoundException("'" + text + "' is not an image ID or ID prefix: after 'sha512-' come"
+                    + " lowercase hex digits.");
+        }
+        return find(ImageReference.parse(text));
+    }
+
+    /**
+     * The newest stored image named {@code reference.name()} that has all of the reference's labels. "Newest" is
+     * the highest {@code version} label (SemVer-like comparison), then the latest import. A requested version of
+     * {@code latest} matches an image labelled {@code version=latest} if there is one and otherwise means
+     * "any version".
+     *
+     * @throws ImageNotFoundException when no stored image matches
+     */
+    public StoredImage find(ImageReference reference) {
+        List<StoredImage> candidates = matching(reference);
+        if (!candidates.isEmpty()) {
+            return candidates.get(0);
+        }
+        List<StoredImage> sameName = list().stream().filter(image -> image.name().equals(reference.name())).toList();
+        String known = sameName.isEmpty() ? "No image of that name is stored."
+                : "Stored images of that name: " + sameName.stream().map(ImageStore::describeLabels)
+                        .collect(Collectors.joining("; ")) + ".";
+        throw new ImageNotFoundException("No image matching " + reference + " in the store " + root + ". " + known
+                + " Fetch the image first, or ask for labels that a stored image has.");
+    }
+
+    /** The stored images matching {@code reference} (see {@link #find(ImageReference)}), newest first. */
+    public List<StoredImage> matching(ImageReference reference) {
+        List<StoredImage> candidates = list().stream().filter(image -> matches(image, reference.labels()))
+                .filter(image -> image.name().equals(reference.name())).collect(Collectors.toList());
+        if (candidates.isEmpty() && "latest".equals(reference.labels().get("version"))) {
+            Map<String, String> anyVersion = new java.util.LinkedHashMap<>(reference.labels());
+            anyVersion.remove("version");
+            return matching(new ImageReference(reference.name(), anyVersion));
+        }
+        candidates.sort(NEWEST_FIRST);
+        return candidates;
+    }
+
+    /** Highest version first; among equal versions the most recently imported first. */
+    public static final Comparator<StoredImage> NEWEST_FIRST = Comparator
+            .comparing((StoredImage image) -> image.label("version").orElse(null), VersionComparator.INSTANCE)
+            .thenComparing(StoredImage::importedAt).reversed();
+
+    private static boolean matches(StoredImage image, Map<String, String> labels) {
+        return labels.entrySet().stream()
+                .allMatch(wanted -> image.label(wanted.getKey()).equals(Optional.of(wanted.getValue())));
+    }
+
+    private static String describeLabels(StoredImage image) {
+        return image.manifest().labels().stream().map(label -> label.name() + "=" + label.value())
+                .collect(Collectors.joining(",", image.id().shortForm() + " [", "]"));
+    }
+
+    /**
+     * Removes a stored image. Refused while another stored image was rendered from it (that image is named).
+     *
+     * @throws ImageNotFoundException when no image has this ID
+     */
+    public void remove(ImageId id) {
+        try (InterProcessLock.Held exclusive = storeLock.lockExclusive()) {
+            StoredImage image = get(id).orElseThrow(() -> new ImageNotFoundException("Cannot remove image " + id
+                    + ": it is not in the store " + root + "."));
+            List<StoredImage> dependents = list().stream().filter(other -> other.dependencyIds().contains(id)
+                    || other.manifest().dependencies().stream().anyMatch(d -> id.value().equals(d.imageID())))
+                    .toList();
+            if (!dependents.isEmpty()) {
+                throw new StoreException("Cannot remove " + image.describe() + ": stored image(s) "
+                        + dependents.stream().map(StoredImage::describe).collect(Collectors.joining(", "))
+                        + " depend on it. Remove those first.");
+            }
+            try (StagingArea.Workspace workspace = staging.create("remove")) {
+                // One rename makes the image disappear; deleting the files may then take its time (and if the
+                // process dies meanwhile, the next cleanup finishes the job).
+                Files.move(image.directory(), workspace.directory().resolve("image"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            log.info("Removed " + image.describe() + " from " + root);
+        } catch (IOException e) {
+            throw new StoreException("Cannot remove image " + id + " from " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describeChain(Deque<ImageId> chain) {
+        List<String> ids = new ArrayList<>();
+        chain.descendingIterator().forEachRemaining(id -> ids.add(id.shortForm()));
+        return String.join(" -> ", ids);
+    }
+
+    @Override
+    public String toString() {
+        return "ImageStore[" + root + "]";
+    }
+}

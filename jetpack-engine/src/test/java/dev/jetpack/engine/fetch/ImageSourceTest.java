@@ -1,0 +1,70 @@
+package dev.jetpack.engine.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jetpack.engine.manifest.ImageReference;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageSourceTest {
+    @TempDir
+    Path base;
+
+    private ImageSource parse(String text) {
+        return ImageSource.parse(text, base);
+    }
+
+    @Test
+    void mavenCoordinatesWithAndWithoutClassifier() {
+        assertThat(parse("mvn:com.example:base-image:1.0"))
+                .isEqualTo(new ImageSource.MavenArtifact("com.example", "base-image", "1.0", null));
+        assertThat(parse("mvn:com.example:base-image:1.0-SNAPSHOT:linux-amd64"))
+                .isEqualTo(new ImageSource.MavenArtifact("com.example", "base-image", "1.0-SNAPSHOT", "linux-amd64"));
+    }
+
+    @Test
+    void badMavenCoordinatesSayTheExpectedForm() {
+        for (String text : new String[] {"mvn:a:b", "mvn:a:b:c:d:e", "mvn:a::1.0", "mvn:../x:b:1"}) {
+            assertThatThrownBy(() -> parse(text)).as(text)
+                    .isInstanceOf(FetchException.class)
+                    .hasMessageContaining("mvn:GROUP_ID:ARTIFACT_ID:VERSION[:CLASSIFIER]");
+        }
+    }
+
+    @Test
+    void httpAndHttpsUrls() {
+        assertThat(parse("https://example.com/app-1.0.aci"))
+                .isEqualTo(new ImageSource.Url(URI.create("https://example.com/app-1.0.aci")));
+        assertThat(parse("HTTP://example.com/app.aci")).isInstanceOf(ImageSource.Url.class);
+        assertThatThrownBy(() -> parse("ftp://example.com/app.aci"))
+                .isInstanceOf(FetchException.class).hasMessageContaining("unsupported URL scheme");
+    }
+
+    @Test
+    void pathsAndFileUrls() throws IOException {
+        assertThat(parse("/tmp/app.aci")).isEqualTo(new ImageSource.LocalFile(Path.of("/tmp/app.aci")));
+        assertThat(parse("./app")).isEqualTo(new ImageSource.LocalFile(base.resolve("app")));
+        assertThat(parse("images/app.aci")).isEqualTo(new ImageSource.LocalFile(base.resolve("images/app.aci")));
+        assertThat(parse("file:///srv/my%20app.aci")).isEqualTo(new ImageSource.LocalFile(Path.of("/srv/my app.aci")));
+        assertThat(parse("file:rel/app.aci")).isEqualTo(new ImageSource.LocalFile(base.resolve("rel/app.aci")));
+        Files.writeString(base.resolve("image"), "x");
+        assertThat(parse("image")).isEqualTo(new ImageSource.LocalFile(base.resolve("image")));
+    }
+
+    @Test
+    void everythingElseIsAnImageNameWithLabels() {
+        assertThat(parse("example.com/app:1.0,os=linux,arch=amd64"))
+                .isEqualTo(new ImageSource.Named(ImageReference.parse("example.com/app:1.0,os=linux,arch=amd64")));
+        assertThat(parse("example.com/app")).isInstanceOf(ImageSource.Named.class);
+    }
+
+    @Test
+    void blankInputIsAnError() {
+        assertThatThrownBy(() -> parse("  ")).isInstanceOf(FetchException.class).hasMessageContaining("No image given");
+    }
+}

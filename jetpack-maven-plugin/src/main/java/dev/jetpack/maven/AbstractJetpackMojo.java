@@ -1,0 +1,123 @@
+package dev.jetpack.maven;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+/**
+ * What every jetpack goal shares: the skip switch, the store, the plugin's work directory, offline mode, and
+ * the translation of configuration errors into build failures.
+ *
+ * <p>Mojos keep all state in instance fields and the project they run for, so they are thread-safe
+ * ({@code mvn -T}); nothing is static and mutable.
+ */
+public abstract class AbstractJetpackMojo extends AbstractMojo {
+    /** Key under which {@code jetpack:prepare} records the staged build directory in the project's context. */
+    static final String STAGED_BUILD_DIRECTORY = "dev.jetpack.maven.stagedBuildDirectory";
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    protected MavenSession session;
+
+    /** Skips the goal, with a log line saying so. */
+    @Parameter(property = "jetpack.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /** The image store (where fetched and built images are kept); when unset, the engine's default store. */
+    @Parameter(property = "jetpack.store")
+    protected File store;
+
+    /**
+     * The plugin's scratch space: the staged build directory ({@code build/}) and anything else the plugin
+     * writes besides the ACI. Removed by {@code jetpack:clean}.
+     */
+    @Parameter(defaultValue = "${project.build.directory}/jetpack", readonly = true, required = true)
+    protected File workDirectory;
+
+    @Component
+    private SettingsDecrypter settingsDecrypter;
+
+    /** The goal's name, for log lines: {@code build}, {@code fetch}, ... */
+    protected abstract String goal();
+
+    /** The goal's work, run unless skipped. */
+    protected abstract void run() throws MojoExecutionException, MojoFailureException, ConfigurationException;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping jetpack:" + goal() + " (jetpack.skip=true)");
+            return;
+        }
+        try {
+            run();
+        } catch (ConfigurationException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    /** Maven's {@code -o}. */
+    protected boolean offline() {
+        return session != null && session.isOffline();
+    }
+
+    protected Optional<Path> storePath() {
+        return Optional.ofNullable(store).map(f -> f.toPath().toAbsolutePath().normalize());
+    }
+
+    protected Path basedir() {
+        return project.getBasedir().toPath().toAbsolutePath().normalize();
+    }
+
+    protected Path workDirectoryPath() {
+        return workDirectory.toPath().toAbsolutePath().normalize();
+    }
+
+    /** The staging copy of the build directory that {@code jetpack:prepare} fills. */
+    protected Path stagingDirectory() {
+        return workDirectoryPath().resolve("build");
+    }
+
+    /** Resolves a configured path against the project's basedir (Maven gives {@code File}s relative to the CWD). */
+    protected Path resolve(File file) {
+        return file.isAbsolute() ? file.toPath().normalize() : basedir().resolve(file.toPath()).normalize();
+    }
+
+    /** The active proxies of settings.xml, passwords decrypted. */
+    protected ProxySettings proxies() throws MojoFailureException {
+        List<Proxy> active = new ArrayList<>();
+        for (Proxy proxy : session.getSettings().getProxies()) {
+            if (proxy.isActive()) {
+                active.add(proxy);
+            }
+        }
+        if (active.isEmpty()) {
+            return ProxySettings.NONE;
+        }
+        SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest()
+                .setProxies(active));
+        for (SettingsProblem problem : result.getProblems()) {
+            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
+                throw new MojoFailureException("Cannot use the proxies of settings.xml: " + problem.getMessage()
+                        + "; fix the proxy's password (see mvn --encrypt-password) or deactivate the proxy");
+            }
+        }
+        return ProxySettings.fromMaven(result.getProxies());
+    }
+}
