@@ -14,9 +14,10 @@ final class Table {
         String sizeTheirs = theirs.size() > 0 ? mb(theirs.size()) : "";
         String sizeRatio = ours.size() > 0 && theirs.size() > 0
                 ? String.format(Locale.ROOT, "%.3f", (double) ours.size() / theirs.size()) : "";
+        String tool = theirs.name().replace("|", "\\|"); // a pipe would end the markdown cell
         rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s (%s) | **%.2f** | %s | %s | %s | %s |", what, input,
-                time(ours.seconds()), time(theirs.seconds()), theirs.name().replace("|", "\\|"), theirs.seconds() / ours.seconds(),
-                sizeOurs, sizeTheirs, sizeRatio, target));
+                time(ours.seconds()), time(theirs.seconds()), tool, theirs.seconds() / ours.seconds(), sizeOurs,
+                sizeTheirs, sizeRatio, target));
     }
 
     void single(String what, String input, String value, String target) {
