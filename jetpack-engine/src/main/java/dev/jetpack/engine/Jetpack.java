@@ -1,0 +1,441 @@
+package dev.jetpack.engine;
+
+import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.base.BaseImageMaker;
+import dev.jetpack.engine.build.BuildRequest;
+import dev.jetpack.engine.build.BuildResult;
+import dev.jetpack.engine.build.ImageBuilder;
+import dev.jetpack.engine.fetch.FetchException;
+import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.ImageFetcher;
+import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
+import dev.jetpack.engine.fetch.http.HttpFetcher;
+import dev.jetpack.engine.fetch.trust.KeyAcceptance;
+import dev.jetpack.engine.fetch.trust.KeyFetcher;
+import dev.jetpack.engine.fetch.trust.SignatureVerifier;
+import dev.jetpack.engine.fetch.trust.TrustScope;
+import dev.jetpack.engine.fetch.trust.TrustStore;
+import dev.jetpack.engine.fetch.trust.TrustedKey;
+import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.manifest.ManifestValidator;
+import dev.jetpack.engine.runtime.ContainerException;
+import dev.jetpack.engine.runtime.ContainerRuntime;
+import dev.jetpack.engine.runtime.Runtimes;
+import dev.jetpack.engine.store.ImageStore;
+import dev.jetpack.engine.store.ImportOptions;
+import dev.jetpack.engine.store.StoredImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The engine's user-level operations, one method each, as the command line and the Maven plugin offer them.
+ *
+ * <p>This class only wires the packages together (store, fetch, build, runtime, aci): every rule lives in the
+ * package that owns it, so both faces behave the same by construction. The store is opened on first use, so
+ * that e.g. {@link #config()} works even where the store cannot be created.
+ */
+public final class Jetpack {
+    private final JetpackSettings settings;
+    private final EngineLog log;
+    private final ProgressListener progress;
+    private ImageStore store;
+
+    /**
+     * @param settings store location, runtime and compression
+     * @param log      receives what the operations do (the engine never prints)
+     * @param progress receives progress of long work (downloads, packing)
+     */
+    public Jetpack(JetpackSettings settings, EngineLog log, ProgressListener progress) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.log = Objects.requireNonNull(log, "log");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    public JetpackSettings settings() {
+        return settings;
+    }
+
+    /** The image store at the configured location, opened (and created) on first use. */
+    public synchronized ImageStore store() {
+        if (store == null) {
+            store = ImageStore.open(settings.storeLocation(), log);
+        }
+        return store;
+    }
+
+    /**
+     * Fetches an image into the store from an image ID or prefix (store only), a path or {@code file:} URL, an
+     * {@code http(s):} URL, or a name with labels (store first, then appc discovery with a required signature);
+     * see {@link ImageFetcher}. Signatures are verified against the trust store unless {@code options} has its
+     * own check; progress goes to this facade's listener unless {@code options} has one.
+     */
+    public StoredImage fetch(String image, FetchOptions options) {
+        return fetcher().fetch(image, complete(options));
+    }
+
+    /**
+     * Imports an ACI from {@code location} without discovery: a path, a {@code file:} URL or an {@code http(s):}
+     * URL (Jetpack's {@code import}).
+     *
+     * @param signature where the ACI's detached signature is (path or URL); when given it must verify against
+     *                  the trust store for {@code name}, or for the manifest's name when no name is given.
+     *                  Without it, a URL is fetched as {@link #fetch} does (its {@code .asc} verified if present)
+     *                  and a local file is trusted like the user's own
+     * @param name      when given, the image's manifest must carry this name
+     */
+    public StoredImage importImage(String location, Optional<String> signature, Optional<String> name,
+            FetchOptions options) {
+        FetchOptions complete = complete(options);
+        boolean url = Locations.isUrl(location);
+        if (signature.isEmpty() && name.isEmpty()) {
+            return url ? fetcher().fetch(location, complete)
+                    : store().importAci(Locations.localPath(location), importOptions(location, signature, name,
+                            complete, null));
+        }
+        if (!url) {
+            Path file = Locations.localPath(location);
+            return store().importAci(file, importOptions(location, signature, name, complete, file));
+        }
+        Path download = temporaryFile();
+        try {
+            new Locations(complete, log).download(location, download);
+            return store().importAci(download, importOptions(location, signature, name, complete, download)
+                    .withLinkSourceFile(true));
+        } finally {
+            deleteQuietly(download);
+        }
+    }
+
+    /**
+     * Imports an ACI read from {@code in} (e.g. standard input); see {@link #importImage(String, Optional,
+     * Optional, FetchOptions)}. With a signature the stream is first saved to a temporary file in the store,
+     * because the signature covers the bytes as a whole.
+     */
+    public StoredImage importImage(InputStream in, Optional<String> signature, Optional<String> name,
+            FetchOptions options) {
+        FetchOptions complete = complete(options);
+        if (signature.isEmpty()) {
+            return store().importAci(in, importOptions("standard input", signature, name, complete, null));
+        }
+        Path spooled = temporaryFile();
+        try {
+            Files.copy(in, spooled);
+            return store().importAci(spooled, importOptions("standard input", signature, name, complete, spooled)
+                    .withLinkSourceFile(true));
+        } catch (IOException e) {
+            throw new JetpackException("Cannot save the image read from standard input to " + spooled + ": "
+                    + e.getMessage() + ". Check free space in the store " + store().root() + ".", e);
+        } finally {
+            deleteQuietly(spooled);
+        }
+    }
+
+    private ImportOptions importOptions(String source, Optional<String> signature, Optional<String> name,
+            FetchOptions options, Path aciFile) {
+        byte[] armored = signature.map(location -> new Locations(options, log).readSignature(location)).orElse(null);
+        SignatureVerifier verifier = armored == null ? null
+                : new SignatureVerifier(options.trustStore().orElseGet(this::trustStore));
+        return ImportOptions.defaults().withSource(source)
+                .withDependencyResolver(fetcher().dependencyResolver(options))
+                .withReaderOptions(options.readerOptions())
+                .withCheck((id, manifest) -> {
+                    if (name.isPresent() && !name.get().equals(manifest.name())) {
+                        throw new FetchException("The image from " + source + " is named " + manifest.name()
+                                + ", not " + name.get() + " as asked. Check the location, or give the image's"
+                                + " real name.");
+                    }
+                    if (verifier != null) {
+                        verify(verifier, name.orElse(manifest.name()), aciFile, armored);
+                        log.info("Signature of " + source + " verified for " + name.orElse(manifest.name()));
+                    }
+                });
+    }
+
+    private ImageFetcher fetcher() {
+        return new ImageFetcher(store(), log);
+    }
+
+    /** The caller's options with this facade's progress and trust store filled in where they have none. */
+    private FetchOptions complete(FetchOptions options) {
+        FetchOptions.Builder builder = options.toBuilder();
+        if (options.progress() == ProgressListener.NONE) {
+            builder.progress(progress);
+        }
+        if (options.trustStore().isEmpty()) {
+            builder.trustStore(trustStore());
+        }
+        return builder.build();
+    }
+
+    private static void verify(SignatureVerifier verifier, String imageName, Path aciFile, byte[] signature) {
+        try (InputStream in = Files.newInputStream(aciFile)) {
+            verifier.verify(imageName, in, signature);
+        } catch (IOException e) {
+            throw new FetchException("Cannot read " + aciFile + " to verify its signature: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys trusted to sign images, kept in the store directory ({@code trustedkeys/}). */
+    public TrustStore trustStore() {
+        return TrustStore.inStoreDirectory(settings.storeLocation(), log);
+    }
+
+    /** Every trusted key, root keys first, then by prefix. */
+    public List<TrustedKey> trustedKeys() {
+        return trustStore().list();
+    }
+
+    /**
+     * Trusts the key at {@code location} (a path, {@code file:} or {@code http(s):} URL) for {@code scope}, if
+     * {@code acceptance} accepts it (an expected fingerprint, or explicit trust on first use).
+     *
+     * @throws dev.jetpack.engine.fetch.trust.TrustException when the key is rejected; nothing is trusted then
+     */
+    public List<TrustedKey> trust(TrustScope scope, String location, KeyAcceptance acceptance, FetchOptions options) {
+        return keyFetcher(options).trust(scope, location, acceptance);
+    }
+
+    /** Trusts the keys the discovery page of {@code prefix} publishes ({@code ac-discovery-pubkeys}). */
+    public List<TrustedKey> trustFromDiscovery(String prefix, KeyAcceptance acceptance, FetchOptions options) {
+        DiscoveryOptions.Builder discovery = DiscoveryOptions.builder().allowHttp(options.allowHttp());
+        options.discoveryUri().ifPresent(discovery::discoveryUri);
+        return keyFetcher(options).trustFromDiscovery(prefix, acceptance, discovery.build());
+    }
+
+    /**
+     * Removes the key with this fingerprint from every scope.
+     *
+     * @throws dev.jetpack.engine.fetch.trust.TrustException when no trusted key has it
+     */
+    public List<TrustedKey> untrust(String fingerprint) {
+        List<TrustedKey> removed = trustStore().remove(fingerprint);
+        if (removed.isEmpty()) {
+            throw new dev.jetpack.engine.fetch.trust.TrustException("No trusted key has the fingerprint "
+                    + fingerprint + " in " + trustStore().directory() + ". List the trusted keys with 'jetpack"
+                    + " trust' and give one of their fingerprints.");
+        }
+        return removed;
+    }
+
+    private KeyFetcher keyFetcher(FetchOptions options) {
+        HttpFetcher http = new Locations(options, log).http();
+        return new KeyFetcher(http, new AppcDiscovery(http, log), trustStore(), log);
+    }
+
+    /** A fresh path in the store's work area for downloads and spooled input on their way into the store. */
+    private Path temporaryFile() {
+        Path directory = store().root().resolve(BUILDS);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new JetpackException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
+        }
+        return directory.resolve(UUID.randomUUID() + ".aci");
+    }
+
+    /**
+     * Builds a derivative of the stored image {@code baseImage} (the seed's seven steps, see
+     * {@link ImageBuilder}) and imports the result into the store.
+     *
+     * <p>This method fills in what comes from the store and the settings: the parent's rendered rootfs,
+     * manifest and ID, the container runtime ({@link JetpackSettings#runtime()}), the compression, the build
+     * containers' directory in the store, log and progress. {@code details} sets the rest on the request: the
+     * command (required), build directory, extra files, environment, output form, fixed timestamp, command
+     * output.
+     *
+     * @param output where the ACI is kept as well; empty: only in the store
+     * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
+     */
+    public BuiltImage build(String baseImage, Optional<Path> output, Consumer<BuildRequest.Builder> details) {
+        StoredImage parent = find(baseImage);
+        ContainerRuntime runtime = selectRuntime(log);
+        Path aci = output.orElseGet(this::temporaryFile);
+        BuildRequest.Builder request = BuildRequest.builder(parent.rootfs(), parent.manifest(), parent.id(), aci)
+                .runtime(runtime)
+                .compression(settings.compression())
+                .containersDir(store().root().resolve(CONTAINERS))
+                .log(log)
+                .progress(progress);
+        details.accept(request);
+        try {
+            BuildResult result = new ImageBuilder().build(request.build());
+            // A temporary output is never touched again, so the store may keep it by a hard link.
+            StoredImage stored = store().importAci(result.aci(), ImportOptions.defaults()
+                    .withSource("build of " + parent.describe()).withLinkSourceFile(output.isEmpty()));
+            return new BuiltImage(stored, result);
+        } finally {
+            if (output.isEmpty()) {
+                deleteQuietly(aci);
+            }
+        }
+    }
+
+    /** A derivative build's result: the image as stored, and what the builder reported. */
+    public record BuiltImage(StoredImage image, BuildResult build) {
+    }
+
+    /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
+    static final String CONTAINERS = "containers";
+    /** Directory in the store for build outputs on their way into the store. */
+    static final String BUILDS = "builds";
+
+    private void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Could not delete the temporary build output " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** All stored images, ordered by ID. */
+    public List<StoredImage> list() {
+        return store().list();
+    }
+
+    /**
+     * The stored image a user means by {@code image}: a full ID, an unambiguous ID prefix, or
+     * {@code NAME[:VERSION][,LABEL=VALUE...]} (the newest match).
+     *
+     * @throws dev.jetpack.engine.store.ImageNotFoundException when nothing matches
+     * @throws dev.jetpack.engine.store.StoreException         when an ID prefix is ambiguous (candidates listed)
+     */
+    public StoredImage find(String image) {
+        return store().find(image);
+    }
+
+    /**
+     * Removes the image {@code image} names from the store; refused while another stored image depends on it.
+     *
+     * @return the removed image
+     */
+    public StoredImage destroy(String image) {
+        StoredImage found = find(image);
+        store().remove(found.id());
+        return found;
+    }
+
+    /**
+     * Writes a stored image as an ACI to {@code out}: the ACI exactly as it was stored, or with {@code flat} the
+     * rendered tree (dependencies applied) as a self-contained ACI without dependencies and pathWhitelist,
+     * compressed with the configured compression.
+     *
+     * @return the ID of the image written (a flat export has an ID of its own)
+     */
+    public ImageId export(String image, boolean flat, OutputStream out) {
+        StoredImage found = find(image);
+        try {
+            if (!flat) {
+                try (InputStream in = Files.newInputStream(found.aciFile())) {
+                    in.transferTo(out);
+                }
+                out.flush();
+                return found.id();
+            }
+            return AciWriter.write(flatManifest(found), found.rootfs(), out, writerOptions(null)).id();
+        } catch (IOException e) {
+            throw new JetpackException("Cannot export " + found.describe() + ": " + e.getMessage()
+                    + ". Check that the output can be written.", e);
+        }
+    }
+
+    /** {@link #export(String, boolean, OutputStream)} into {@code file}, which appears complete or not at all. */
+    public ImageId export(String image, boolean flat, Path file) {
+        StoredImage found = find(image);
+        ImageId[] written = new ImageId[1];
+        try {
+            AtomicFiles.write(file, out -> written[0] = export(found.id().value(), flat, out));
+        } catch (IOException e) {
+            throw new JetpackException("Cannot export " + found.describe() + " to " + file + ": " + e.getMessage()
+                    + ". Check that the directory exists and is writable.", e);
+        }
+        log.info("Exported " + (flat ? "flat " : "") + found.describe() + " to " + file);
+        return written[0];
+    }
+
+    private static byte[] flatManifest(StoredImage image) {
+        ImageManifest flat = image.manifest().withDependencies(List.of()).withPathWhitelist(List.of());
+        return ManifestCodec.write(flat, false);
+    }
+
+    /**
+     * Makes a base image, the counterpart of Jetpack's makeaci.sh without fakeroot: {@code rootfs} is a rootfs
+     * tarball (plain, gzip, bzip2 or xz) or a directory; {@code manifest} a manifest file, which must be a valid
+     * image manifest and goes into the ACI byte for byte. The output is written atomically with the configured
+     * compression.
+     *
+     * @param timestamp for a reproducible image: every entry's time; empty keeps the tarball's or files' times
+     */
+    public AciWriter.Result makeAci(Path rootfs, Path manifest, Path output, Optional<Instant> timestamp) {
+        byte[] manifestJson;
+        try {
+            manifestJson = Files.readAllBytes(manifest);
+        } catch (NoSuchFileException e) {
+            throw new JetpackException("The manifest " + manifest + " does not exist. Give the path of the image's"
+                    + " manifest JSON file.", e);
+        } catch (IOException e) {
+            throw new JetpackException("Cannot read the manifest " + manifest + ": " + e.getMessage(), e);
+        }
+        ManifestValidator.requireValid(ManifestCodec.read(manifestJson, manifest.toString()), manifest.toString());
+        AciWriter.Options options = writerOptions(timestamp.orElse(null));
+        AciWriter.Result result;
+        if (Files.isDirectory(rootfs)) {
+            result = BaseImageMaker.fromDirectory(rootfs, manifestJson, output, options);
+        } else if (Files.isRegularFile(rootfs)) {
+            result = BaseImageMaker.fromTarball(rootfs, manifestJson, output, options);
+        } else {
+            throw new JetpackException("The rootfs " + rootfs + " is neither a tarball nor a directory"
+                    + (Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS) ? "" : " (it does not exist)")
+                    + ". Give a rootfs tarball (tar, tar.gz, tar.bz2, tar.xz) or a directory.");
+        }
+        log.info("Made base image " + result.id() + " in " + output + " (" + result.fileSize() + " bytes)");
+        return result;
+    }
+
+    private AciWriter.Options writerOptions(Instant timestamp) {
+        return AciWriter.Options.defaults()
+                .withCompression(settings.compression(), -1)
+                .withFixedTimestamp(timestamp)
+                .withProgress(progress)
+                .withLog(log);
+    }
+
+    /**
+     * The effective settings, with the runtime resolved as a build would resolve it (this probes the
+     * runtimes once).
+     */
+    public Configuration config() {
+        List<Configuration.RuntimeStatus> statuses = Runtimes.all().stream()
+                .map(runtime -> new Configuration.RuntimeStatus(runtime.name(), runtime.unavailableReason()))
+                .toList();
+        Optional<String> resolved;
+        Optional<String> problem;
+        try {
+            resolved = Optional.of(selectRuntime(EngineLog.SILENT).name());
+            problem = Optional.empty();
+        } catch (ContainerException e) {
+            resolved = Optional.empty();
+            problem = Optional.of(e.getMessage());
+        }
+        return new Configuration(settings.storeLocation().toAbsolutePath().normalize(), settings.runtime(), resolved,
+                problem, statuses, settings.compression());
+    }
+
+    private ContainerRuntime selectRuntime(EngineLog runtimeLog) {
+        return Runtimes.select(settings.runtime(), runtimeLog);
+    }
+}

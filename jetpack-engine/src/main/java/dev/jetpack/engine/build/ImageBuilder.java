@@ -1,0 +1,255 @@
+package dev.jetpack.engine.build;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.aci.Ownership;
+import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.FileTrees;
+import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.manifest.InvalidManifestException;
+import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.runtime.ContainerSpec;
+import dev.jetpack.engine.runtime.RunResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Builds a derivative image the way Jetpack's {@code build} did, in seven steps:
+ * <ol>
+ *   <li>a {@link BuildContainer} over the parent's rendered rootfs (an overlay mount where the kernel has
+ *       overlayfs, a copy elsewhere);</li>
+ *   <li>a work directory in the container's root ({@code .jetpack.build.}, or {@code .jetpack.build.<uuid>} when
+ *       the parent has that path), mode 0700, holding the build directory's contents and the extra files;</li>
+ *   <li>the command, run as root in the work directory by the request's container runtime; a non-zero exit
+ *       fails the build with {@link BuildFailedException};</li>
+ *   <li>{@code manifest.json} read from the work directory (missing or invalid: a {@link BuildException}; an
+ *       invalid file is kept next to the output as {@code <output>.manifest.json.invalid});</li>
+ *   <li>the manifest merged with the parent's defaults ({@link ManifestMerger});</li>
+ *   <li>the work directory removed, and whatever only the container runtime put there (mount points such as
+ *       {@code proc}, {@code dev}, {@code sys}, the {@code /etc/resolv.conf} bind target) when the parent did
+ *       not have it: a file the image itself owns is never removed;</li>
+ *   <li>the ACI written: {@link OutputForm#FLAT} holds the container's whole tree; {@link OutputForm#LAYERED}
+ *       holds only what changed, with the parent as first dependency and, when something of the parent was
+ *       deleted, a {@code pathWhitelist} listing every path of the new tree.</li>
+ * </ol>
+ *
+ * <p>The output file appears complete or not at all. The container, its mounts and its directories are removed
+ * when the build ends, whether it succeeds, fails or is interrupted.
+ *
+ * <p>Layered output without overlayfs: the copy-based container is compared with the parent tree (metadata
+ * first, content when the metadata is equal), and the layer holds the entries that differ plus the directories
+ * above them. That reads both trees, so it costs more than the overlay's upper dir, but gives the same image.
+ */
+public final class ImageBuilder {
+    /** A manifest larger than this is not a manifest; refusing it keeps a runaway build from filling memory. */
+    static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
+
+    /** Suffix of the copy of an invalid manifest kept next to the output for the user. */
+    public static final String INVALID_MANIFEST_SUFFIX = ".manifest.json.invalid";
+
+    /**
+     * Runs the build described by {@code request} and writes its ACI.
+     *
+     * @throws BuildFailedException when the command exits non-zero
+     * @throws BuildException       when an input, the manifest or a step is wrong (the message says which)
+     */
+    public BuildResult build(BuildRequest request) {
+        EngineLog log = request.log();
+        Path parentRootfs = request.parentRootfs().toAbsolutePath();
+        Path output = request.output().toAbsolutePath();
+        checkInputs(request, parentRootfs, output);
+        request.runtime().unavailableReason().ifPresent(reason -> {
+            throw new BuildException("Container runtime '" + request.runtime().name() + "' cannot run the build"
+                    + " on this host: " + reason + ". Pick another runtime, or 'auto' to use the first that works.");
+        });
+        try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir())) {
+            Path root = container.root();
+            log.info("Build container " + root + (container.isOverlay() ? " (overlay over " : " (copy of ")
+                    + parentRootfs + ")");
+
+            WorkDirectory work = WorkDirectory.create(root, parentRootfs);
+            work.copyInputs(request.buildDirectory(), request.extraFiles());
+            log.debug("Work directory " + work.containerPath());
+
+            RunResult run = runCommand(request, root, work);
+
+            byte[] manifestJson = readManifest(work, output);
+            ImageManifest merged = mergeManifest(request, manifestJson, output);
+
+            removeBuildLeftovers(root, parentRootfs, work, run, log);
+
+            return save(request, container, parentRootfs, merged, output);
+        } catch (IOException e) {
+            throw new BuildException("The build of " + output + " failed on a file operation: " + e
+                    + ". Check free space and permissions of the containers directory "
+                    + request.containersDir() + " and of " + output.getParent() + ".", e);
+        }
+    }
+
+    private static void checkInputs(BuildRequest request, Path parentRootfs, Path output) {
+        if (!Files.isDirectory(parentRootfs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BuildException("Parent rootfs " + parentRootfs + " is not a directory: a build starts from"
+                    + " the parent image rendered as a directory. Render (fetch) the parent image first.");
+        }
+        if (Files.isDirectory(output)) {
+            throw new BuildException("Output " + output + " is a directory: the build writes one ACI file there."
+                    + " Give a file name, e.g. " + output.resolve("image.aci") + ".");
+        }
+    }
+
+    /** Step 3: the command as root in the work directory; its environment goes to the command only. */
+    private static RunResult runCommand(BuildRequest request, Path root, WorkDirectory work) {
+        ContainerSpec spec = ContainerSpec.builder(root, request.command())
+                .workingDirectory(work.containerPath())
+                .environment(request.environment())
+                .hostNetwork(request.hostNetwork())
+                .resolvConf(request.resolvConf().orElse(null))
+                .build();
+        request.log().info("Running " + request.command() + " with " + request.runtime().name());
+        RunResult result = request.runtime().run(spec, request.commandOutput());
+        if (!result.succeeded()) {
+            throw new BuildFailedException(request.command(), result.exitCode(), result.lastLines(),
+                    request.runtime().name());
+        }
+        return result;
+    }
+
+    /** Step 4: the work directory's manifest.json, which the command or the build directory must provide. */
+    private static byte[] readManifest(WorkDirectory work, Path output) throws IOException {
+        Path manifest = work.manifest();
+        // NOFOLLOW: the command could have replaced the work directory or the manifest with a symlink, which
+        // the host would resolve against its own root.
+        if (!Files.isDirectory(work.hostPath(), LinkOption.NOFOLLOW_LINKS)
+                || !Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BuildException("The build produced no " + work.containerPath() + "/"
+                    + WorkDirectory.MANIFEST_NAME + ": the new image's manifest is read from there after the"
+                    + " command. Put a static manifest.json in the build directory, or make the command write"
+                    + " it; no image was written to " + output + ".");
+        }
+        BasicFileAttributes attributes = Files.readAttributes(manifest, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) {
+            throw new BuildException("The build's " + work.containerPath() + "/" + WorkDirectory.MANIFEST_NAME
+                    + " is not a regular file (a symbolic link, directory or device): the manifest must be a"
+                    + " plain JSON file. Write the file itself; no image was written to " + output + ".");
+        }
+        if (attributes.size() > MAX_MANIFEST_BYTES) {
+            throw new BuildException("The build's " + WorkDirectory.MANIFEST_NAME + " has " + attributes.size()
+                    + " bytes, more than the " + MAX_MANIFEST_BYTES + " a manifest may have: check what the"
+                    + " build writes there; no image was written to " + output + ".");
+        }
+        try (InputStream in = Files.newInputStream(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Step 5; an invalid manifest is kept for the user, because the container and its copy are about to go. */
+    private static ImageManifest mergeManifest(BuildRequest request, byte[] manifestJson, Path output)
+            throws IOException {
+        Instant timestamp = request.fixedTimestamp().orElseGet(Instant::now);
+        try {
+            ImageManifest child = ManifestCodec.read(manifestJson, "written by the build ("
+                    + WorkDirectory.MANIFEST_NAME + " in the work directory)");
+            return ManifestMerger.merge(child, request.parentManifest(), request.parentId(),
+                    new MergeOptions(timestamp, request.outputForm() == OutputForm.LAYERED));
+        } catch (InvalidManifestException e) {
+            Path kept = output.resolveSibling(output.getFileName() + INVALID_MANIFEST_SUFFIX);
+            AtomicFiles.write(kept, manifestJson);
+            throw new BuildException("The build's " + WorkDirectory.MANIFEST_NAME + " is not a valid image"
+                    + " manifest: " + e.getMessage() + " The file is kept at " + kept + "; fix the manifest (or"
+                    + " the command that writes it) and build again. No image was written to " + output + ".", e);
+        }
+    }
+
+    /**
+     * Step 6: what the build put into the container only for itself. The runtime already removed the mount
+     * points it created; this checks again, because an image must not gain {@code proc} or an empty
+     * {@code /etc/resolv.conf} its parent did not have, and it never touches a path the parent has.
+     */
+    private static void removeBuildLeftovers(Path root, Path parentRootfs, WorkDirectory work, RunResult run,
+                                             EngineLog log) throws IOException {
+        FileTrees.deleteRecursively(work.hostPath());
+        List<String> created = new ArrayList<>(run.createdPaths());
+        created.removeAll(run.keptPaths());
+        Collections.reverse(created); // deepest first
+        for (String relative : created) {
+            if (Files.exists(parentRootfs.resolve(relative), LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Path path = root.resolve(relative);
+            if (isEmptyMountPoint(path)) {
+                Files.deleteIfExists(path);
+                log.debug("Removed mount point /" + relative + " that the runtime left behind");
+            }
+        }
+        for (String relative : run.keptPaths()) {
+            log.info("Keeping /" + relative + ": the runtime created it as a mount point, but the build command"
+                    + " put content there, so it belongs to the image");
+        }
+    }
+
+    private static boolean isEmptyMountPoint(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isRegularFile()) {
+            return attributes.size() == 0;
+        }
+        if (attributes.isDirectory()) {
+            try (var entries = Files.newDirectoryStream(path)) {
+                return !entries.iterator().hasNext();
+            }
+        }
+        return false;
+    }
+
+    /** Step 7: the ACI, written to a temporary sibling and renamed into place only when complete. */
+    private static BuildResult save(BuildRequest request, BuildContainer container, Path parentRootfs,
+                                    ImageManifest merged, Path output) throws IOException {
+        LayerSelection layer = request.outputForm() == OutputForm.LAYERED
+                ? LayerSelection.layered(container, parentRootfs)
+                : LayerSelection.flat(container.root());
+        ImageManifest manifest = merged;
+        if (layer.deletesFromParent()) {
+            manifest = manifest.withPathWhitelist(NewTreeWhitelist.of(container.root()));
+            request.log().info("The build deleted files of the parent: the layer lists all "
+                    + manifest.pathWhitelist().size() + " paths of the new tree in pathWhitelist");
+        }
+        byte[] manifestJson = ManifestCodec.write(manifest, false);
+        AciWriter.Options options = AciWriter.Options.defaults()
+                .withCompression(request.compression(), request.level())
+                .withFixedTimestamp(request.fixedTimestamp().orElse(null))
+                .withOwnership(Ownership.PRESERVE)
+                .withExclude(layer.exclude())
+                .withProgress(request.progress())
+                .withLog(request.log());
+        // AciWriter renames a temporary sibling into place only when the archive is complete.
+        AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
+        request.log().info("Wrote " + request.outputForm().name().toLowerCase(java.util.Locale.ROOT) + " image "
+                + written.id() + " to " + output + " (" + written.fileSize() + " bytes)");
+        return new BuildResult(written.id(), output, manifest, request.outputForm(), written.tarSize(),
+                written.fileSize(), request.runtime().name());
+    }
+
+    /** The tree an ACI is written from and what of it stays out. */
+    record LayerSelection(Path root, Predicate<Path> exclude, boolean deletesFromParent) {
+        static LayerSelection flat(Path root) {
+            return new LayerSelection(root, path -> false, false);
+        }
+
+        static LayerSelection layered(BuildContainer container, Path parentRootfs) throws IOException {
+            throw new UnsupportedOperationException("wired after merge");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.jetpack.engine.build;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a build changed when its container was a copy of the parent rather than an overlay: the paths of the
+ * new tree that differ from the parent (new, or different in type, mode, owner, time, link count, device,
+ * link target, user xattrs or content), the directories above them, and whether anything of the parent is
+ * gone. Content is only read when all the metadata is equal, so an unchanged tree costs one read of each file
+ * pair and a changed one mostly metadata.
+ */
+final class TreeComparison {
+    private static final int TYPE_MASK = 0170000;
+    private static final int DIRECTORY = 0040000;
+    private static final int REGULAR = 0100000;
+
+    private final Set<String> included;
+    private final boolean deletesFromParent;
+
+    private TreeComparison(Set<String> included, boolean deletesFromParent) {
+        this.included = included;
+        this.deletesFromParent = deletesFromParent;
+    }
+
+    /**
+     * Compares {@code tree} (the build's result) with {@code parent}.
+     */
+    static TreeComparison compare(Path tree, Path parent) throws IOException {
+        Set<String> included = new HashSet<>();
+        included.add("");
+        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                visit(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                visit(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void visit(Path path) throws IOException {
+                String relative = tree.relativize(path).toString();
+                if (relative.isEmpty() || !differs(path, parent.resolve(relative))) {
+                    return;
+                }
+                // The entry and every directory above it go into the layer: a tar needs the parents, and
+                // their metadata in the new tree is the truth anyway.
+                Path entry = Path.of(relative);
+                while (entry != null && included.add(entry.toString())) {
+                    entry = entry.getParent();
+                }
+            }
+        });
+        return new TreeComparison(included, anyMissing(parent, tree));
+    }
+
+    /** True when {@code relativePath} (relative to the tree) is unchanged and stays out of the layer. */
+    boolean unchanged(Path relativePath) {
+        return !included.contains(relativePath.toString());
+    }
+
+    /** True when the build removed something the parent had (so the layer needs a pathWhitelist). */
+    boolean deletesFromParent() {
+        return deletesFromParent;
+    }
+
+    /** How many entries (the root included) the layer holds. */
+    int includedCount() {
+        return included.size();
+    }
+
+    private static boolean anyMissing(Path parent, Path tree) throws IOException {
+        boolean[] missing = {false};
+        Files.walkFileTree(parent, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return check(dir);
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                return check(file);
+            }
+
+            private FileVisitResult check(Path path) {
+                if (!Files.exists(tree.resolve(parent.relativize(path).toString()), LinkOption.NOFOLLOW_LINKS)) {
+                    missing[0] = true;
+                    return FileVisitResult.TERMINATE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return missing[0];
+    }
+
+    private static boolean differs(Path path, Path parentPath) throws IOException {
+        if (!Files.exists(parentPath, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        Map<String, Object> now = Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> before = Files.readAttributes(parentPath, "unix:*", LinkOption.NOFOLLOW_LINKS);
+        for (String attribute : new String[] {"mode", "uid", "gid", "rdev", "nlink", "lastModifiedTime"}) {
+            if (!Objects.equals(now.get(attribute), before.get(attribute))) {
+                return true;
+            }
+        }
+        int type = (Integer) now.get("mode") & TYPE_MASK;
+        if (type != DIRECTORY && !Objects.equals(now.get("size"), before.get("size"))) {
+            return true;
+        }
+        if (Files.isSymbolicLink(path)) {
+            return !Files.readSymbolicLink(path).equals(Files.readSymbolicLink(parentPath));
+        }
+        boolean regular = type == REGULAR;
+        // Only files and directories are opened for xattrs: opening a FIFO would block.
+        if ((regular || type == DIRECTORY) && !xattrs(path).equals(xattrs(parentPath))) {
+            return true;
+        }
+        return regular && Files.mismatch(path, parentPath) != -1;
+    }
+
+    /** User extended attributes as name → hex value (NIO sees only the user namespace). */
+    private static Map<String, String> xattrs(Path path) throws IOException {
+        Map<String, String> values = new TreeMap<>();
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            return values;
+        }
+        for (String name : view.list()) {
+            ByteBuffer buffer = ByteBuffer.allocate(view.size(name));
+            view.read(name, buffer);
+            values.put(name, java.util.HexFormat.of().formatHex(buffer.array(), 0, buffer.position()));
+        }
+        return values;
+    }
+}

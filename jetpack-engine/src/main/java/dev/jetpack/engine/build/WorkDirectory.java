@@ -1,0 +1,110 @@
+package dev.jetpack.engine.build;
+
+import dev.jetpack.engine.io.TreeCopy;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The build's work directory inside the container root (seed step 2): named {@code .jetpack.build.} unless the
+ * parent image already has that path, then {@code .jetpack.build.<uuid>}; mode 0700 because the build
+ * directory may hold secrets; filled with the build directory's contents and the extra files.
+ */
+final class WorkDirectory {
+    static final String PREFERRED_NAME = ".jetpack.build.";
+    static final String MANIFEST_NAME = "manifest.json";
+
+    private final Path hostPath;
+    private final String name;
+
+    private WorkDirectory(Path hostPath, String name) {
+        this.hostPath = hostPath;
+        this.name = name;
+    }
+
+    /**
+     * Creates the work directory in {@code containerRoot}, choosing a name the parent does not use.
+     *
+     * @param parentRootfs the parent's tree, to see which names the image itself owns
+     */
+    static WorkDirectory create(Path containerRoot, Path parentRootfs) throws IOException {
+        String name = PREFERRED_NAME;
+        while (Files.exists(parentRootfs.resolve(name), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(containerRoot.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+            name = PREFERRED_NAME + UUID.randomUUID();
+        }
+        Path path = containerRoot.resolve(name);
+        Files.createDirectory(path);
+        // Set after creation: the process umask must not decide who can read the build inputs.
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        return new WorkDirectory(path, name);
+    }
+
+    /** Where the work directory is on the host (inside the container's root). */
+    Path hostPath() {
+        return hostPath;
+    }
+
+    /** The work directory as the build command sees it, e.g. {@code /.jetpack.build.}. */
+    String containerPath() {
+        return "/" + name;
+    }
+
+    /** The work directory relative to the container root. */
+    String name() {
+        return name;
+    }
+
+    Path manifest() {
+        return hostPath.resolve(MANIFEST_NAME);
+    }
+
+    /**
+     * Copies the build directory's contents and then each extra file or directory (by its own name) into the
+     * work directory, keeping modes, owners and times. Two inputs with the same name are refused before
+     * anything is copied, because silently letting one win hides a mistake in the build definition.
+     */
+    void copyInputs(Optional<Path> buildDirectory, List<Path> extraFiles) throws IOException {
+        Map<String, Path> sources = new LinkedHashMap<>();
+        if (buildDirectory.isPresent()) {
+            Path dir = buildDirectory.get();
+            if (!Files.isDirectory(dir)) {
+                throw new BuildException("Build directory " + dir + " is not a directory: the build directory's"
+                        + " contents are copied into the container. Give an existing directory.");
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    sources.put(entry.getFileName().toString(), entry);
+                }
+            }
+        }
+        for (Path extra : extraFiles) {
+            if (!Files.exists(extra, LinkOption.NOFOLLOW_LINKS)) {
+                throw new BuildException("Extra file " + extra + " (-cp) does not exist: each extra file or"
+                        + " directory is copied into the build's work directory. Fix the path.");
+            }
+            Path fileName = extra.toAbsolutePath().normalize().getFileName();
+            if (fileName == null) {
+                throw new BuildException("Extra file " + extra + " (-cp) has no name to copy it under; give a"
+                        + " file or directory below '/'.");
+            }
+            Path clash = sources.putIfAbsent(fileName.toString(), extra);
+            if (clash != null) {
+                throw new BuildException("Two build inputs are both named '" + fileName + "' in the work"
+                        + " directory: " + clash + " and " + extra + " (-cp). Each name in the work directory"
+                        + " must come from one source; rename one of them or drop the duplicate.");
+            }
+        }
+        for (Map.Entry<String, Path> source : sources.entrySet()) {
+            TreeCopy.copy(source.getValue(), hostPath.resolve(source.getKey()));
+        }
+    }
+}
