@@ -32,13 +32,16 @@ public final class AciTarWriter implements Closeable {
     private final CountingOutputStream fileCounter;
     private final DigestingOutputStream tarDigest;
     private final TarArchiveOutputStream tar;
+    private final OutputStream compressor;
     private final byte[] copyBuffer = new byte[BUFFER];
     private boolean manifestWritten;
     private boolean finished;
 
-    private AciTarWriter(OutputStream target, Compression compression, int level) throws IOException {
+    private AciTarWriter(OutputStream target, Compression compression, int level, int threads) throws IOException {
         fileCounter = new CountingOutputStream(target);
-        OutputStream compressed = compression.compress(new BufferedOutputStream(fileCounter, BUFFER), level);
+        OutputStream compressed = compression.compress(new BufferedOutputStream(fileCounter, BUFFER), level,
+                threads);
+        compressor = compressed;
         tarDigest = new DigestingOutputStream(new BufferedOutputStream(compressed, BUFFER));
         tar = new TarArchiveOutputStream(tarDigest, 10240, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_TRUNCATE); // the full name is in our pax record
@@ -51,7 +54,17 @@ public final class AciTarWriter implements Closeable {
      * @param level compression level, -1 for the compression's default
      */
     public static AciTarWriter open(OutputStream target, Compression compression, int level) throws IOException {
-        return new AciTarWriter(target, compression, level);
+        return new AciTarWriter(target, compression, level, Compression.ALL_CORES);
+    }
+
+    /**
+     * Like {@link #open(OutputStream, Compression, int)} with a number of compression threads.
+     *
+     * @param threads compression threads, or {@link Compression#ALL_CORES}
+     */
+    public static AciTarWriter open(OutputStream target, Compression compression, int level, int threads)
+            throws IOException {
+        return new AciTarWriter(target, compression, level, threads);
     }
 
     /** Writes the {@code manifest} entry (mode 0644, owned by 0:0). Call it once, before any rootfs entry. */
@@ -96,6 +109,9 @@ public final class AciTarWriter implements Closeable {
     /** Abandons an unfinished archive (the caller discards what was written); does not close the target. */
     @Override
     public void close() {
+        if (!finished && compressor instanceof AbortableOutputStream abortable) {
+            abortable.abort(); // stop compression threads or the xz process; the output is discarded anyway
+        }
         finished = true;
     }
 

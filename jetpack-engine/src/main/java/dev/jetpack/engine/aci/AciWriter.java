@@ -56,10 +56,20 @@ public final class AciWriter {
      * @param exclude        paths relative to the rootfs directory to leave out (a directory with its subtree)
      * @param progress       receives tar bytes written
      * @param log            receives warnings about skipped files
+     * @param threads        compression threads, or {@link Compression#ALL_CORES}
      */
     public record Options(Compression compression, int level, Instant fixedTimestamp, Ownership ownership,
-            Predicate<Path> exclude, ProgressListener progress, EngineLog log) {
+            Predicate<Path> exclude, ProgressListener progress, EngineLog log, int threads) {
+        /** Options compressing on all cores. */
+        public Options(Compression compression, int level, Instant fixedTimestamp, Ownership ownership,
+                Predicate<Path> exclude, ProgressListener progress, EngineLog log) {
+            this(compression, level, fixedTimestamp, ownership, exclude, progress, log, Compression.ALL_CORES);
+        }
+
         public Options {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be positive, or Compression.ALL_CORES");
+            }
             Objects.requireNonNull(compression, "compression");
             Objects.requireNonNull(ownership, "ownership");
             exclude = exclude == null ? path -> false : exclude;
@@ -73,27 +83,32 @@ public final class AciWriter {
         }
 
         public Options withCompression(Compression newCompression, int newLevel) {
-            return new Options(newCompression, newLevel, fixedTimestamp, ownership, exclude, progress, log);
+            return new Options(newCompression, newLevel, fixedTimestamp, ownership, exclude, progress, log, threads);
         }
 
         public Options withFixedTimestamp(Instant timestamp) {
-            return new Options(compression, level, timestamp, ownership, exclude, progress, log);
+            return new Options(compression, level, timestamp, ownership, exclude, progress, log, threads);
         }
 
         public Options withOwnership(Ownership newOwnership) {
-            return new Options(compression, level, fixedTimestamp, newOwnership, exclude, progress, log);
+            return new Options(compression, level, fixedTimestamp, newOwnership, exclude, progress, log, threads);
         }
 
         public Options withExclude(Predicate<Path> newExclude) {
-            return new Options(compression, level, fixedTimestamp, ownership, newExclude, progress, log);
+            return new Options(compression, level, fixedTimestamp, ownership, newExclude, progress, log, threads);
         }
 
         public Options withProgress(ProgressListener newProgress) {
-            return new Options(compression, level, fixedTimestamp, ownership, exclude, newProgress, log);
+            return new Options(compression, level, fixedTimestamp, ownership, exclude, newProgress, log, threads);
         }
 
         public Options withLog(EngineLog newLog) {
-            return new Options(compression, level, fixedTimestamp, ownership, exclude, progress, newLog);
+            return new Options(compression, level, fixedTimestamp, ownership, exclude, progress, newLog, threads);
+        }
+
+        /** @param newThreads compression threads, or {@link Compression#ALL_CORES} */
+        public Options withThreads(int newThreads) {
+            return new Options(compression, level, fixedTimestamp, ownership, exclude, progress, log, newThreads);
         }
     }
 
@@ -130,7 +145,8 @@ public final class AciWriter {
                     + " directory holding the image's file system.");
         }
         String task = "Writing image from " + rootfsDir;
-        try (AciTarWriter tar = AciTarWriter.open(out, options.compression(), options.level())) {
+        try (AciTarWriter tar = AciTarWriter.open(out, options.compression(), options.level(),
+                options.threads())) {
             Instant manifestTime = options.fixedTimestamp() != null ? options.fixedTimestamp()
                     : Instant.now().truncatedTo(ChronoUnit.SECONDS);
             tar.writeManifest(manifestJson, manifestTime);

@@ -37,6 +37,20 @@ final class CountingInputStream extends FilterInputStream {
         return skipped;
     }
 
+    /**
+     * Only a hint, so a failure means "unknown": on JDK 17 the stream of {@code Files.newInputStream} fails here
+     * with "Illegal seek" when the file is a pipe (a fifo, {@code /dev/stdin}, {@code <(curl ...)}), and
+     * BufferedInputStream asks for it on every read.
+     */
+    @Override
+    public int available() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     @Override
     public boolean markSupported() {
         return false;
