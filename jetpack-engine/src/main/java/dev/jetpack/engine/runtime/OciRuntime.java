@@ -205,7 +205,9 @@ public final class OciRuntime extends AbstractRuntime {
             unavailableReason(); // the probe finds the cgroup2 workaround, which delete then needs too
             delete = HostCommand.run(command(List.of("delete", "-f", id)));
         }
-        if (!delete.succeeded()) {
+        // crun on a hybrid-cgroup host removes the container but exits 1 ("cannot open directory
+        // /run/crun/ID"): what counts is that the runtime no longer lists it.
+        if (!delete.succeeded() && isListed(id)) {
             log.warn("Cannot remove the stale " + tool + " container " + id + " (its JVM is gone): "
                     + delete.describe() + ". Remove it with '" + tool + " delete -f " + id + "'.");
             return;
@@ -217,6 +219,12 @@ public final class OciRuntime extends AbstractRuntime {
                 && bundlePath.getFileName().toString().startsWith(BUNDLE_PREFIX)) {
             deleteBundle(bundlePath, log, removed);
         }
+    }
+
+    private boolean isListed(String id) {
+        HostCommand.Result list = HostCommand.run(command(List.of("list", "--format", "json")));
+        return !list.succeeded()
+                || parseList(list.output()).stream().anyMatch(container -> container.path("id").asText().equals(id));
     }
 
     /** Bundles whose JVM died before or after its container existed (between mkdir and run, or after delete). */

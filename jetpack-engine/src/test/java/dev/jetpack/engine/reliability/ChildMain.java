@@ -1,6 +1,7 @@
 package dev.jetpack.engine.reliability;
 
 import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.testing.StdoutLog;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
@@ -28,21 +29,7 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
-        EngineLog log = new EngineLog() {
-            @Override
-            public void debug(String message) {
-            }
-
-            @Override
-            public void info(String message) {
-                System.out.println("INFO " + message);
-            }
-
-            @Override
-            public void warn(String message) {
-                System.out.println("WARN " + message);
-            }
-        };
+        EngineLog log = new StdoutLog();
         switch (args[0]) {
             case "build" -> {
                 Jetpack jetpack = jetpack(args[1], args[2], log);

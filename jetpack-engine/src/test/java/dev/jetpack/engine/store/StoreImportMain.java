@@ -1,6 +1,7 @@
 package dev.jetpack.engine.store;
 
 import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.testing.StdoutLog;
 import java.nio.file.Path;
 
 /**
@@ -13,21 +14,7 @@ public final class StoreImportMain {
     }
 
     public static void main(String[] args) {
-        EngineLog log = new EngineLog() {
-            @Override
-            public void debug(String message) {
-            }
-
-            @Override
-            public void info(String message) {
-                System.out.println("INFO " + message);
-            }
-
-            @Override
-            public void warn(String message) {
-                System.out.println("WARN " + message);
-            }
-        };
+        EngineLog log = new StdoutLog();
         ImageStore store = ImageStore.open(Path.of(args[0]), log);
         StoredImage image = args[1].equals("-")
                 ? store.importAci(System.in, ImportOptions.defaults().withSource("stdin"))
