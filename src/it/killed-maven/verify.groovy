@@ -53,8 +53,12 @@ def maven = { int run, String log, List<String> extra = [] ->
     common.startMaven(basedir, localRepositoryPath, new File(basedir, log),
             ["-Dit.parent=${https.url}/parent.aci", "-Dit.run=${run}"] + extra + ['package'], https.mavenOpts)
 }
-def downloads = new File(store, 'cache/downloads')
-def partialDownloads = { common.temporariesUnder(downloads).findAll { it.length() > 0 } }
+// A fetch streams the body straight into the store's private staging area (tmp/import-*/image.aci).
+def staging = new File(store, 'tmp')
+def partialDownloads = {
+    (staging.listFiles() ?: []).findAll { it.name.startsWith('import-') }
+            .collect { new File(it, 'image.aci') }.findAll { it.isFile() && it.length() > 0 }
+}
 def sleeper = '3593'   // the build step's sleep: an unusual number, to find the process in /proc
 def sleepers = {
     new File('/proc').listFiles().findAll { it.name ==~ /\d+/ }.findAll {
