@@ -203,10 +203,11 @@ public final class AciWriter {
         }
 
         void run() throws IOException {
-            visit(root, "rootfs");
+            visit(root, Path.of(""), "rootfs");
         }
 
-        private void visit(Path path, String name) throws IOException {
+        /** @param relative {@code path} relative to the root, built along the walk (cheaper than relativize) */
+        private void visit(Path path, Path relative, String name) throws IOException {
             Map<String, Object> attributes;
             try {
                 attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
@@ -241,9 +242,9 @@ public final class AciWriter {
                     tar.write(new TarEntry(name, TarEntry.Type.DIRECTORY, mode, uid, gid, 0, mtime, "", 0, 0,
                             userXattrs(path)), null);
                     for (String child : sortedChildren(path)) {
-                        Path childPath = path.resolve(child);
-                        if (!options.exclude().test(root.relativize(childPath))) {
-                            visit(childPath, name + "/" + child);
+                        Path childRelative = relative.resolve(child);
+                        if (!options.exclude().test(childRelative)) {
+                            visit(path.resolve(child), childRelative, name + "/" + child);
                         }
                     }
                     break;

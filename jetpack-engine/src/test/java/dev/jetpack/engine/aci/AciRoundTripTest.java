@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -38,9 +42,9 @@ class AciRoundTripTest {
         assertThat(read.tarSize()).isEqualTo(written.tarSize());
         assertThat(read.compression()).isEqualTo(compression);
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
-        Map<String, String> expected = TestTrees.describe(source).entrySet().stream().collect(Collectors.toMap(
-                Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
-        assertThat(TestTrees.describe(extracted)).isEqualTo(expected);
+        Map<String, String> expected = TestTrees.describeWholeSeconds(source).entrySet().stream().collect(
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+        assertThat(TestTrees.describeWholeSeconds(extracted)).isEqualTo(expected);
         assertThat(TestTrees.describe(extracted).get("hello.txt")).contains("xattr:comment=").contains("1234:5678");
         assertThat(TestTrees.describe(extracted).get("usr/bin/tool")).startsWith("104755");
         assertThat(TestTrees.describe(extracted).get("null")).startsWith("20");
@@ -149,5 +153,33 @@ class AciRoundTripTest {
         assertThat(read.id()).isEqualTo(written.id());
         assertThat(read.manifestJson()).isEqualTo("{}".getBytes());
         assertThat(tmp.resolve("x")).isEmptyDirectory();
+    }
+
+    @Test
+    void subSecondMtimesAreStoredAsWholeSecondsWithoutPaxHeaders() throws IOException {
+        Path source = tmp.resolve("source");
+        Files.createDirectories(source.resolve("dir"));
+        Files.writeString(source.resolve("dir/file"), "content");
+        Instant mtime = Instant.ofEpochSecond(1_600_000_000L, 987_654_321);
+        for (Path path : List.of(source.resolve("dir/file"), source.resolve("dir"), source)) {
+            Files.setLastModifiedTime(path, FileTime.from(mtime));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AciWriter.write(TestTrees.MANIFEST, source, out, AciWriter.Options.defaults()
+                .withCompression(Compression.NONE, -1));
+
+        // every member is one plain ustar header (plus content): no 'x' pax header for the sub-second part
+        byte[] tar = out.toByteArray();
+        List<String> types = new ArrayList<>();
+        for (int at = 0; at + 512 <= tar.length && tar[at] != 0; ) {
+            types.add(Character.toString(tar[at + 156]));
+            long size = Long.parseLong(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
+            at += 512 + (int) ((size + 511) / 512 * 512);
+        }
+        assertThat(types).containsExactly("0", "5", "5", "0"); // manifest, rootfs/, rootfs/dir/, rootfs/dir/file
+        Path extracted = tmp.resolve("extracted");
+        AciReader.extract(new ByteArrayInputStream(tar), extracted, AciReader.Options.defaults());
+        assertThat(Files.getLastModifiedTime(extracted.resolve("dir/file")).toInstant())
+                .isEqualTo(Instant.ofEpochSecond(1_600_000_000L));
     }
 }

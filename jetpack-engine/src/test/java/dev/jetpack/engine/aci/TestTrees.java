@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Builds trees with every kind of entry an image holds, and describes trees for comparison. */
@@ -101,6 +102,18 @@ public final class TestTrees {
      * which entries share an inode.
      */
     public static Map<String, String> describe(Path root) throws IOException {
+        return describe(root, false);
+    }
+
+    /**
+     * Like {@link #describe(Path)} with mtimes cut to whole seconds: what an image written by jetpack keeps (the
+     * writer drops sub-second mtimes, like GNU tar's default format).
+     */
+    public static Map<String, String> describeWholeSeconds(Path root) throws IOException {
+        return describe(root, true);
+    }
+
+    private static Map<String, String> describe(Path root, boolean wholeSeconds) throws IOException {
         Map<String, String> result = new TreeMap<>();
         Map<Object, String> inodes = new HashMap<>();
         List<Path> all;
@@ -113,7 +126,9 @@ public final class TestTrees {
             int mode = (Integer) a.get("mode");
             StringBuilder line = new StringBuilder();
             line.append(Integer.toOctalString(mode)).append(' ').append(a.get("uid")).append(':').append(a.get("gid"))
-                    .append(" mtime=").append(a.get("lastModifiedTime"));
+                    .append(" mtime=").append(wholeSeconds ? FileTime.from(
+                            ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond(), TimeUnit.SECONDS)
+                            : a.get("lastModifiedTime"));
             if (Files.isSymbolicLink(path)) {
                 line.append(" -> ").append(Files.readSymbolicLink(path));
             } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -48,15 +48,15 @@ class BaseImageMakerTest {
         AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
         assertThat(read.id()).isEqualTo(made.id());
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
-        Map<String, String> want = TestTrees.describe(source).entrySet().stream().collect(Collectors.toMap(
-                Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+        Map<String, String> want = TestTrees.describeWholeSeconds(source).entrySet().stream().collect(
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
         if (!members.equals(".")) {
             want.remove("."); // without a top entry, rootfs gets default metadata
-            Map<String, String> got = TestTrees.describe(extracted);
+            Map<String, String> got = TestTrees.describeWholeSeconds(extracted);
             got.remove(".");
             assertThat(got).isEqualTo(want);
         } else {
-            assertThat(TestTrees.describe(extracted)).isEqualTo(want);
+            assertThat(TestTrees.describeWholeSeconds(extracted)).isEqualTo(want);
         }
         assertThat(Compression.detect(Files.readAllBytes(tarball))).isEqualTo(expected);
     }
