@@ -1,5 +1,6 @@
 package dev.jetpack.engine.runtime;
 
+import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.io.Mounts;
 import org.junit.jupiter.api.Test;
@@ -12,26 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RuntimesTest {
-    /** Records what the selector logs. */
-    static final class RecordingLog implements EngineLog {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void debug(String message) {
-            lines.add("debug " + message);
-        }
-
-        @Override
-        public void info(String message) {
-            lines.add("info " + message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add("warn " + message);
-        }
-    }
-
     @Test
     void knowsEveryRuntimeInAutosOrderAndEachProbeEitherWorksOrSaysWhyWithItsName() {
         assertThat(Runtimes.all()).extracting(ContainerRuntime::name).containsExactly("crun", "runc", "bwrap", "chroot");
@@ -46,7 +27,7 @@ class RuntimesTest {
         RecordingLog log = new RecordingLog();
         ContainerRuntime chosen = Runtimes.select("auto", log);
         assertThat(chosen).isSameAs(Runtimes.usable().get(0));
-        assertThat(log.lines).anyMatch(line -> line.startsWith("info Container runtime: " + chosen.name()));
+        assertThat(log.messages()).anyMatch(line -> line.startsWith("INFO Container runtime: " + chosen.name()));
     }
 
     @Test
@@ -93,7 +74,7 @@ class RuntimesTest {
                 .hasMessageContaining("Choose one that works here: chroot");
         RecordingLog log = new RecordingLog();
         assertThat(Runtimes.select("auto", log, candidates).name()).isEqualTo("chroot");
-        assertThat(log.lines).anyMatch(line -> line.contains("passed over: no-such-runtime: not installed"));
+        assertThat(log.messages()).anyMatch(line -> line.contains("passed over: no-such-runtime: not installed"));
     }
 
     @Test
