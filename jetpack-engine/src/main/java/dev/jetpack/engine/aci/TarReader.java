@@ -28,6 +28,10 @@ import java.util.TreeMap;
  * more, so a caller hashing the stream can drain the rest itself.
  */
 public final class TarReader {
+    /** Both spellings of a sparse file (pax GNU.sparse.* records, GNU type 'S') break the same rule. */
+    private static final String SPARSE_UNSUPPORTED = "sparse files are not supported in images; archive the tree"
+            + " again without --sparse";
+
     private static final int BLOCK = 512;
     /** Pax headers and GNU long names are held in memory: refuse absurd sizes instead of running out of heap. */
     private static final int MAX_METADATA_BYTES = 1 << 20;
@@ -178,8 +182,7 @@ public final class TarReader {
     private static TarEntry.Type type(byte typeFlag, String name, Map<String, byte[]> records) {
         for (String key : records.keySet()) {
             if (key.startsWith("GNU.sparse.")) {
-                throw AciFormatException.forEntry(name, "sparse files are not supported in images; archive the tree"
-                        + " again without --sparse");
+                throw AciFormatException.forEntry(name, SPARSE_UNSUPPORTED);
             }
         }
         switch (typeFlag) {
@@ -200,8 +203,7 @@ public final class TarReader {
             case '6':
                 return TarEntry.Type.FIFO;
             case 'S':
-                throw AciFormatException.forEntry(name, "GNU sparse files are not supported in images; archive the"
-                        + " tree again without --sparse");
+                throw AciFormatException.forEntry(name, SPARSE_UNSUPPORTED);
             default:
                 throw AciFormatException.forEntry(name, "unsupported tar entry type '" + (char) typeFlag + "' (only"
                         + " files, directories, symlinks, hard links, devices and fifos can be part of an image)");

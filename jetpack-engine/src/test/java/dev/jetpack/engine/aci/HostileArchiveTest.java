@@ -201,15 +201,9 @@ class HostileArchiveTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void truncatedStreams(Compression compression) throws IOException {
-        byte[] random = new byte[200_000];
-        new java.util.Random(1).nextBytes(random);
         byte[] archive = compress(tar(t -> {
             start(t);
-            TarArchiveEntry big = new TarArchiveEntry("rootfs/big", TarConstants.LF_NORMAL, true);
-            big.setSize(random.length);
-            t.putArchiveEntry(big);
-            t.write(random);
-            t.closeArchiveEntry();
+            bigRandomFile(t, 200_000, 1);
             file(t, "rootfs/after", "x");
         }), compression);
         // (an uncompressed tar cut only in its zero padding after the end marker is complete, so not cut there)
@@ -219,6 +213,17 @@ class HostileArchiveTest {
             byte[] truncated = Arrays.copyOf(archive, cut);
             assertRejected(truncated, compression == Compression.NONE ? "truncated" : "");
         }
+    }
+
+    /** {@code rootfs/big}: incompressible content, so a cut or a flipped byte lands inside real data. */
+    private static void bigRandomFile(TarArchiveOutputStream t, int size, long seed) throws IOException {
+        byte[] random = new byte[size];
+        new java.util.Random(seed).nextBytes(random);
+        TarArchiveEntry big = new TarArchiveEntry("rootfs/big", TarConstants.LF_NORMAL, true);
+        big.setSize(random.length);
+        t.putArchiveEntry(big);
+        t.write(random);
+        t.closeArchiveEntry();
     }
 
     @Test
@@ -234,15 +239,9 @@ class HostileArchiveTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void corruptedBytes(Compression compression) throws IOException {
-        byte[] random = new byte[100_000];
-        new java.util.Random(2).nextBytes(random);
         byte[] archive = compress(tar(t -> {
             start(t);
-            TarArchiveEntry big = new TarArchiveEntry("rootfs/big", TarConstants.LF_NORMAL, true);
-            big.setSize(random.length);
-            t.putArchiveEntry(big);
-            t.write(random);
-            t.closeArchiveEntry();
+            bigRandomFile(t, 100_000, 2);
         }), compression);
         byte[] corrupt = archive.clone();
         int at = compression == Compression.NONE ? 1024 + 100 : archive.length / 2; // NONE: inside rootfs/ header
