@@ -106,22 +106,7 @@ public final class Jetpack {
         removed.addAll(Runtimes.removeStaleContainers(log));
         ImageStore opened = store();
         BuildContainer.cleanStale(opened.root().resolve(CONTAINERS), log).forEach(path -> removed.add(path.toString()));
-        Path builds = opened.root().resolve(BUILDS);
-        if (Files.isDirectory(builds)) {
-            try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(builds)) {
-                for (Path file : files) {
-                    Optional<ProcessStamp> owner = ProcessStamp.find(file.getFileName().toString());
-                    if (owner.isPresent() && !owner.get().isAlive()) {
-                        // Files (outputs, downloads) and directories (build scripts); links are never followed.
-                        FileTrees.deleteRecursively(file);
-                        removed.add(file.toString());
-                        log.info("Removed " + file + ", left by a run that was killed");
-                    }
-                }
-            } catch (IOException e) {
-                log.warn("Cannot remove leftovers of killed runs in " + builds + ": " + e.getMessage());
-            }
-        }
+        removed.addAll(opened.workArea().removeAbandoned());
         return removed;
     }
 
@@ -286,32 +271,16 @@ public final class Jetpack {
 
     /** A fresh path in the store's work area for downloads and spooled input on their way into the store. */
     private Path temporaryFile() {
-        Path directory = store().root().resolve(BUILDS);
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new JetpackException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
-        }
-        // Named after this JVM, so that removeStaleWork() knows the file is garbage once the JVM is gone.
-        return directory.resolve(ProcessStamp.current() + "-" + UUID.randomUUID() + ".aci");
+        return store().workArea().newFile(".aci");
     }
 
-    /** A fresh directory in the store's work area (e.g. for the build script), named after this JVM. */
+    /** A fresh directory in the store's work area (e.g. for the build script). */
     private Path temporaryDirectory() {
-        Path directory = temporaryFile().resolveSibling(ProcessStamp.current() + "-" + UUID.randomUUID() + ".d");
-        try {
-            return Files.createDirectory(directory);
-        } catch (IOException e) {
-            throw new JetpackException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
-        }
+        return store().workArea().newDirectory();
     }
 
     private void deleteTreeQuietly(Path directory) {
-        try {
-            FileTrees.deleteRecursively(directory);
-        } catch (IOException e) {
-            log.warn("Could not delete the temporary directory " + directory + ": " + e.getMessage());
-        }
+        store().workArea().deleteQuietly(directory);
     }
 
     /**
@@ -477,8 +446,6 @@ public final class Jetpack {
 
     /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
     static final String CONTAINERS = "containers";
-    /** Directory in the store for build outputs on their way into the store. */
-    static final String BUILDS = "builds";
 
     private void deleteQuietly(Path file) {
         try {

@@ -98,6 +98,7 @@ public final class ImageStore {
     private final Path locks;
     private final EngineLog log;
     private final StagingArea staging;
+    private final WorkArea workArea;
     private final InterProcessLock storeLock;
 
     private ImageStore(Path root, EngineLog log) {
@@ -106,6 +107,7 @@ public final class ImageStore {
         this.locks = root.resolve("locks");
         this.log = log;
         this.staging = new StagingArea(root.resolve("tmp"));
+        this.workArea = new WorkArea(root.resolve(WorkArea.DIRECTORY), log);
         this.storeLock = InterProcessLock.forFile(root.resolve("store.lock"));
     }
 
@@ -145,6 +147,11 @@ public final class ImageStore {
 
     public Path root() {
         return root;
+    }
+
+    /** The store's area for temporary files of operations on their way into the store. */
+    public WorkArea workArea() {
+        return workArea;
     }
 
     /** A directory for a cache of the fetch layer, e.g. {@code cache("http")}; created if missing. */
