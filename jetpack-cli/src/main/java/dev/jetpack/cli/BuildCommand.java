@@ -1,6 +1,6 @@
 package dev.jetpack.cli;
 
-import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.OutputForm;
 import dev.jetpack.engine.runtime.OutputSink;
@@ -78,7 +78,7 @@ final class BuildCommand extends JetpackSubcommand {
         Path buildDir = dir != null ? dir : Path.of("").toAbsolutePath();
         Optional<Instant> fixed = Timestamps.orSourceDateEpoch(timestamp, terminal());
         Terminal terminal = terminal();
-        ImageBuildSpec.Builder spec = ImageBuildSpec.derivative(baseImage)
+        ImageBuildSpec.Builder spec = ImageBuildSpec.derivative(jetpack().find(baseImage))
                 .buildDirectory(buildDir)
                 .extraFiles(copies)
                 .command(command)
@@ -92,7 +92,7 @@ final class BuildCommand extends JetpackSubcommand {
         if (saveId != null) {
             spec.idFile(saveId);
         }
-        Jetpack.ImageBuild built = jetpack().buildImage(spec.build());
+        ImageBuild built = jetpack().buildImage(spec.build());
         terminal.result(built.id().value());
         return ExitCode.OK;
     }

@@ -3,6 +3,7 @@ package dev.jetpack.cli;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.JetpackSettings;
+import dev.jetpack.engine.runtime.RuntimeChoice;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.store.ImageStore;
 import java.io.PrintWriter;
@@ -42,8 +43,9 @@ public final class JetpackCommand implements Runnable {
     Path store;
 
     @Option(names = "--runtime", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            converter = RuntimeConverter.class,
             description = "Container runtime for builds: auto (default), crun, runc, bwrap, chroot.")
-    String runtime;
+    RuntimeChoice runtime;
 
     @Option(names = "--compression", paramLabel = "NAME", scope = ScopeType.INHERIT,
             converter = CompressionConverter.class,
@@ -80,17 +82,17 @@ public final class JetpackCommand implements Runnable {
     }
 
     JetpackSettings settings() {
-        JetpackSettings settings = JetpackSettings.defaults();
+        JetpackSettings.Builder settings = JetpackSettings.builder();
         if (store != null) {
-            settings = settings.withStoreLocation(store);
+            settings.storeLocation(store);
         }
         if (runtime != null) {
-            settings = settings.withRuntime(runtime);
+            settings.runtime(runtime);
         }
         if (compression != null) {
-            settings = settings.withCompression(compression);
+            settings.compression(compression);
         }
-        return settings;
+        return settings.build();
     }
 
     /** Runs {@code jetpack args...} and returns the exit code (see {@link ExitCode}). */
@@ -140,6 +142,18 @@ public final class JetpackCommand implements Runnable {
         public Compression convert(String value) {
             try {
                 return Compression.parse(value);
+            } catch (JetpackException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Turns a bad runtime name into a usage error (exit 2) rather than a failed build. */
+    static final class RuntimeConverter implements CommandLine.ITypeConverter<RuntimeChoice> {
+        @Override
+        public RuntimeChoice convert(String value) {
+            try {
+                return RuntimeChoice.parse(value);
             } catch (JetpackException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -1,6 +1,8 @@
 package dev.jetpack.cli;
 
-import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.base.RootfsSource;
+import dev.jetpack.engine.build.ImageBuild;
+import dev.jetpack.engine.build.ImageBuildSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -32,8 +34,11 @@ final class MakeAciCommand extends JetpackSubcommand {
 
     @Override
     public Integer call() {
-        AciWriter.Result result = jetpack().makeAci(rootfs, manifest, output,
-                Timestamps.orSourceDateEpoch(timestamp, terminal()));
+        ImageBuild result = jetpack().buildImage(ImageBuildSpec.base(new RootfsSource.Existing(rootfs))
+                .manifestFile(manifest)
+                .output(output)
+                .fixedTimestamp(Timestamps.orSourceDateEpoch(timestamp, terminal()))
+                .build());
         terminal().result(result.id().value());
         return ExitCode.OK;
     }

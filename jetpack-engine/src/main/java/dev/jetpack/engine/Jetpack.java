@@ -2,19 +2,14 @@ package dev.jetpack.engine;
 
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.ImageId;
-import dev.jetpack.engine.base.BaseImageMaker;
-import dev.jetpack.engine.base.RootfsSource;
-import dev.jetpack.engine.build.BuildRequest;
-import dev.jetpack.engine.build.BuildResult;
-import dev.jetpack.engine.build.ImageBuildPlan;
+import dev.jetpack.engine.build.ImageBuild;
+import dev.jetpack.engine.build.ImageBuildService;
 import dev.jetpack.engine.build.ImageBuildSpec;
-import dev.jetpack.engine.build.ImageBuilder;
-import dev.jetpack.engine.build.IncrementalBuild;
-import dev.jetpack.engine.build.ManifestDefaults;
-import dev.jetpack.engine.build.ManifestMerger;
+import dev.jetpack.engine.build.KilledRunSweep;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
+import dev.jetpack.engine.fetch.ImageSource;
 import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
 import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.http.HttpFetcher;
@@ -24,16 +19,7 @@ import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.TrustedKey;
-import dev.jetpack.engine.build.BuildContainer;
-import dev.jetpack.engine.io.AtomicFiles;
-import dev.jetpack.engine.io.FileTrees;
-import dev.jetpack.engine.io.ProcessStamp;
-import dev.jetpack.engine.manifest.ImageManifest;
-import dev.jetpack.engine.manifest.ManifestCodec;
-import dev.jetpack.engine.manifest.ManifestValidator;
-import dev.jetpack.engine.runtime.ContainerException;
-import dev.jetpack.engine.runtime.ContainerRuntime;
-import dev.jetpack.engine.runtime.Runtimes;
+import dev.jetpack.engine.store.ImageExporter;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
@@ -41,22 +27,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
- * The engine's user-level operations, one method each, as the command line and the Maven plugin offer them.
- *
- * <p>This class only wires the packages together (store, fetch, build, runtime, aci): every rule lives in the
- * package that owns it, so both faces behave the same by construction. The store is opened on first use, so
- * that e.g. {@link #config()} works even where the store cannot be created.
+ * The engine's entry point: the user-level operations, one method each, as the command line and the Maven
+ * plugin offer them. Every method is a delegation to the use case that owns its rules, in the package that owns
+ * them: building in {@code build} ({@link ImageBuildService}), fetching and importing in {@code fetch}, trust in
+ * {@code fetch.trust}, storing, finding and exporting in {@code store}. So both faces behave the same by
+ * construction, and a new verb is a new use-case class plus one method here. The store is opened on first use,
+ * so that e.g. {@link #config()} works even where the store cannot be created.
  */
 public final class Jetpack {
     private final JetpackSettings settings;
@@ -65,7 +47,7 @@ public final class Jetpack {
     private ImageStore store;
 
     /**
-     * @param settings store location, runtime and compression
+     * @param settings store location, and the runtime and compression of requests that name none
      * @param log      receives what the operations do (the engine never prints)
      * @param progress receives progress of long work (downloads, packing)
      */
@@ -81,33 +63,19 @@ public final class Jetpack {
 
     /**
      * The image store at the configured location, opened (and created) on first use. Opening it removes what
-     * killed runs left behind (see {@link #removeStaleWork()}).
+     * killed runs left behind ({@link KilledRunSweep}).
      */
     public synchronized ImageStore store() {
         if (store == null) {
             store = ImageStore.open(settings.storeLocation(), log);
-            removeStaleWork();
+            KilledRunSweep.run(store, log);
         }
         return store;
     }
 
-    /**
-     * Removes what processes killed in the middle of a build or fetch ({@code kill -9}, a crash, a power loss)
-     * left behind, and nothing of a run that is still going, in this JVM or another: OCI containers named after
-     * a dead JVM and still running the build command ({@code delete -f}) with their bundles, build containers
-     * (overlay mounts, upper dirs, copies) of dead JVMs, and temporary build outputs and downloads of dead JVMs.
-     * The store's own import leftovers are removed by {@link ImageStore#open}. Runs on first use of the store.
-     *
-     * @return what was removed
-     */
+    /** Removes what killed runs left behind again ({@link KilledRunSweep}); returns what was removed. */
     public List<String> removeStaleWork() {
-        java.util.List<String> removed = new java.util.ArrayList<>();
-        // Containers first: a live container keeps its overlay mount busy.
-        removed.addAll(Runtimes.removeStaleContainers(log));
-        ImageStore opened = store();
-        BuildContainer.cleanStale(opened.root().resolve(CONTAINERS), log).forEach(path -> removed.add(path.toString()));
-        removed.addAll(opened.workArea().removeAbandoned());
-        return removed;
+        return KilledRunSweep.run(store(), log);
     }
 
     /**
@@ -118,6 +86,11 @@ public final class Jetpack {
      */
     public StoredImage fetch(String image, FetchOptions options) {
         return fetcher().fetch(image, complete(options));
+    }
+
+    /** {@link #fetch(String, FetchOptions)} of a source the face parsed already ({@link ImageSource#parse}). */
+    public StoredImage fetch(ImageSource source, FetchOptions options) {
+        return fetcher().fetch(source, complete(options));
     }
 
     /**
@@ -269,190 +242,15 @@ public final class Jetpack {
         return new KeyFetcher(http, new AppcDiscovery(http, log), trustStore(), log);
     }
 
-    /** A fresh path in the store's work area for downloads and spooled input on their way into the store. */
-    private Path temporaryFile() {
-        return store().workArea().newFile(".aci");
-    }
-
-    /** A fresh directory in the store's work area (e.g. for the build script). */
-    private Path temporaryDirectory() {
-        return store().workArea().newDirectory();
-    }
-
-    private void deleteTreeQuietly(Path directory) {
-        store().workArea().deleteQuietly(directory);
-    }
-
     /**
-     * Builds a derivative of the stored image {@code baseImage} (the seed's seven steps, see
-     * {@link ImageBuilder}) and imports the result into the store.
-     *
-     * <p>This method fills in what comes from the store and the settings: the parent's rendered rootfs,
-     * manifest and ID, the container runtime ({@link JetpackSettings#runtime()}), the compression, the build
-     * containers' directory in the store, log and progress. {@code details} sets the rest on the request: the
-     * command (required), build directory, extra files, environment, output form, fixed timestamp, command
-     * output.
-     *
-     * <p>The faces build through {@link #buildImage}, which comes down to this call for a derivative; this one
-     * is the lower level, for callers that set the request's details themselves (container mode, network).
-     *
-     * @param output where the ACI is kept as well; empty: only in the store
-     * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
-     */
-    public BuiltImage build(String baseImage, Optional<Path> output, Consumer<BuildRequest.Builder> details) {
-        StoredImage parent = find(baseImage);
-        ContainerRuntime runtime = selectRuntime(log);
-        Path aci = output.orElseGet(this::temporaryFile);
-        BuildRequest.Builder request = BuildRequest.builder(parent.rootfs(), parent.manifest(), parent.id(), aci)
-                .runtime(runtime)
-                .compression(settings.compression())
-                .containersDir(store().root().resolve(CONTAINERS))
-                .log(log)
-                .progress(progress);
-        details.accept(request);
-        try {
-            BuildResult result = new ImageBuilder().build(request.build());
-            // A temporary output is never touched again, so the store may keep it by a hard link.
-            StoredImage stored = store().importAci(result.aci(), ImportOptions.defaults()
-                    .withSource("build of " + parent.describe()).withLinkSourceFile(output.isEmpty()));
-            return new BuiltImage(stored, result);
-        } finally {
-            if (output.isEmpty()) {
-                deleteQuietly(aci);
-            }
-        }
-    }
-
-    /** A derivative build's result: the image as stored, and what the builder reported. */
-    public record BuiltImage(StoredImage image, BuildResult build) {
-    }
-
-    /**
-     * Builds the image {@code spec} describes, the one path both faces take: a derivative of a stored image
-     * (the command, or the generated build script, runs in a container over it; the result also goes into the
-     * store) or a base image from a rootfs. The manifest source, command and fingerprint follow the rules of
-     * {@link ImageBuildPlan}. The ACI and the ID file are each written atomically.
-     *
-     * <p>With {@link ImageBuildSpec#reuseUnchanged()} an output whose inputs did not change since it was built
-     * is reused without running anything ({@link IncrementalBuild}); the record that allows this is removed
-     * before a build starts and written only once the ACI and the ID file are complete.
+     * Builds the image {@code spec} describes: a derivative of a stored image, which goes into the store too, or
+     * a base image from a rootfs ({@link ImageBuildService}).
      *
      * @throws dev.jetpack.engine.build.BuildFailedException when the command exits non-zero
      * @throws JetpackException                              when the image cannot be built or written
      */
     public ImageBuild buildImage(ImageBuildSpec spec) {
-        Optional<StoredImage> parent = spec.parentImage().map(this::find);
-        ImageBuildPlan plan = new ImageBuildPlan(spec, parent.map(StoredImage::id), settings.compression(), log);
-        Optional<IncrementalBuild> incremental = spec.reuseUnchanged()
-                ? Optional.of(new IncrementalBuild(plan.fingerprint(), spec.output().orElseThrow(),
-                        spec.idFile().orElseThrow(), log))
-                : Optional.empty();
-        if (incremental.isPresent() && incremental.get().decide().reuse()) {
-            return new ImageBuild(readImageId(spec.idFile().get()), spec.output(), true, Optional.empty());
-        }
-        if (spec.output().isPresent()) {
-            // Gone before the build starts: an interrupted build must never leave a record that matches.
-            IncrementalBuild.forget(spec.output().get());
-            createParentDirectory(spec.output().get());
-        }
-        ImageBuild built = parent.isPresent() ? buildDerivative(parent.get(), plan, spec)
-                : new ImageBuild(buildBase(plan, spec), spec.output(), false, Optional.empty());
-        if (spec.idFile().isPresent()) {
-            writeImageId(spec.idFile().get(), built.id());
-        }
-        incremental.ifPresent(IncrementalBuild::remember);
-        return built;
-    }
-
-    /**
-     * What {@link #buildImage} produced.
-     *
-     * @param id     the image's ID
-     * @param aci    the ACI file, when the spec asked for one
-     * @param reused true when the output of the last build was up to date and nothing was built
-     * @param stored the image as stored (derivatives that were built)
-     */
-    public record ImageBuild(ImageId id, Optional<Path> aci, boolean reused, Optional<StoredImage> stored) {
-    }
-
-    private ImageBuild buildDerivative(StoredImage parent, ImageBuildPlan plan, ImageBuildSpec spec) {
-        Optional<Path> buildDirectory = plan.buildDirectory();
-        log.info("Building " + spec.output().map(p -> p.getFileName() + " ").orElse("") + "on "
-                + parent.describe() + (spec.environment().isEmpty() ? ""
-                        : " with the variables " + new java.util.TreeSet<>(spec.environment().keySet())));
-        Path scriptDirectory = plan.script().isPresent() ? temporaryDirectory() : null;
-        try {
-            List<Path> extraFiles = new java.util.ArrayList<>(spec.extraFiles());
-            if (scriptDirectory != null) {
-                extraFiles.add(plan.script().get().writeTo(scriptDirectory));
-            }
-            BuiltImage built = build(parent.id().value(), spec.output(), request -> {
-                buildDirectory.ifPresent(request::buildDirectory);
-                request.extraFiles(extraFiles)
-                        .command(plan.command())
-                        .environment(spec.environment())
-                        .outputForm(spec.outputForm())
-                        .manifestDefaults(spec.manifestDefaults())
-                        .commandOutput(spec.commandOutput());
-                plan.givenManifest().ifPresent(request::givenManifest);
-                spec.fixedTimestamp().ifPresent(request::fixedTimestamp);
-            });
-            return new ImageBuild(built.image().id(), spec.output(), false, Optional.of(built.image()));
-        } catch (IOException e) {
-            throw new JetpackException("Cannot write the build script into " + scriptDirectory + ": "
-                    + e.getMessage() + ". Check free space in the store " + store().root() + ".", e);
-        } finally {
-            if (scriptDirectory != null) {
-                deleteTreeQuietly(scriptDirectory);
-            }
-        }
-    }
-
-    private ImageId buildBase(ImageBuildPlan plan, ImageBuildSpec spec) {
-        ImageManifest manifest = plan.givenManifest().orElseGet(() -> new ImageManifest(null, null, null, null,
-                null, null, null, null));
-        return makeBaseImage(spec.rootfs().orElseThrow(), spec.baseDirectory(), manifest, spec.manifestDefaults(),
-                spec.output().orElseThrow(), spec.fixedTimestamp()).id();
-    }
-
-    private static void createParentDirectory(Path file) {
-        Path directory = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new JetpackException("Cannot create " + directory + " for " + file.getFileName() + ": " + e
-                    + ". Check free space and permissions.", e);
-        }
-    }
-
-    private static void writeImageId(Path file, ImageId id) {
-        try {
-            AtomicFiles.write(file, (id.value() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new JetpackException("Cannot write the image ID to " + file + ": " + e + ". Check free space"
-                    + " and permissions of " + file.toAbsolutePath().getParent() + ".", e);
-        }
-    }
-
-    /** The ID in a file {@link #writeImageId} wrote (which {@link IncrementalBuild} found unchanged since). */
-    private static ImageId readImageId(Path file) {
-        try {
-            return ImageId.parse(Files.readString(file).strip());
-        } catch (IOException e) {
-            throw new JetpackException("Cannot read the image ID in " + file + ": " + e + ". Delete it to build"
-                    + " the image again.", e);
-        }
-    }
-
-    /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
-    static final String CONTAINERS = "containers";
-
-    private void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("Could not delete the temporary build output " + file + ": " + e.getMessage());
-        }
+        return new ImageBuildService(store(), settings, log, progress).build(spec);
     }
 
     /** All stored images, ordered by ID. */
@@ -483,149 +281,35 @@ public final class Jetpack {
     }
 
     /**
-     * Writes a stored image as an ACI to {@code out}: the ACI exactly as it was stored, or with {@code flat} the
-     * rendered tree (dependencies applied) as a self-contained ACI without dependencies and pathWhitelist,
-     * compressed with the configured compression.
+     * Writes a stored image as an ACI to {@code out}, as stored or {@code flat} ({@link ImageExporter}), a flat
+     * one with the configured compression.
      *
      * @return the ID of the image written (a flat export has an ID of its own)
      */
     public ImageId export(String image, boolean flat, OutputStream out) {
-        StoredImage found = find(image);
-        try {
-            if (!flat) {
-                try (InputStream in = Files.newInputStream(found.aciFile())) {
-                    in.transferTo(out);
-                }
-                out.flush();
-                return found.id();
-            }
-            return AciWriter.write(flatManifest(found), found.rootfs(), out, writerOptions(null)).id();
-        } catch (IOException e) {
-            throw new JetpackException("Cannot export " + found.describe() + ": " + e.getMessage()
-                    + ". Check that the output can be written.", e);
-        }
+        return exporter().export(find(image), flat, out);
     }
 
     /** {@link #export(String, boolean, OutputStream)} into {@code file}, which appears complete or not at all. */
     public ImageId export(String image, boolean flat, Path file) {
-        StoredImage found = find(image);
-        ImageId[] written = new ImageId[1];
-        try {
-            AtomicFiles.write(file, out -> written[0] = export(found.id().value(), flat, out));
-        } catch (IOException e) {
-            throw new JetpackException("Cannot export " + found.describe() + " to " + file + ": " + e.getMessage()
-                    + ". Check that the directory exists and is writable.", e);
-        }
-        log.info("Exported " + (flat ? "flat " : "") + found.describe() + " to " + file);
-        return written[0];
+        return exporter().export(find(image), flat, file);
     }
 
-    private static byte[] flatManifest(StoredImage image) {
-        ImageManifest flat = image.manifest().withDependencies(List.of()).withPathWhitelist(List.of());
-        return ManifestCodec.write(flat, false);
+    private ImageExporter exporter() {
+        return new ImageExporter(AciWriter.Options.defaults().withCompression(settings.compression(), -1)
+                .withProgress(progress).withLog(log), log);
     }
 
-    /**
-     * Makes a base image, the counterpart of Jetpack's makeaci.sh without fakeroot: {@code rootfs} is a rootfs
-     * tarball (plain, gzip, bzip2 or xz) or a directory; {@code manifest} a manifest file, which must be a valid
-     * image manifest and goes into the ACI byte for byte. The output is written atomically with the configured
-     * compression.
-     *
-     * @param timestamp for a reproducible image: every entry's time; empty keeps the tarball's or files' times
-     */
-    public AciWriter.Result makeAci(Path rootfs, Path manifest, Path output, Optional<Instant> timestamp) {
-        byte[] manifestJson;
-        try {
-            manifestJson = Files.readAllBytes(manifest);
-        } catch (NoSuchFileException e) {
-            throw new JetpackException("The manifest " + manifest + " does not exist. Give the path of the image's"
-                    + " manifest JSON file.", e);
-        } catch (IOException e) {
-            throw new JetpackException("Cannot read the manifest " + manifest + ": " + e.getMessage(), e);
-        }
-        ManifestValidator.requireValid(ManifestCodec.read(manifestJson, manifest.toString()), manifest.toString());
-        return makeAci(rootfs, manifestJson, output, timestamp);
-    }
-
-    /**
-     * Makes a base image for a face that completes the manifest (the Maven plugin): {@code defaults} fill in the
-     * name and labels the manifest lacks, then acKind, acVersion and the {@code timestamp} annotation
-     * ({@code timestamp}, or now) as for any build; the completed manifest must be valid.
-     *
-     * @param rootfs a tarball or directory, {@code host:} (the host's own binaries and libraries: needs no
-     *               download), {@code host:CMD,CMD...} or {@code busybox:}; see {@link RootfsSource}
-     * @param baseDirectory where a relative rootfs path is resolved
-     * @param timestamp for a reproducible image: every entry's time and the timestamp annotation
-     */
-    public AciWriter.Result makeBaseImage(String rootfs, Path baseDirectory, ImageManifest manifest,
-            ManifestDefaults defaults, Path output, Optional<Instant> timestamp) {
-        ImageManifest completed = ManifestMerger.forBaseImage(defaults.applyTo(manifest),
-                timestamp.orElseGet(Instant::now));
-        byte[] manifestJson = ManifestCodec.write(completed, false);
-        RootfsSource source = RootfsSource.parse(rootfs, baseDirectory);
-        if (source instanceof RootfsSource.Existing existing) {
-            return makeAci(existing.path(), manifestJson, output, timestamp);
-        }
-        Path directory = output.toAbsolutePath().resolveSibling(".jetpack-rootfs-" + UUID.randomUUID());
-        try {
-            log.info("Making the rootfs " + rootfs.trim() + " from the host in " + directory);
-            source.materialize(directory);
-            return makeAci(directory, manifestJson, output, timestamp);
-        } finally {
-            try {
-                FileTrees.deleteRecursively(directory);
-            } catch (IOException e) {
-                log.warn("Could not remove the temporary rootfs " + directory + ": " + e.getMessage());
-            }
-        }
-    }
-
-    private AciWriter.Result makeAci(Path rootfs, byte[] manifestJson, Path output, Optional<Instant> timestamp) {
-        AciWriter.Options options = writerOptions(timestamp.orElse(null));
-        AciWriter.Result result;
-        if (Files.isDirectory(rootfs)) {
-            result = BaseImageMaker.fromDirectory(rootfs, manifestJson, output, options);
-        } else if (Files.isRegularFile(rootfs)) {
-            result = BaseImageMaker.fromTarball(rootfs, manifestJson, output, options);
-        } else {
-            throw new JetpackException("The rootfs " + rootfs + " is neither a tarball nor a directory"
-                    + (Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS) ? "" : " (it does not exist)")
-                    + ". Give a rootfs tarball (tar, tar.gz, tar.bz2, tar.xz) or a directory.");
-        }
-        log.info("Made base image " + result.id() + " in " + output + " (" + result.fileSize() + " bytes)");
-        return result;
-    }
-
-    private AciWriter.Options writerOptions(Instant timestamp) {
-        return AciWriter.Options.defaults()
-                .withCompression(settings.compression(), -1)
-                .withFixedTimestamp(timestamp)
-                .withProgress(progress)
-                .withLog(log);
-    }
-
-    /**
-     * The effective settings, with the runtime resolved as a build would resolve it (this probes the
-     * runtimes once).
-     */
+    /** The effective settings, with the runtime resolved as a build would resolve it (probes the runtimes). */
     public Configuration config() {
-        List<Configuration.RuntimeStatus> statuses = Runtimes.all().stream()
-                .map(runtime -> new Configuration.RuntimeStatus(runtime.name(), runtime.unavailableReason()))
-                .toList();
-        Optional<String> resolved;
-        Optional<String> problem;
-        try {
-            resolved = Optional.of(selectRuntime(EngineLog.SILENT).name());
-            problem = Optional.empty();
-        } catch (ContainerException e) {
-            resolved = Optional.empty();
-            problem = Optional.of(e.getMessage());
-        }
-        return new Configuration(settings.storeLocation().toAbsolutePath().normalize(), settings.runtime(), resolved,
-                problem, statuses, settings.compression());
+        return Configuration.probe(settings);
     }
 
-    private ContainerRuntime selectRuntime(EngineLog runtimeLog) {
-        return Runtimes.select(settings.runtime(), runtimeLog);
+    private Path temporaryFile() {
+        return store().workArea().newFile(".aci");
+    }
+
+    private void deleteQuietly(Path file) {
+        store().workArea().deleteQuietly(file);
     }
 }

@@ -3,9 +3,12 @@ package dev.jetpack.maven;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.ImageSource;
 import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.StoredImage;
+import java.nio.file.Files;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -31,36 +34,63 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
     @Component
     private RepositorySystem repositorySystem;
 
-    /** The parsed parent image; null when there is none. */
-    protected ImageSource parentSource() throws ConfigurationException {
-        if (parentImage == null || parentImage.isBlank()) {
-            return null;
-        }
-        return ImageSource.parse(parentImage, basedir(), "parentImage");
+    /** An image as configured: the parameter it is in, what the user wrote, and what that means. */
+    protected record ConfiguredImage(String parameter, String text, ImageSource source) {
     }
 
     /**
-     * Gets {@code source} into the store through the engine (which answers from the store first and, offline,
+     * Parses what a parameter names with the engine's one parser ({@link ImageSource#parse}), relative paths
+     * against the project's basedir.
+     */
+    protected ConfiguredImage configuredImage(String text, String parameter) throws ConfigurationException {
+        if (text == null || text.isBlank()) {
+            throw new ConfigurationException("Parameter '" + parameter + "' is empty: give a path to an .aci file,"
+                    + " a URL, a discovery name such as example.com/app:1.0, or Maven coordinates such as"
+                    + " com.example:base:1.0");
+        }
+        ImageSource source;
+        try {
+            source = ImageSource.parse(text, basedir());
+        } catch (JetpackException e) {
+            throw new ConfigurationException("Invalid image in parameter '" + parameter + "': " + e.getMessage(), e);
+        }
+        if (source instanceof ImageSource.LocalFile file && !Files.isRegularFile(file.path())) {
+            throw new ConfigurationException("Parameter '" + parameter + "' names the file " + file.path()
+                    + ", which does not exist; build or download it first, or give a name, URL or coordinates");
+        }
+        return new ConfiguredImage(parameter, text.trim(), source);
+    }
+
+    /** The parent image, parsed; empty for a base image. */
+    protected Optional<ConfiguredImage> parent() throws ConfigurationException {
+        if (parentImage == null || parentImage.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(configuredImage(parentImage, "parentImage"));
+    }
+
+    /**
+     * Gets {@code image} into the store through the engine (which answers from the store first and, offline,
      * only from there) and returns it. Maven coordinates are resolved by Maven; downloads use the proxies of
      * settings.xml.
      */
-    protected StoredImage fetch(Jetpack jetpack, ImageSource source, String parameter)
-            throws MojoFailureException, ConfigurationException {
+    protected StoredImage fetch(Jetpack jetpack, ConfiguredImage image) throws MojoFailureException {
         FetchOptions options = FetchOptions.builder()
                 .offline(offline())
                 .mavenResolver(new MavenImageResolver(repositorySystem, session.getRepositorySession(),
                         project.getRemoteProjectRepositories()))
                 .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
                 .build();
+        String what = "Cannot get the image " + image.text() + " (" + image.parameter() + ")";
         try {
-            return jetpack.fetch(source.engineSpec(parameter), options);
+            return jetpack.fetch(image.source(), options);
         } catch (ImageNotFoundException e) {
-            throw new MojoFailureException("Cannot get the image " + source.spec() + " (" + parameter + "): "
-                    + e.getMessage() + (offline() ? " Maven is offline (-o): only the store " + jetpack.settings()
-                    .storeLocation() + " is used. Run the build once without -o (mvn jetpack:fetch is enough) to"
-                    + " fetch it, or point " + parameter + " at an .aci file." : ""), e);
+            throw new MojoFailureException(what + ": " + e.getMessage() + (offline() ? " Maven is offline (-o):"
+                    + " only the store " + jetpack.settings().storeLocation() + " is used. Run the build once"
+                    + " without -o (mvn jetpack:fetch is enough) to fetch it, or point " + image.parameter()
+                    + " at an .aci file." : ""), e);
         } catch (JetpackException e) {
-            throw failure("Cannot get the image " + source.spec() + " (" + parameter + ")", e);
+            throw failure(what, e);
         }
     }
 }

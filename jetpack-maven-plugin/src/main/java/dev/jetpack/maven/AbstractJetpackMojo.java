@@ -3,8 +3,6 @@ package dev.jetpack.maven;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.JetpackSettings;
-import dev.jetpack.engine.aci.Compression;
-import dev.jetpack.engine.store.ImageStore;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +56,9 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
     @Component
     private SettingsDecrypter settingsDecrypter;
 
+    /** The decrypted proxies, once {@link #proxies()} read them. */
+    private ProxySettings proxies;
+
     /** The goal's name, for log lines: {@code build}, {@code fetch}, ... */
     protected abstract String goal();
 
@@ -79,13 +80,15 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
 
     /**
      * The engine facade for this goal: the configured store (else the engine's default), Maven's log, and
-     * progress lines that stay quiet in batch mode.
+     * progress lines that stay quiet in batch mode. Runtime and compression are the build's own parameters,
+     * given with each build request.
      */
-    protected Jetpack jetpack(String runtime, Compression compression) {
-        Path storeLocation = storePath().orElseGet(ImageStore::defaultLocation);
+    protected Jetpack jetpack() {
+        JetpackSettings.Builder settings = JetpackSettings.builder();
+        storePath().ifPresent(settings::storeLocation);
         boolean interactive = session != null && session.getRequest() != null
                 && session.getRequest().isInteractiveMode();
-        return new Jetpack(new JetpackSettings(storeLocation, runtime, compression), new MavenEngineLog(getLog()),
+        return new Jetpack(settings.build(), new MavenEngineLog(getLog()),
                 new MavenProgress(line -> getLog().info(line), interactive));
     }
 
@@ -124,8 +127,18 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
         return file.isAbsolute() ? file.toPath().normalize() : basedir().resolve(file.toPath()).normalize();
     }
 
-    /** The active proxies of settings.xml, passwords decrypted. */
+    /**
+     * The active proxies of settings.xml, passwords decrypted: once per goal execution (each execution has a
+     * mojo instance of its own), however many parts of the goal need them.
+     */
     protected ProxySettings proxies() throws MojoFailureException {
+        if (proxies == null) {
+            proxies = decryptProxies();
+        }
+        return proxies;
+    }
+
+    private ProxySettings decryptProxies() throws MojoFailureException {
         List<Proxy> active = new ArrayList<>();
         for (Proxy proxy : session.getSettings().getProxies()) {
             if (proxy.isActive()) {

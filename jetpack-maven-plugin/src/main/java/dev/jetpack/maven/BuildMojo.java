@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.build.BuildScript;
 import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.ManifestDefaults;
 import dev.jetpack.engine.build.OutputForm;
-import dev.jetpack.engine.store.StoredImage;
+import dev.jetpack.engine.runtime.RuntimeChoice;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,142 +134,117 @@ public class BuildMojo extends AbstractImageMojo {
 
     @Override
     protected void run() throws MojoExecutionException, MojoFailureException, ConfigurationException {
-        ImageBuildSettings settings = settings();
-        getLog().debug(settings.toString());
-        Jetpack jetpack = jetpack(Choices.display(settings.runtime()), settings.compression());
-        Optional<StoredImage> parent = settings.parentImage().isPresent()
-                ? Optional.of(fetch(jetpack, settings.parentImage().get(), "parentImage")) : Optional.empty();
-        ImageBuildSpec spec = spec(settings, parent);
+        Jetpack jetpack = jetpack();
+        Path aci = Path.of(project.getBuild().getDirectory()).toAbsolutePath()
+                .resolve(project.getBuild().getFinalName() + ".aci");
+        ImageBuildSpec spec = spec(jetpack, aci);
         try {
             jetpack.buildImage(spec);
         } catch (JetpackException e) {
-            throw failure("Cannot build the image " + settings.aciFile(), e);
+            throw failure("Cannot build the image " + aci, e);
         }
-        String how = ImageAttachment.attach(project, projectHelper, settings.aciFile().toFile(), classifier);
-        getLog().info("Image " + settings.aciFile() + " " + how);
+        String how = ImageAttachment.attach(project, projectHelper, aci.toFile(), classifier);
+        getLog().info("Image " + aci + " " + how);
     }
 
     /**
-     * The settings as the engine's build request: a derivative of the fetched parent, or a base image from the
-     * rootfs; no-op rebuilds on, with the plugin's version as one of the inputs.
+     * The parameters as the engine's build request, checked on the way: a derivative of the fetched parent, or
+     * a base image from the rootfs; no-op rebuilds on, with the plugin's version as one of the inputs. Secrets
+     * (proxies, BUILD_VARS) go only into the request's environment, which is never logged.
      */
-    private ImageBuildSpec spec(ImageBuildSettings settings, Optional<StoredImage> parent)
-            throws ConfigurationException {
-        ImageBuildSpec.Builder spec = parent.isPresent() ? ImageBuildSpec.derivative(parent.get().id().value())
-                : ImageBuildSpec.base(settings.rootfs().orElseThrow(), basedir());
-        if (parent.isPresent()) {
-            spec.extraFiles(settings.copyFiles()).command(settings.buildCommand()).arguments(settings.buildArgs());
-            if (settings.copyBuildScript()) {
-                try {
-                    spec.buildScript(BuildScript.of(settings.packages(), settings.buildSteps()));
-                } catch (JetpackException e) {
-                    throw new ConfigurationException("Invalid 'packages' or 'buildSteps': " + e.getMessage(), e);
-                }
-            }
+    private ImageBuildSpec spec(Jetpack jetpack, Path aci) throws ConfigurationException, MojoFailureException {
+        Optional<ConfiguredImage> parent = parent();
+        Optional<String> rootfsText = Optional.ofNullable(rootfs).map(String::trim).filter(r -> !r.isEmpty());
+        if (parent.isPresent() && rootfsText.isPresent()) {
+            throw new ConfigurationException("Both 'parentImage' (" + parentImage + ") and 'rootfs' (" + rootfs
+                    + ") are set: a derivative image has a parentImage, a base image a rootfs; remove one");
         }
-        settings.manifestJson().ifPresent(json -> spec.manifest(json, "given as <manifest> in the POM"));
-        return spec.buildDirectoryIfPresent(settings.buildDirectory())
-                .environment(settings.buildEnvironment())
-                .manifestDefaults(new ManifestDefaults(Optional.of(settings.imageName()), settings.defaultLabels()))
-                .outputForm(settings.format())
-                .fixedTimestamp(settings.outputTimestamp())
-                .output(settings.aciFile())
-                .idFile(settings.idFile())
+        if (parent.isEmpty() && rootfsText.isEmpty()) {
+            throw new ConfigurationException("Neither 'parentImage' nor 'rootfs' is set: give the parent image"
+                    + " of a derivative (-Djetpack.parentImage=...) or the rootfs of a base image"
+                    + " (-Djetpack.rootfs=...: a tarball, a directory, or host: for the host's own binaries)");
+        }
+        ImageBuildSpec.Builder spec = parent.isPresent() ? derivative(jetpack, parent.get())
+                : ImageBuildSpec.base(rootfs(rootfsText.get()));
+        manifestJson().ifPresent(json -> spec.manifest(json, "given as <manifest> in the POM"));
+        Map<String, String> environment = new LinkedHashMap<>(proxies().buildEnvironment());
+        environment.putAll(BuildVars.resolve(buildVars, session.getUserProperties(), project.getProperties(),
+                System.getenv()));
+        return spec.buildDirectoryIfPresent(effectiveBuildDirectory())
+                .environment(environment)
+                .manifestDefaults(new ManifestDefaults(
+                        Optional.of(ImageNames.fromCoordinates(project.getGroupId(), project.getArtifactId())),
+                        Map.of("version", ImageNames.versionLabel(project.getVersion()))))
+                .outputForm(Choices.parse(OutputForm.class, format, OutputForm.FLAT, "format", "jetpack.format"))
+                .compression(Choices.parse(Compression.class, compression, Compression.XZ, "compression",
+                        "jetpack.compression"))
+                .runtime(Choices.parse(RuntimeChoice.class, runtime, RuntimeChoice.AUTO, "runtime",
+                        "jetpack.runtime"))
+                .fixedTimestamp(OutputTimestamps.parse(outputTimestamp))
+                .output(aci)
+                .idFile(aci.resolveSibling(aci.getFileName() + ".id"))
                 .reuseUnchanged(true)
                 .fingerprintValue("plugin version", plugin == null ? null : plugin.getVersion())
                 .commandOutput((stream, line) -> getLog().info("[build] " + line))
                 .build();
     }
 
-    /** The configuration, validated and translated into the engine-facing request. */
-    ImageBuildSettings settings() throws ConfigurationException, MojoFailureException {
-        OutputForm imageFormat = Choices.parse(OutputForm.class, format, OutputForm.FLAT, "format",
-                "jetpack.format");
-        Compression imageCompression = Choices.parse(Compression.class, compression, Compression.XZ,
-                "compression", "jetpack.compression");
-        RuntimeChoice buildRuntime = Choices.parse(RuntimeChoice.class, runtime, RuntimeChoice.AUTO, "runtime",
-                "jetpack.runtime");
-
-        ImageSource parent = parentSource();
-        Optional<String> rootfsSpec = Optional.ofNullable(rootfs).map(String::trim).filter(r -> !r.isEmpty());
-        if (parent != null && rootfsSpec.isPresent()) {
-            throw new ConfigurationException("Both 'parentImage' (" + parentImage + ") and 'rootfs' (" + rootfs
-                    + ") are set: a derivative image has a parentImage, a base image a rootfs; remove one");
-        }
-        if (parent == null && rootfsSpec.isEmpty()) {
-            throw new ConfigurationException("Neither 'parentImage' nor 'rootfs' is set: give the parent image"
-                    + " of a derivative (-Djetpack.parentImage=...) or the rootfs of a base image"
-                    + " (-Djetpack.rootfs=...: a tarball, a directory, or host: for the host's own binaries)");
-        }
-        if (rootfsSpec.isPresent() && !rootfsSpec.get().contains(":")
-                && !Files.exists(basedir().resolve(rootfsSpec.get()))) {
-            throw new ConfigurationException("Parameter 'rootfs' names " + basedir().resolve(rootfsSpec.get())
-                    + ", which does not exist; give a rootfs tarball or directory, host: for the host's own"
-                    + " binaries, or busybox: for the host's busybox");
-        }
-        if (rootfsSpec.isPresent() && (!nonNull(buildSteps).isEmpty() || !nonNull(packages).isEmpty()
-                || !nonNull(buildCommand).isEmpty())) {
-            throw new ConfigurationException("A base image (rootfs) is made from the rootfs as it is: buildSteps,"
-                    + " packages and buildCommand need a parentImage to run in. Build a second image with this one"
-                    + " as its parentImage for them");
-        }
-        if (parent != null && parent.kind() == ImageSource.Kind.PATH && !Files.isRegularFile(parent.file().get())) {
-            throw new ConfigurationException("Parameter 'parentImage' names the file " + parent.file().get()
-                    + ", which does not exist; build or download it first, or give a name, URL or coordinates");
-        }
-
+    /** A derivative: the parent fetched (looked up once), the command or the generated build script. */
+    private ImageBuildSpec.Builder derivative(Jetpack jetpack, ConfiguredImage parent)
+            throws ConfigurationException, MojoFailureException {
         List<String> command = nonNull(buildCommand);
-        if (command.isEmpty() && !copyBuildScript && parent != null) {
+        if (command.isEmpty() && !copyBuildScript) {
             throw new ConfigurationException("copyBuildScript is false but no buildCommand is set: the default"
                     + " build command runs the generated build script; set copyBuildScript to true or give a"
                     + " buildCommand");
         }
+        ImageBuildSpec.Builder spec = ImageBuildSpec.derivative(fetch(jetpack, parent))
+                .extraFiles(copyFiles())
+                .command(command)
+                .arguments(nonNull(buildArgs));
+        if (copyBuildScript) {
+            try {
+                spec.buildScript(BuildScript.of(nonNull(packages), nonNull(buildSteps)));
+            } catch (JetpackException e) {
+                throw new ConfigurationException("Invalid 'packages' or 'buildSteps': " + e.getMessage(), e);
+            }
+        }
+        return spec;
+    }
 
-        List<Path> extraFiles = new ArrayList<>();
+    /** A base image's rootfs, parsed by the engine's one parser; a tarball or directory must exist. */
+    private RootfsSource rootfs(String text) throws ConfigurationException {
+        if (!nonNull(buildSteps).isEmpty() || !nonNull(packages).isEmpty() || !nonNull(buildCommand).isEmpty()) {
+            throw new ConfigurationException("A base image (rootfs) is made from the rootfs as it is: buildSteps,"
+                    + " packages and buildCommand need a parentImage to run in. Build a second image with this one"
+                    + " as its parentImage for them");
+        }
+        RootfsSource source;
+        try {
+            source = RootfsSource.parse(text, basedir());
+        } catch (JetpackException e) {
+            throw new ConfigurationException("Invalid parameter 'rootfs': " + e.getMessage(), e);
+        }
+        if (source instanceof RootfsSource.Existing existing && !Files.exists(existing.path())) {
+            throw new ConfigurationException("Parameter 'rootfs' names " + existing.path() + ", which does not"
+                    + " exist; give a rootfs tarball or directory, host: for the host's own binaries, or busybox:"
+                    + " for the host's busybox");
+        }
+        return source;
+    }
+
+    /** BUILD_CP: each entry relative to the project directory, and existing. */
+    private List<Path> copyFiles() throws ConfigurationException {
+        List<Path> files = new ArrayList<>();
         for (File file : copyFiles == null ? List.<File>of() : copyFiles) {
             Path path = resolve(file);
             if (!Files.exists(path)) {
                 throw new ConfigurationException("Entry " + file + " of parameter 'copyFiles' does not exist ("
                         + path + "); list files relative to the project directory");
             }
-            extraFiles.add(path);
+            files.add(path);
         }
-
-        // BUILD_VARS reach the command as environment variables, exactly like make's command-line variables
-        // reached the recipes; unlike arguments they never show in the logged command line.
-        Map<String, String> environment = new LinkedHashMap<>(proxies().buildEnvironment());
-        environment.putAll(BuildVars.resolve(buildVars, session.getUserProperties(), project.getProperties(),
-                System.getenv()));
-
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("version", ImageNames.versionLabel(project.getVersion()));
-
-        ProxySettings proxySettings = proxies();
-        Path aci = Path.of(project.getBuild().getDirectory()).toAbsolutePath()
-                .resolve(project.getBuild().getFinalName() + ".aci");
-        return new ImageBuildSettings(
-                ImageNames.fromCoordinates(project.getGroupId(), project.getArtifactId()),
-                labels,
-                manifestJson(),
-                Optional.ofNullable(parent),
-                rootfsSpec,
-                effectiveBuildDirectory(),
-                extraFiles,
-                copyBuildScript,
-                command,
-                nonNull(buildArgs),
-                nonNull(packages),
-                nonNull(buildSteps),
-                environment,
-                imageFormat,
-                imageCompression,
-                buildRuntime,
-                storePath(),
-                offline(),
-                proxySettings,
-                OutputTimestamps.parse(outputTimestamp),
-                aci,
-                aci.resolveSibling(aci.getFileName() + ".id"));
+        return files;
     }
 
     /** The staged copy when {@code jetpack:prepare} ran for this project in this build, else the configured one. */

@@ -1,7 +1,6 @@
 package dev.jetpack.maven;
 
 import dev.jetpack.engine.Jetpack;
-import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.store.StoredImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,34 +28,19 @@ public class FetchMojo extends AbstractImageMojo {
 
     @Override
     protected void run() throws MojoExecutionException, MojoFailureException, ConfigurationException {
-        ImageFetchSettings settings = settings();
-        if (settings.images().isEmpty()) {
+        List<ConfiguredImage> sources = new ArrayList<>();
+        parent().ifPresent(sources::add);
+        for (String image : images == null ? List.<String>of() : images) {
+            sources.add(configuredImage(image, "images"));
+        }
+        if (sources.isEmpty()) {
             getLog().info("Nothing to fetch: no parentImage and no images configured");
             return;
         }
-        getLog().debug(settings.toString());
-        // Runtime and compression play no part in fetching.
-        Jetpack jetpack = jetpack(dev.jetpack.engine.JetpackSettings.AUTO_RUNTIME, Compression.XZ);
-        for (int i = 0; i < settings.images().size(); i++) {
-            ImageSource source = settings.images().get(i);
-            String parameter = i == 0 && parentImage != null && !parentImage.isBlank() ? "parentImage" : "images";
-            StoredImage image = fetch(jetpack, source, parameter);
-            getLog().info("Image " + source.spec() + " is in the store as " + image.describe());
+        Jetpack jetpack = jetpack();
+        for (ConfiguredImage source : sources) {
+            StoredImage image = fetch(jetpack, source);
+            getLog().info("Image " + source.text() + " is in the store as " + image.describe());
         }
-    }
-
-    /** The configuration as the engine's fetch request: parent first. */
-    ImageFetchSettings settings() throws ConfigurationException, MojoFailureException {
-        List<ImageSource> sources = new ArrayList<>();
-        ImageSource parent = parentSource();
-        if (parent != null) {
-            sources.add(parent);
-        }
-        if (images != null) {
-            for (String image : images) {
-                sources.add(ImageSource.parse(image, basedir(), "images"));
-            }
-        }
-        return new ImageFetchSettings(sources, storePath(), offline(), proxies());
     }
 }

@@ -1,5 +1,6 @@
 package dev.jetpack.engine.base;
 
+import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.AciFormatException;
 import dev.jetpack.engine.aci.AciTarWriter;
@@ -10,11 +11,13 @@ import dev.jetpack.engine.aci.Ownership;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TarReader;
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Makes base images: an ACI from a root file system given as a tarball or a directory, plus a manifest. This is
@@ -36,6 +40,46 @@ import java.util.Set;
  */
 public final class BaseImageMaker {
     private BaseImageMaker() {
+    }
+
+    /**
+     * Makes {@code output} (written atomically) from any rootfs source: a tarball or a directory as it is, the
+     * host forms materialized first into a temporary directory beside the output, which is removed afterwards.
+     */
+    public static AciWriter.Result make(RootfsSource source, byte[] manifestJson, Path output,
+            AciWriter.Options options, EngineLog log) {
+        AciWriter.Result result;
+        if (source instanceof RootfsSource.Existing existing) {
+            result = fromExisting(existing.path(), manifestJson, output, options);
+        } else {
+            Path directory = output.toAbsolutePath().resolveSibling(".jetpack-rootfs-" + UUID.randomUUID());
+            try {
+                log.info("Making the rootfs " + source.describe() + " from the host in " + directory);
+                source.materialize(directory);
+                result = fromDirectory(directory, manifestJson, output, options);
+            } finally {
+                try {
+                    FileTrees.deleteRecursively(directory);
+                } catch (IOException e) {
+                    log.warn("Could not remove the temporary rootfs " + directory + ": " + e.getMessage());
+                }
+            }
+        }
+        log.info("Made base image " + result.id() + " in " + output + " (" + result.fileSize() + " bytes)");
+        return result;
+    }
+
+    private static AciWriter.Result fromExisting(Path rootfs, byte[] manifestJson, Path output,
+            AciWriter.Options options) {
+        if (Files.isDirectory(rootfs)) {
+            return fromDirectory(rootfs, manifestJson, output, options);
+        }
+        if (Files.isRegularFile(rootfs)) {
+            return fromTarball(rootfs, manifestJson, output, options);
+        }
+        throw new JetpackException("The rootfs " + rootfs + " is neither a tarball nor a directory"
+                + (Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS) ? "" : " (it does not exist)")
+                + ". Give a rootfs tarball (tar, tar.gz, tar.bz2, tar.xz) or a directory.");
     }
 
     /** Makes {@code outputFile} (written atomically) from a rootfs tarball. */

@@ -23,8 +23,16 @@ public sealed interface RootfsSource {
     /** The busybox form. */
     String BUSYBOX = "busybox:";
 
-    /** A tarball or directory. */
+    /** A tarball or directory (absolute, normalized). */
     record Existing(Path path) implements RootfsSource {
+        public Existing {
+            path = path.toAbsolutePath().normalize();
+        }
+
+        @Override
+        public String describe() {
+            return path.toString();
+        }
     }
 
     /** Host binaries and their libraries. */
@@ -32,11 +40,23 @@ public sealed interface RootfsSource {
         public HostBinaries {
             commands = List.copyOf(commands);
         }
+
+        @Override
+        public String describe() {
+            return HOST + String.join(",", commands);
+        }
     }
 
     /** The host's static busybox. */
     record Busybox() implements RootfsSource {
+        @Override
+        public String describe() {
+            return BUSYBOX;
+        }
     }
+
+    /** The source as a user would write it, for messages. */
+    String describe();
 
     /**
      * @param text         what the user wrote
@@ -65,7 +85,7 @@ public sealed interface RootfsSource {
             }
             return new HostBinaries(commands);
         }
-        return new Existing(baseDirectory.resolve(trimmed).normalize());
+        return new Existing(baseDirectory.resolve(trimmed));
     }
 
     /** Fills {@code target} for the host forms; nothing to do for an existing tarball or directory. */

@@ -51,7 +51,7 @@ import java.util.Optional;
  *                        file is then ignored
  * @param manifestDefaults name and labels the manifest gets where it has none of its own
  */
-public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
+record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
                            Map<String, String> environment, ContainerRuntime runtime, OutputForm outputForm,
                            Compression compression, int level, Optional<Instant> fixedTimestamp, Path output,
@@ -97,12 +97,12 @@ public record BuildRequest(Path parentRootfs, ImageManifest parentManifest, Imag
      * @param parentId       the parent's image ID
      * @param output         the ACI file to write
      */
-    public static Builder builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
+    static Builder builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
         return new Builder(parentRootfs, parentManifest, parentId, output);
     }
 
     /** Builds a {@link BuildRequest}. */
-    public static final class Builder {
+    static final class Builder {
         private final Path parentRootfs;
         private final ImageManifest parentManifest;
         private final ImageId parentId;

@@ -15,6 +15,6 @@ import java.nio.file.Path;
  * @param fileSize   bytes of the ACI file
  * @param runtime    the name of the container runtime that ran the command
  */
-public record BuildResult(ImageId imageId, Path aci, ImageManifest manifest, OutputForm outputForm, long tarSize,
+record BuildResult(ImageId imageId, Path aci, ImageManifest manifest, OutputForm outputForm, long tarSize,
                           long fileSize, String runtime) {
 }

@@ -2,12 +2,14 @@ package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.Compression;
-import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.manifest.ManifestValidator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,29 +24,47 @@ import java.util.TreeMap;
  * build script and command, the build directory, and the fingerprint of all inputs for no-op rebuilds. Reading
  * the inputs happens here, once, so that the fingerprint describes exactly what the build uses.
  */
-public final class ImageBuildPlan {
+final class ImageBuildPlan {
     private final ImageBuildSpec spec;
-    private final Optional<ImageId> parentId;
     private final Compression compression;
     private final EngineLog log;
+    private final Optional<byte[]> verbatimManifest;
     private final Optional<ImageManifest> givenManifest;
     private final Optional<BuildScript> script;
 
     /**
      * Reads the given manifest (see {@link #givenManifest()}).
      *
-     * @param parentId    the parent's image ID (a derivative), which the fingerprint records
      * @param compression the ACI's compression, which the fingerprint records
      * @throws dev.jetpack.engine.JetpackException when the given manifest is not a valid manifest
      * @throws BuildException                      when the build directory's manifest.json cannot be read
      */
-    public ImageBuildPlan(ImageBuildSpec spec, Optional<ImageId> parentId, Compression compression, EngineLog log) {
+    ImageBuildPlan(ImageBuildSpec spec, Compression compression, EngineLog log) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.parentId = Objects.requireNonNull(parentId, "parentId");
         this.compression = Objects.requireNonNull(compression, "compression");
         this.log = Objects.requireNonNull(log, "log");
+        this.verbatimManifest = spec.manifestFile().map(ImageBuildPlan::readManifestFile);
         this.givenManifest = readGivenManifest();
         this.script = spec.buildScript().map(s -> s.requireManifest(givenManifest.isEmpty()));
+    }
+
+    /** The manifest file's bytes, which go into the ACI as they are (makeaci); validated here. */
+    Optional<byte[]> verbatimManifest() {
+        return verbatimManifest;
+    }
+
+    private static byte[] readManifestFile(Path manifest) {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(manifest);
+        } catch (NoSuchFileException e) {
+            throw new BuildException("The manifest " + manifest + " does not exist. Give the path of the image's"
+                    + " manifest JSON file.", e);
+        } catch (IOException e) {
+            throw new BuildException("Cannot read the manifest " + manifest + ": " + e.getMessage(), e);
+        }
+        ManifestValidator.requireValid(ManifestCodec.read(json, manifest.toString()), manifest.toString());
+        return json;
     }
 
     /**
@@ -53,11 +73,14 @@ public final class ImageBuildPlan {
      * has no build, the build directory's {@code manifest.json}; empty otherwise (the build must leave a
      * {@code manifest.json} in the work dir).
      */
-    public Optional<ImageManifest> givenManifest() {
+    Optional<ImageManifest> givenManifest() {
         return givenManifest;
     }
 
     private Optional<ImageManifest> readGivenManifest() {
+        if (verbatimManifest.isPresent()) {
+            return Optional.of(ManifestCodec.read(verbatimManifest.get(), spec.manifestFile().get().toString()));
+        }
         Optional<Path> fromDirectory = spec.buildDirectory().map(dir -> dir.resolve("manifest.json"))
                 .filter(Files::isRegularFile);
         if (spec.manifestJson().isPresent()) {
@@ -78,12 +101,12 @@ public final class ImageBuildPlan {
     }
 
     /** The generated build script as it is copied into the work dir; it requires manifest.json unless given. */
-    public Optional<BuildScript> script() {
+    Optional<BuildScript> script() {
         return script;
     }
 
     /** The command that runs in the work dir: the given command, or the build script, with the arguments. */
-    public List<String> command() {
+    List<String> command() {
         if (spec.command().isEmpty()) {
             return BuildScript.command(spec.arguments());
         }
@@ -96,7 +119,7 @@ public final class ImageBuildPlan {
      * The directory copied into the work dir: a build directory that is optional and missing counts as none
      * (logged); one that is required is passed on, so that the build refuses it when it is missing.
      */
-    public Optional<Path> buildDirectory() {
+    Optional<Path> buildDirectory() {
         Optional<Path> directory = spec.buildDirectory();
         if (directory.isPresent() && spec.buildDirectoryOptional() && !Files.isDirectory(directory.get())) {
             log.info("No build directory " + directory.get() + ": the work dir starts with only the copied files");
@@ -113,24 +136,27 @@ public final class ImageBuildPlan {
      *
      * @throws BuildException when an input cannot be read
      */
-    public BuildFingerprint fingerprint() {
+    BuildFingerprint fingerprint() {
         long start = System.nanoTime();
         BuildFingerprint.Builder builder = BuildFingerprint.builder();
         spec.fingerprintValues().forEach(builder::value);
         builder.values("configuration", List.of(String.valueOf(spec.manifestDefaults()),
                         String.valueOf(spec.command()), String.valueOf(spec.arguments()),
                         String.valueOf(spec.buildScript().isPresent()), lower(spec.outputForm()), lower(compression),
-                        String.valueOf(spec.fixedTimestamp()), String.valueOf(spec.rootfs()),
+                        String.valueOf(spec.fixedTimestamp()),
+                        String.valueOf(spec.rootfs().map(RootfsSource::describe)),
                         String.valueOf(spec.extraFiles())))
                 .values("build variables", new TreeMap<>(spec.environment()).entrySet().stream()
                         .map(Map.Entry::toString).toList())
-                .value("manifest", givenManifest.map(m -> new String(ManifestCodec.write(m, false),
-                        StandardCharsets.UTF_8)).orElse(null))
+                .value("manifest", verbatimManifest.map(json -> new String(json, StandardCharsets.UTF_8))
+                        .or(() -> givenManifest.map(m -> new String(ManifestCodec.write(m, false),
+                                StandardCharsets.UTF_8))).orElse(null))
                 .value("build script", script.map(BuildScript::render).orElse(null))
-                .value("parent image", parentId.map(ImageId::value).orElse(null));
+                .value("parent image", spec.parent().map(parent -> parent.id().value()).orElse(null));
         try {
-            if (spec.rootfs().isPresent() && !spec.rootfs().get().contains(":")) {
-                builder.tree("rootfs", spec.baseDirectory().resolve(spec.rootfs().get().trim()));
+            // Only a tarball or directory has content to compare; the host forms are decided by their text.
+            if (spec.rootfs().orElse(null) instanceof RootfsSource.Existing existing) {
+                builder.tree("rootfs", existing.path());
             }
             if (spec.buildDirectory().isPresent()) {
                 builder.tree("build directory", spec.buildDirectory().get());

@@ -1,6 +1,10 @@
 package dev.jetpack.engine.build;
 
+import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.runtime.OutputSink;
+import dev.jetpack.engine.runtime.RuntimeChoice;
+import dev.jetpack.engine.store.StoredImage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,13 +17,12 @@ import java.util.Optional;
 /**
  * One image to build, as a face (command line, Maven plugin) asks for it: either a derivative of a stored
  * parent image (the build command runs in a container over it) or a base image from a rootfs (makeaci). It
- * names what to build and from what; {@link ImageBuildPlan} turns it into the manifest, command and
- * fingerprint, and {@code Jetpack.buildImage} carries it out. Start with {@link #derivative} or {@link #base}.
+ * names what to build and from what, with every value already parsed by the face; {@link ImageBuildPlan}
+ * turns it into the manifest, command and fingerprint, and {@link ImageBuildService} carries it out. Start with
+ * {@link #derivative} or {@link #base}.
  *
- * @param parentImage       a derivative's parent in the store: full ID, ID prefix or name; empty for a base image
- * @param rootfs            a base image's rootfs: a tarball or directory, {@code host:}, {@code host:CMD,...} or
- *                          {@code busybox:} (see {@code base.RootfsSource}); empty for a derivative
- * @param baseDirectory     where a relative rootfs path is resolved
+ * @param parent            a derivative's parent, as stored (the face fetched or found it); empty for a base image
+ * @param rootfs            a base image's rootfs; empty for a derivative
  * @param buildDirectory    copied into the work directory (a derivative); for a base image only its
  *                          {@code manifest.json} counts
  * @param buildDirectoryOptional true when a build directory that does not exist means "none" (a default
@@ -33,6 +36,8 @@ import java.util.Optional;
  * @param manifestJson      the manifest when it comes from the face (e.g. the POM), as JSON; it wins over any
  *                          {@code manifest.json}
  * @param manifestOrigin    where {@code manifestJson} comes from, for messages
+ * @param manifestFile      a base image's manifest file that is the image's manifest byte for byte (makeaci):
+ *                          validated as it is, never completed with defaults
  * @param manifestDefaults  name and labels the manifest gets where it has none
  * @param outputForm        flat or layered (derivatives)
  * @param fixedTimestamp    every time in the image, for reproducible output
@@ -43,20 +48,23 @@ import java.util.Optional;
  * @param fingerprintValues further values that decide the image, known only to the face (e.g. its version);
  *                          a change of one rebuilds
  * @param commandOutput     receives the build command's output line by line
+ * @param compression       the ACI's compression; empty: the settings' default
+ * @param compressionLevel  the compression's level, -1 for its default
+ * @param runtime           what runs the build command; empty: the settings' default
  */
-public record ImageBuildSpec(Optional<String> parentImage, Optional<String> rootfs, Path baseDirectory,
+public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource> rootfs,
                              Optional<Path> buildDirectory, boolean buildDirectoryOptional, List<Path> extraFiles,
                              Optional<BuildScript> buildScript, List<String> command, List<String> arguments,
                              Map<String, String> environment, Optional<String> manifestJson, String manifestOrigin,
-                             ManifestDefaults manifestDefaults, OutputForm outputForm,
+                             Optional<Path> manifestFile, ManifestDefaults manifestDefaults, OutputForm outputForm,
                              Optional<Instant> fixedTimestamp, Optional<Path> output, Optional<Path> idFile,
                              boolean reuseUnchanged, Map<String, String> fingerprintValues,
-                             OutputSink commandOutput) {
+                             OutputSink commandOutput, Optional<Compression> compression, int compressionLevel,
+                             Optional<RuntimeChoice> runtime) {
 
     public ImageBuildSpec {
-        Objects.requireNonNull(parentImage, "parentImage");
+        Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(rootfs, "rootfs");
-        Objects.requireNonNull(baseDirectory, "baseDirectory");
         Objects.requireNonNull(buildDirectory, "buildDirectory");
         extraFiles = List.copyOf(extraFiles);
         Objects.requireNonNull(buildScript, "buildScript");
@@ -65,6 +73,7 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
         environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         Objects.requireNonNull(manifestJson, "manifestJson");
         Objects.requireNonNull(manifestOrigin, "manifestOrigin");
+        Objects.requireNonNull(manifestFile, "manifestFile");
         Objects.requireNonNull(manifestDefaults, "manifestDefaults");
         Objects.requireNonNull(outputForm, "outputForm");
         Objects.requireNonNull(fixedTimestamp, "fixedTimestamp");
@@ -72,22 +81,28 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
         Objects.requireNonNull(idFile, "idFile");
         fingerprintValues = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fingerprintValues));
         Objects.requireNonNull(commandOutput, "commandOutput");
-        if (parentImage.isPresent() == rootfs.isPresent()) {
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(runtime, "runtime");
+        if (parent.isPresent() == rootfs.isPresent()) {
             throw new BuildException("An image is built either on a parent image (a derivative) or from a rootfs"
                     + " (a base image), not " + (rootfs.isPresent() ? "both" : "neither") + ". Give one of them.");
         }
         if (rootfs.isPresent() && (!command.isEmpty() || buildScript.isPresent() || !arguments.isEmpty()
                 || !extraFiles.isEmpty())) {
-            throw new BuildException("The base image from " + rootfs.get() + " is made from the rootfs as it is:"
+            throw new BuildException("The base image from " + rootfs.get().describe() + " is made from the rootfs as it is:"
                     + " a build command, script, arguments or copied files need a parent image to run in. Build a"
                     + " second image with this one as its parent for them.");
         }
         if (rootfs.isPresent() && output.isEmpty()) {
-            throw new BuildException("The base image from " + rootfs.get() + " has no output file: a base image"
+            throw new BuildException("The base image from " + rootfs.get().describe() + " has no output file: a base image"
                     + " is written as an ACI file. Give the output path.");
         }
-        if (parentImage.isPresent() && command.isEmpty() && buildScript.isEmpty()) {
-            throw new BuildException("The build on " + parentImage.get() + " has no command and no build script"
+        if (manifestFile.isPresent() && (parent.isPresent() || manifestJson.isPresent())) {
+            throw new BuildException("The manifest file " + manifestFile.get() + " is taken as it is for a base"
+                    + " image only, and instead of any other manifest. Give it for a base image, alone.");
+        }
+        if (parent.isPresent() && command.isEmpty() && buildScript.isEmpty()) {
+            throw new BuildException("The build on " + parent.get().describe() + " has no command and no build script"
                     + " to run. Give a command, or the build script.");
         }
         if (reuseUnchanged && (output.isEmpty() || idFile.isEmpty())) {
@@ -101,30 +116,24 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
         return rootfs.isPresent();
     }
 
-    /** Starts a derivative of {@code parentImage} (full ID, ID prefix or name of a stored image). */
-    public static Builder derivative(String parentImage) {
+    /** Starts a derivative of the stored image {@code parent}. */
+    public static Builder derivative(StoredImage parent) {
         Builder builder = new Builder();
-        builder.parentImage = Objects.requireNonNull(parentImage, "parentImage");
+        builder.parent = Objects.requireNonNull(parent, "parent");
         return builder;
     }
 
-    /**
-     * Starts a base image from {@code rootfs}.
-     *
-     * @param baseDirectory where a relative rootfs path is resolved
-     */
-    public static Builder base(String rootfs, Path baseDirectory) {
+    /** Starts a base image from {@code rootfs}. */
+    public static Builder base(RootfsSource rootfs) {
         Builder builder = new Builder();
         builder.rootfs = Objects.requireNonNull(rootfs, "rootfs");
-        builder.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory");
         return builder;
     }
 
     /** Builds an {@link ImageBuildSpec}; every setting but the parent or rootfs is optional. */
     public static final class Builder {
-        private String parentImage;
-        private String rootfs;
-        private Path baseDirectory = Path.of("").toAbsolutePath();
+        private StoredImage parent;
+        private RootfsSource rootfs;
         private Path buildDirectory;
         private boolean buildDirectoryOptional;
         private final List<Path> extraFiles = new ArrayList<>();
@@ -134,6 +143,7 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String manifestJson;
         private String manifestOrigin = "the given manifest";
+        private Path manifestFile;
         private ManifestDefaults manifestDefaults = ManifestDefaults.NONE;
         private OutputForm outputForm = OutputForm.FLAT;
         private Instant fixedTimestamp;
@@ -142,6 +152,9 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
         private boolean reuseUnchanged;
         private final Map<String, String> fingerprintValues = new LinkedHashMap<>();
         private OutputSink commandOutput = OutputSink.DISCARD;
+        private Compression compression;
+        private int compressionLevel = -1;
+        private RuntimeChoice runtime;
 
         private Builder() {
         }
@@ -198,6 +211,12 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
             return this;
         }
 
+        /** A base image's manifest file, taken byte for byte as the image's manifest (makeaci). */
+        public Builder manifestFile(Path file) {
+            this.manifestFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
         public Builder manifestDefaults(ManifestDefaults defaults) {
             this.manifestDefaults = Objects.requireNonNull(defaults, "defaults");
             return this;
@@ -242,13 +261,32 @@ public record ImageBuildSpec(Optional<String> parentImage, Optional<String> root
             return this;
         }
 
+        /** The ACI's compression at its default level; default: the settings' compression. */
+        public Builder compression(Compression aciCompression) {
+            return compression(aciCompression, -1);
+        }
+
+        /** The ACI's compression and level (-1 for the compression's default). */
+        public Builder compression(Compression aciCompression, int level) {
+            this.compression = Objects.requireNonNull(aciCompression, "aciCompression");
+            this.compressionLevel = level;
+            return this;
+        }
+
+        /** What runs the build command; default: the settings' runtime. */
+        public Builder runtime(RuntimeChoice choice) {
+            this.runtime = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
         public ImageBuildSpec build() {
-            return new ImageBuildSpec(Optional.ofNullable(parentImage), Optional.ofNullable(rootfs), baseDirectory,
+            return new ImageBuildSpec(Optional.ofNullable(parent), Optional.ofNullable(rootfs),
                     Optional.ofNullable(buildDirectory), buildDirectoryOptional, extraFiles,
                     Optional.ofNullable(buildScript), command, arguments, environment,
-                    Optional.ofNullable(manifestJson), manifestOrigin, manifestDefaults, outputForm,
-                    Optional.ofNullable(fixedTimestamp), Optional.ofNullable(output), Optional.ofNullable(idFile),
-                    reuseUnchanged, fingerprintValues, commandOutput);
+                    Optional.ofNullable(manifestJson), manifestOrigin, Optional.ofNullable(manifestFile),
+                    manifestDefaults, outputForm, Optional.ofNullable(fixedTimestamp), Optional.ofNullable(output),
+                    Optional.ofNullable(idFile), reuseUnchanged, fingerprintValues, commandOutput,
+                    Optional.ofNullable(compression), compressionLevel, Optional.ofNullable(runtime));
         }
     }
 }

@@ -51,7 +51,7 @@ import java.util.function.Predicate;
  * first, content when the metadata is equal), and the layer holds the entries that differ plus the directories
  * above them. That reads both trees, so it costs more than the overlay's upper dir, but gives the same image.
  */
-public final class ImageBuilder {
+final class ImageBuilder {
     /** A manifest larger than this is not a manifest; refusing it keeps a runaway build from filling memory. */
     static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
 

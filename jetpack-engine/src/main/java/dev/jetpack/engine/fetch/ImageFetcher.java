@@ -91,9 +91,6 @@ public final class ImageFetcher {
             throw new FetchException("Nothing to fetch: give an image ID, a path, a URL, mvn:GROUP:ARTIFACT:VERSION"
                     + " or a name such as example.com/app:1.0");
         }
-        if (text.startsWith(ImageId.PREFIX)) {
-            return store.find(text);
-        }
         if (HEX.matcher(text).matches()) {
             try {
                 return store.find(text);
@@ -101,7 +98,14 @@ public final class ImageFetcher {
                 // Not a stored ID prefix: it may still be a name or a file.
             }
         }
-        ImageSource source = ImageSource.parse(text);
+        return fetch(ImageSource.parse(text), options);
+    }
+
+    /** Fetches a source the caller already parsed ({@link ImageSource#parse}); see {@link #fetch(String, FetchOptions)}. */
+    public StoredImage fetch(ImageSource source, FetchOptions options) {
+        if (source instanceof ImageSource.StoredId id) {
+            return store.find(id.idOrPrefix());
+        }
         if (source instanceof ImageSource.Named named) {
             return fetchByName(named.reference(), options);
         }

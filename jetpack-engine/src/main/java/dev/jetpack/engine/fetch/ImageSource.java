@@ -1,5 +1,6 @@
 package dev.jetpack.engine.fetch;
 
+import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageReference;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,14 +12,27 @@ import java.util.Objects;
  * Where an image comes from, as a user types it ({@code jetpack fetch ACI}, a plugin's parent image):
  *
  * <ul>
- *   <li>{@code mvn:groupId:artifactId:version[:classifier]}: a Maven artifact of type {@code aci};</li>
+ *   <li>{@code sha512-...}: an image ID or ID prefix, of an image in the store;</li>
+ *   <li>{@code mvn:groupId:artifactId:version[:classifier]}, or Maven's own
+ *       {@code groupId:artifactId[:aci[:classifier]]:version} (two colons or more and no slash, which an image
+ *       name cannot have): a Maven artifact of type {@code aci};</li>
  *   <li>{@code https://...} or {@code http://...}: a URL;</li>
  *   <li>{@code file:...}, or a path: starting with {@code /}, {@code ./}, {@code ../} or {@code ~/}, ending in
  *       {@code .aci}, or naming an existing file;</li>
  *   <li>anything else: an image name with labels for discovery, e.g. {@code example.com/app:1.0,os=linux}.</li>
  * </ul>
+ *
+ * <p>The kinds are told apart by form, never by trying, so that a source is parsed once, where the user's text
+ * enters, and passed on typed.
  */
 public sealed interface ImageSource {
+    /** An image ID ({@code sha512-} and the digest, or a prefix of it): looked up in the store only. */
+    record StoredId(String idOrPrefix) implements ImageSource {
+        public StoredId {
+            Objects.requireNonNull(idOrPrefix, "idOrPrefix");
+        }
+    }
+
     /** An ACI file on this machine (absolute, normalized). */
     record LocalFile(Path path) implements ImageSource {
         public LocalFile {
@@ -62,6 +76,9 @@ public sealed interface ImageSource {
         }
         String trimmed = text.trim();
         String lower = trimmed.toLowerCase(Locale.ROOT);
+        if (trimmed.startsWith(ImageId.PREFIX)) {
+            return new StoredId(trimmed);
+        }
         if (lower.startsWith("mvn:")) {
             return maven(trimmed);
         }
@@ -86,6 +103,9 @@ public sealed interface ImageSource {
         }
         if (looksLikePath(trimmed) || Files.exists(baseDirectory.resolve(trimmed))) {
             return new LocalFile(expandHome(trimmed, baseDirectory));
+        }
+        if (trimmed.chars().filter(c -> c == ':').count() >= 2 && !trimmed.contains("/")) {
+            return mavenCoordinates(trimmed);
         }
         return new Named(ImageReference.parse(trimmed));
     }
@@ -116,17 +136,41 @@ public sealed interface ImageSource {
         }
     }
 
+    /** The command line's form: {@code mvn:groupId:artifactId:version[:classifier]}, always of type aci. */
     private static MavenArtifact maven(String text) {
         String[] parts = text.substring(4).split(":", -1);
-        boolean valid = (parts.length == 3 || parts.length == 4);
-        for (String part : parts) {
-            valid &= !part.isBlank() && part.matches("[A-Za-z0-9_.\\-]+") && !part.equals("..") && !part.equals(".");
-        }
-        if (!valid) {
-            throw new FetchException("'" + text + "' is not valid Maven coordinates: expected"
-                    + " mvn:GROUP_ID:ARTIFACT_ID:VERSION[:CLASSIFIER] (the artifact's type is aci), e.g."
-                    + " mvn:com.example:base-image:1.0");
+        if (!(parts.length == 3 || parts.length == 4) || !validParts(parts)) {
+            throw badCoordinates(text);
         }
         return new MavenArtifact(parts[0], parts[1], parts[2], parts.length == 4 ? parts[3] : null);
+    }
+
+    /** Maven's own form: {@code groupId:artifactId[:extension[:classifier]]:version}, extension aci. */
+    private static MavenArtifact mavenCoordinates(String text) {
+        String[] parts = text.split(":", -1);
+        if (parts.length > 5 || !validParts(parts)) {
+            throw badCoordinates(text);
+        }
+        if (parts.length >= 4 && !parts[2].equals("aci")) {
+            throw new FetchException("'" + text + "' names an artifact of type " + parts[2] + ": an image is an"
+                    + " artifact of type aci. Write GROUP_ID:ARTIFACT_ID:VERSION or"
+                    + " GROUP_ID:ARTIFACT_ID:aci:CLASSIFIER:VERSION.");
+        }
+        return new MavenArtifact(parts[0], parts[1], parts[parts.length - 1], parts.length == 5 ? parts[3] : null);
+    }
+
+    private static boolean validParts(String[] parts) {
+        for (String part : parts) {
+            if (part.isBlank() || !part.matches("[A-Za-z0-9_.\\-]+") || part.equals("..") || part.equals(".")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static FetchException badCoordinates(String text) {
+        return new FetchException("'" + text + "' is not valid Maven coordinates: expected"
+                + " GROUP_ID:ARTIFACT_ID[:aci[:CLASSIFIER]]:VERSION or mvn:GROUP_ID:ARTIFACT_ID:VERSION[:CLASSIFIER]"
+                + " (the artifact's type is aci), e.g. com.example:base-image:1.0");
     }
 }

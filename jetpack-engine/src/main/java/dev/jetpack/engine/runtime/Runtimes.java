@@ -22,9 +22,6 @@ import java.util.Optional;
  * runtimes are singletons, so every runtime is probed at most once per JVM.
  */
 public final class Runtimes {
-    /** The names {@link #select} accepts besides {@code auto}, in {@code auto}'s order of preference. */
-    public static final List<String> NAMES = List.of("crun", "runc", "bwrap", "chroot");
-
     private static final List<ContainerRuntime> ALL = List.of(OciRuntime.crun(), OciRuntime.runc(),
             new BubblewrapRuntime(), new ChrootRuntime());
 
@@ -66,21 +63,25 @@ public final class Runtimes {
      *                            reason and the runtimes that do), and when {@code auto} finds none
      */
     public static ContainerRuntime select(String name, EngineLog log) {
-        return select(name, log, ALL);
+        return select(RuntimeChoice.parse(name), log);
     }
 
-    /* The selection over any candidate list, so that tests can present a runtime that does not work. */
+    /** The runtime {@code choice} names; see {@link #select(String, EngineLog)}. */
+    public static ContainerRuntime select(RuntimeChoice choice, EngineLog log) {
+        return select(choice.displayName(), log, ALL);
+    }
+
+    /*
+     * The selection over any candidate list, so that tests can present a runtime that does not work; a name is
+     * one of the candidates' names or auto ({@link RuntimeChoice} has checked a user's name already).
+     */
     static ContainerRuntime select(String name, EngineLog log, List<ContainerRuntime> candidates) {
-        String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
-        if (wanted.equals("bubblewrap")) {
-            wanted = "bwrap";
-        }
-        if (wanted.equals("auto") || wanted.isEmpty()) {
+        if (name.equals(RuntimeChoice.AUTO.displayName())) {
             return selectAutomatically(log, candidates);
         }
-        String key = wanted;
-        ContainerRuntime runtime = candidates.stream().filter(r -> r.name().equals(key)).findFirst().orElseThrow(() -> new ContainerException("unknown container runtime '"
-                + name + "': choose one of auto, " + String.join(", ", NAMES) + " (or bubblewrap)"));
+        ContainerRuntime runtime = candidates.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new ContainerException("container runtime '" + name + "' is not one of the"
+                        + " candidates " + candidates.stream().map(ContainerRuntime::name).toList()));
         Optional<String> reason = runtime.unavailableReason();
         if (reason.isPresent()) {
             List<String> alternatives = candidates.stream().filter(r -> r.unavailableReason().isEmpty()).map(ContainerRuntime::name).toList();

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.base.RootfsSource;
+import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.testing.RecordingLog;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +38,25 @@ class ImageBuildPlanTest {
         Files.writeString(buildDir.resolve("manifest.json"), "{\"name\":\"example.com/from-dir\"}");
     }
 
+    /** A parent as the store would give it; the plan reads only its ID. */
+    private StoredImage parent(ImageId id) {
+        ImageManifest manifest = ManifestCodec.read("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
+                .concat("\"name\":\"example.com/parent\"}").getBytes(StandardCharsets.UTF_8), "test");
+        return new StoredImage(id, manifest, dir, dir.resolve("parent.aci"), dir.resolve("rootfs"), 0,
+                Instant.EPOCH, List.of());
+    }
+
     private ImageBuildSpec.Builder derivative() {
-        return ImageBuildSpec.derivative("example.com/parent").buildDirectoryIfPresent(buildDir)
+        return derivative(PARENT);
+    }
+
+    private ImageBuildSpec.Builder derivative(ImageId parentId) {
+        return ImageBuildSpec.derivative(parent(parentId)).buildDirectoryIfPresent(buildDir)
                 .buildScript(BuildScript.of(List.of(), List.of("echo step")));
     }
 
     private ImageBuildPlan plan(ImageBuildSpec.Builder spec) {
-        return new ImageBuildPlan(spec.build(), Optional.of(PARENT), Compression.XZ, log);
+        return new ImageBuildPlan(spec.build(), Compression.XZ, log);
     }
 
     @Test
@@ -58,8 +75,8 @@ class ImageBuildPlanTest {
         assertThat(derivative.givenManifest()).isEmpty();
         assertThat(derivative.script().orElseThrow().render()).contains("no manifest.json");
 
-        ImageBuildPlan base = new ImageBuildPlan(ImageBuildSpec.base("busybox:", dir).buildDirectoryIfPresent(
-                buildDir).output(dir.resolve("base.aci")).build(), Optional.empty(), Compression.XZ, log);
+        ImageBuildPlan base = new ImageBuildPlan(ImageBuildSpec.base(new RootfsSource.Busybox())
+                .buildDirectoryIfPresent(buildDir).output(dir.resolve("base.aci")).build(), Compression.XZ, log);
         assertThat(base.givenManifest()).get().extracting(m -> m.name()).isEqualTo("example.com/from-dir");
         assertThat(log.warnings()).isEmpty();
     }
@@ -108,9 +125,10 @@ class ImageBuildPlanTest {
         assertThat(plan(derivative().extraFiles(List.of(copied)).environment(Map.of("TOKEN", "other"))
                 .fingerprintValue("plugin version", "1.1")).fingerprint().differencesFrom(now))
                 .containsExactly("plugin version", "build variables");
-        assertThat(new ImageBuildPlan(spec.build(), Optional.of(OTHER_PARENT), Compression.XZ,
-                log).fingerprint().differencesFrom(now)).containsExactly("parent image");
-        assertThat(new ImageBuildPlan(spec.build(), Optional.of(PARENT), Compression.GZIP, log).fingerprint()
+        assertThat(plan(derivative(OTHER_PARENT).extraFiles(List.of(copied)).environment(Map.of("TOKEN", "s3cret"))
+                .fingerprintValue("plugin version", "1.0")).fingerprint().differencesFrom(now))
+                .containsExactly("parent image");
+        assertThat(new ImageBuildPlan(spec.build(), Compression.GZIP, log).fingerprint()
                 .differencesFrom(now)).containsExactly("configuration");
         assertThat(plan(spec.buildScript(BuildScript.of(List.of(), List.of("echo changed")))).fingerprint()
                 .differencesFrom(now)).containsExactly("build script");
@@ -122,14 +140,14 @@ class ImageBuildPlanTest {
 
     @Test
     void aSpecIsEitherADerivativeOrABaseImage() {
-        assertThatThrownBy(() -> ImageBuildSpec.base("busybox:", dir).build())
+        assertThatThrownBy(() -> ImageBuildSpec.base(new RootfsSource.Busybox()).build())
                 .isInstanceOf(BuildException.class).hasMessageContaining("no output file");
-        assertThatThrownBy(() -> ImageBuildSpec.base("busybox:", dir).output(dir.resolve("a.aci"))
+        assertThatThrownBy(() -> ImageBuildSpec.base(new RootfsSource.Busybox()).output(dir.resolve("a.aci"))
                 .command(List.of("true")).build())
                 .isInstanceOf(BuildException.class).hasMessageContaining("need a parent image");
-        assertThatThrownBy(() -> ImageBuildSpec.derivative("p").build())
+        assertThatThrownBy(() -> ImageBuildSpec.derivative(parent(PARENT)).build())
                 .isInstanceOf(BuildException.class).hasMessageContaining("no command and no build script");
-        assertThatThrownBy(() -> ImageBuildSpec.derivative("p").command(List.of("true")).reuseUnchanged(true)
+        assertThatThrownBy(() -> ImageBuildSpec.derivative(parent(PARENT)).command(List.of("true")).reuseUnchanged(true)
                 .output(dir.resolve("a.aci")).build())
                 .isInstanceOf(BuildException.class).hasMessageContaining("ID file");
     }

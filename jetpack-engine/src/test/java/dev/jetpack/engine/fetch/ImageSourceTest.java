@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,34 @@ class ImageSourceTest {
                     .isInstanceOf(FetchException.class)
                     .hasMessageContaining("mvn:GROUP_ID:ARTIFACT_ID:VERSION[:CLASSIFIER]");
         }
+    }
+
+    @Test
+    void mavenCoordinatesInMavensOwnForms() {
+        // The Maven plugin's parentImage is parsed here too: groupId:artifactId[:aci[:classifier]]:version.
+        assertThat(parse("com.example:base:1.0"))
+                .isEqualTo(new ImageSource.MavenArtifact("com.example", "base", "1.0", null));
+        assertThat(parse("com.example:app:aci:1.0"))
+                .isEqualTo(new ImageSource.MavenArtifact("com.example", "app", "1.0", null));
+        assertThat(parse("com.example:app:aci:image:1.0-SNAPSHOT"))
+                .isEqualTo(new ImageSource.MavenArtifact("com.example", "app", "1.0-SNAPSHOT", "image"));
+        assertThatThrownBy(() -> parse("com.example:app:jar:1.0")).isInstanceOf(FetchException.class)
+                .hasMessageContaining("type jar").hasMessageContaining("type aci");
+        for (String text : List.of("a::1.0", "a:b:c:d:e:f", "a:b:c:d:e:f:g")) {
+            assertThatThrownBy(() -> parse(text)).as(text).isInstanceOf(FetchException.class)
+                    .hasMessageContaining("'" + text + "' is not valid Maven coordinates")
+                    .hasMessageContaining("GROUP_ID:ARTIFACT_ID[:aci[:CLASSIFIER]]:VERSION");
+        }
+        // One colon, or a slash: an image name with a version, never coordinates.
+        assertThat(parse("example.com/app:1.0")).isInstanceOf(ImageSource.Named.class);
+        assertThat(parse("busybox:1.36")).isInstanceOf(ImageSource.Named.class);
+    }
+
+    @Test
+    void anImageIdIsLookedUpInTheStore() {
+        String id = "sha512-" + "ab".repeat(64);
+        assertThat(parse(id)).isEqualTo(new ImageSource.StoredId(id));
+        assertThat(parse("sha512-abcdef")).isEqualTo(new ImageSource.StoredId("sha512-abcdef"));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.build.BuildFailedException;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
@@ -35,8 +37,8 @@ class BuildCommandFailureTest {
     @DisplayName("the build command exits 3 (runc): the build fails with 3, nothing is left")
     void commandFails() throws Exception {
         Fixture f = new Fixture();
-        assertThatThrownBy(() -> f.jetpack.build(f.parent.id().value(), Optional.of(f.output),
-                request -> request.command("/bin/sh", "-c", "echo partial > /junk; exit 3")))
+        assertThatThrownBy(() -> f.jetpack.buildImage(ImageBuildSpec.derivative(f.parent).output(f.output)
+                .command(List.of("/bin/sh", "-c", "echo partial > /junk; exit 3")).build()))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("3");
         assertNothingLeft(f, "command fails with exit 3");
@@ -47,14 +49,14 @@ class BuildCommandFailureTest {
     void commandKilled() throws Exception {
         Fixture f = new Fixture();
         CountDownLatch running = new CountDownLatch(1);
-        CompletableFuture<Jetpack.BuiltImage> build = CompletableFuture.supplyAsync(() -> f.jetpack.build(
-                f.parent.id().value(), Optional.of(f.output), request -> request
-                        .command("/bin/sh", "-c", "echo partial > /junk; echo READY; exec sleep 600")
+        CompletableFuture<ImageBuild> build = CompletableFuture.supplyAsync(() -> f.jetpack.buildImage(
+                ImageBuildSpec.derivative(f.parent).output(f.output)
+                        .command(List.of("/bin/sh", "-c", "echo partial > /junk; echo READY; exec sleep 600"))
                         .commandOutput((stream, line) -> {
                             if (line.equals("READY")) {
                                 running.countDown();
                             }
-                        })));
+                        }).build()));
         assertThat(running.await(60, TimeUnit.SECONDS)).as("the command started").isTrue();
         List<String> ids = Processes.runcContainersOf(ProcessHandle.current().pid());
         assertThat(ids).hasSize(1);

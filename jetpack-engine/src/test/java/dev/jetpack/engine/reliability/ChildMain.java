@@ -3,6 +3,9 @@ package dev.jetpack.engine.reliability;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.testing.StdoutLog;
 import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.runtime.RuntimeChoice;
+import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciWriter;
@@ -37,10 +40,10 @@ public final class ChildMain {
                 if (parent.startsWith("http")) {
                     parent = fetch(jetpack, parent).id().value();
                 }
-                Jetpack.BuiltImage built = jetpack.build(parent, Optional.empty(), request -> request
+                ImageBuild built = jetpack.buildImage(ImageBuildSpec.derivative(jetpack.find(parent))
                         .command(List.of("/bin/sh", "-c", args[4]))
-                        .commandOutput((stream, line) -> System.out.println("OUT " + line)));
-                System.out.println("DONE " + built.image().id());
+                        .commandOutput((stream, line) -> System.out.println("OUT " + line)).build());
+                System.out.println("DONE " + built.id());
             }
             case "fetch" -> System.out.println("DONE " + fetch(jetpack(args[1], "chroot", log), args[2]).id());
             case "write" -> {
@@ -55,8 +58,9 @@ public final class ChildMain {
     }
 
     static Jetpack jetpack(String store, String runtime, EngineLog log) {
-        return new Jetpack(JetpackSettings.defaults().withStoreLocation(Path.of(store)).withRuntime(runtime)
-                .withCompression(Compression.GZIP), log, ProgressListener.NONE);
+        return new Jetpack(JetpackSettings.builder().storeLocation(Path.of(store))
+                .runtime(RuntimeChoice.parse(runtime)).compression(Compression.GZIP).build(), log,
+                ProgressListener.NONE);
     }
 
     static StoredImage fetch(Jetpack jetpack, String url) {

@@ -3,6 +3,8 @@ package dev.jetpack.engine.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
@@ -67,7 +69,7 @@ class ConcurrentBuildsTest {
                     new Processes.Child("build", store.toString(), "runc", url,
                             Processes.manifestCommand("example.com/child-jvm2")));
             List<RecordingLog> logs = new ArrayList<>();
-            List<CompletableFuture<Jetpack.BuiltImage>> threads = new ArrayList<>();
+            List<CompletableFuture<ImageBuild>> threads = new ArrayList<>();
             for (int i = 1; i <= 2; i++) {
                 RecordingLog log = new RecordingLog();
                 logs.add(log);
@@ -75,8 +77,8 @@ class ConcurrentBuildsTest {
                 threads.add(CompletableFuture.supplyAsync(() -> {
                     Jetpack jetpack = KilledRunRecoveryTest.jetpack(store, log);
                     StoredImage base = ChildMain.fetch(jetpack, url);
-                    return jetpack.build(base.id().value(), Optional.empty(), request -> request
-                            .command("/bin/sh", "-c", Processes.manifestCommand(name)));
+                    return jetpack.buildImage(ImageBuildSpec.derivative(base)
+                            .command(List.of("/bin/sh", "-c", Processes.manifestCommand(name))).build());
                 }));
             }
             List<String> lines = new ArrayList<>();
@@ -85,7 +87,7 @@ class ConcurrentBuildsTest {
                 assertThat(child.process.exitValue()).as(output).isZero();
                 lines.addAll(child.lines);
             }
-            for (CompletableFuture<Jetpack.BuiltImage> thread : threads) {
+            for (CompletableFuture<ImageBuild> thread : threads) {
                 thread.get(120, TimeUnit.SECONDS);
             }
             logs.forEach(log -> lines.addAll(log.messages()));

@@ -3,6 +3,9 @@ package dev.jetpack.engine.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.runtime.RuntimeChoice;
+import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciReader;
@@ -71,9 +74,9 @@ class KilledRunRecoveryTest {
                     .noneMatch(name -> name.startsWith("jetpack-oci-" + child.pid() + "."));
         }
 
-        Jetpack.BuiltImage built = second.build(parent.id().value(), Optional.empty(), request -> request
-                .command("/bin/sh", "-c", Processes.manifestCommand("example.com/after-kill")));
-        assertThat(built.image().rootfs().resolve("built.txt")).hasContent("built");
+        ImageBuild built = second.buildImage(ImageBuildSpec.derivative(second.find(parent.id().value()))
+                .command(List.of("/bin/sh", "-c", Processes.manifestCommand("example.com/after-kill"))).build());
+        assertThat(built.stored().orElseThrow().rootfs().resolve("built.txt")).hasContent("built");
         assertThat(store.resolve("builds")).isEmptyDirectory();
         System.out.println("[killed run] build: next start removed them: " + next.messages().stream()
                 .filter(m -> m.contains("stale")).toList());
@@ -148,8 +151,8 @@ class KilledRunRecoveryTest {
     }
 
     static Jetpack jetpack(Path store, RecordingLog log) {
-        return new Jetpack(JetpackSettings.defaults().withStoreLocation(store).withRuntime("runc")
-                .withCompression(Compression.GZIP), log, ProgressListener.NONE);
+        return new Jetpack(JetpackSettings.builder().storeLocation(store).runtime(RuntimeChoice.RUNC)
+                .compression(Compression.GZIP).build(), log, ProgressListener.NONE);
     }
 
     static List<Path> temporaries(Path directory) {

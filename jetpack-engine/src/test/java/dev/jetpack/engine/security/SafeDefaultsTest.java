@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.Jetpack;
+import dev.jetpack.engine.runtime.RuntimeChoice;
+import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
@@ -24,6 +27,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -95,26 +99,26 @@ class SafeDefaultsTest {
         String secret = "s3cr3t-Pa55";
         String proxy = "http://builder:" + secret + "@127.0.0.1:3128";
         RecordingLog log = new RecordingLog();
-        Jetpack jetpack = new Jetpack(JetpackSettings.defaults().withStoreLocation(temp.resolve("store"))
-                .withRuntime("runc").withCompression(Compression.NONE), log, ProgressListener.NONE);
+        Jetpack jetpack = new Jetpack(JetpackSettings.builder().storeLocation(temp.resolve("store"))
+                .runtime(RuntimeChoice.RUNC).compression(Compression.NONE).build(), log, ProgressListener.NONE);
         StoredImage parent = jetpack.store().importAci(ReliabilityParent.aci(temp), ImportOptions.defaults());
         Path output = temp.resolve("target/child.aci");
         StringBuilder commandSaw = new StringBuilder();
 
-        Jetpack.BuiltImage built = jetpack.build(parent.id().value(), Optional.of(output), request -> request
-                .env("http_proxy", proxy).env("HTTPS_PROXY", proxy)
+        ImageBuild built = jetpack.buildImage(ImageBuildSpec.derivative(parent).output(output)
+                .environment(java.util.Map.of("http_proxy", proxy, "HTTPS_PROXY", proxy))
                 // the command checks the value without naming it: the command line itself is logged
-                .command("/bin/sh", "-c", "case \"$http_proxy\" in http://builder:*@127.0.0.1:3128) echo proxy-seen;;"
-                        + " esac; printf '{\"name\":\"example.com/child\"}' > manifest.json")
-                .commandOutput((stream, line) -> commandSaw.append(line)));
+                .command(List.of("/bin/sh", "-c", "case \"$http_proxy\" in http://builder:*@127.0.0.1:3128) echo"
+                        + " proxy-seen;; esac; printf '{\"name\":\"example.com/child\"}' > manifest.json"))
+                .commandOutput((stream, line) -> commandSaw.append(line)).build());
 
         assertThat(commandSaw.toString()).as("the command got the variable").contains("proxy-seen");
         assertThat(new String(Files.readAllBytes(output), StandardCharsets.ISO_8859_1)).as("output ACI bytes")
                 .doesNotContain(secret).doesNotContain("http_proxy");
-        assertThat(new String(Files.readAllBytes(built.image().aciFile()), StandardCharsets.ISO_8859_1))
+        assertThat(new String(Files.readAllBytes(built.stored().orElseThrow().aciFile()), StandardCharsets.ISO_8859_1))
                 .as("stored ACI").doesNotContain(secret);
-        assertThat(built.image().manifest().toString()).doesNotContain(secret);
-        assertThat(filesContaining(built.image().rootfs(), secret)).as("files of the rendered image").isEmpty();
+        assertThat(built.stored().orElseThrow().manifest().toString()).doesNotContain(secret);
+        assertThat(filesContaining(built.stored().orElseThrow().rootfs(), secret)).as("files of the rendered image").isEmpty();
         assertThat(String.join("\n", log.messages())).as("the log").doesNotContain(secret);
         System.out.println("[safe defaults] proxy credentials: not in " + output.getFileName() + " ("
                 + Files.size(output) + " bytes scanned), not in the store, not in " + log.messages().size()

@@ -1,0 +1,35 @@
+package dev.jetpack.engine.build;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.runtime.Runtimes;
+import dev.jetpack.engine.store.ImageStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one sweep of what processes killed in the middle of a build or fetch ({@code kill -9}, a crash, a power
+ * loss) left behind, and nothing of a run that is still going, in this JVM or another. Each owner knows its own
+ * leftovers; this class only knows all of them and the order:
+ *
+ * <ol>
+ *   <li>OCI containers named after a dead JVM, with their bundles ({@link Runtimes#removeStaleContainers});
+ *       first, because a live container keeps its overlay mount busy;</li>
+ *   <li>build containers of dead JVMs: overlay mounts, upper dirs, copies ({@link BuildContainer#cleanStale});</li>
+ *   <li>temporary build outputs, downloads and build scripts of dead JVMs ({@code store.WorkArea});</li>
+ *   <li>the store's staging directories of interrupted imports ({@link ImageStore#cleanup}).</li>
+ * </ol>
+ */
+public final class KilledRunSweep {
+    private KilledRunSweep() {
+    }
+
+    /** @return what was removed */
+    public static List<String> run(ImageStore store, EngineLog log) {
+        List<String> removed = new ArrayList<>(Runtimes.removeStaleContainers(log));
+        BuildContainer.cleanStale(store.root().resolve(ImageBuildService.CONTAINERS), log)
+                .forEach(path -> removed.add(path.toString()));
+        removed.addAll(store.workArea().removeAbandoned());
+        removed.addAll(store.cleanup());
+        return removed;
+    }
+}
