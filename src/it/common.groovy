@@ -7,6 +7,8 @@ import dev.jetpack.engine.EngineLog
 import dev.jetpack.engine.ProgressListener
 import dev.jetpack.engine.aci.Compression
 import dev.jetpack.engine.base.HostRootfs
+import dev.jetpack.engine.base.RootfsSource
+import dev.jetpack.engine.build.ImageBuildSpec
 import com.sun.net.httpserver.HttpsConfigurator
 import com.sun.net.httpserver.HttpsServer
 import groovy.json.JsonSlurper
@@ -54,9 +56,10 @@ def makeAci = { File rootfs, String name, File out ->
     def manifest = new File(out.parentFile, out.name + '.manifest.json')
     manifest.text = """{"acKind":"ImageManifest","acVersion":"0.8.11","name":"${name}",""" +
             '"labels":[{"name":"version","value":"1.0"},{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}]}'
-    def jetpack = new Jetpack(JetpackSettings.defaults().withCompression(Compression.GZIP), EngineLog.SILENT,
+    def jetpack = new Jetpack(JetpackSettings.builder().compression(Compression.GZIP).build(), EngineLog.SILENT,
             ProgressListener.NONE)
-    jetpack.makeAci(rootfs.toPath(), manifest.toPath(), out.toPath(), Optional.empty()).id().value()
+    jetpack.buildImage(ImageBuildSpec.base(new RootfsSource.Existing(rootfs.toPath())).manifestFile(manifest.toPath())
+            .output(out.toPath()).build()).id().value()
 }
 
 def manifestOf = { File aci -> new JsonSlurper().parseText(run(['tar', '-xOf', aci.path, 'manifest'])) }

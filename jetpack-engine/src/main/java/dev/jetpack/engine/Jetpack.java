@@ -250,7 +250,7 @@ public final class Jetpack {
      * @throws JetpackException                              when the image cannot be built or written
      */
     public ImageBuild buildImage(ImageBuildSpec spec) {
-        return new ImageBuildService(store(), settings, log, progress).build(spec);
+        return new ImageBuildService(this::store, settings, log, progress).build(spec);
     }
 
     /** All stored images, ordered by ID. */

@@ -17,8 +17,8 @@ public record ImageId(String value) implements Comparable<ImageId> {
     public ImageId {
         if (value == null || !FULL.matcher(value).matches()) {
             throw new JetpackException("Invalid image ID '" + value + "': an image ID is 'sha512-' followed by 128"
-                    + " lowercase hex digits (the SHA-512 of the uncompressed ACI tar). Give the full ID as"
-                    + " printed by 'jetpack images' or written to the .aci.id file.");
+                    + " lowercase hex digits (the SHA-512 of the uncompressed ACI tar). Give the full ID as the"
+                    + " list of stored images shows it, or as written to the .aci.id file.");
         }
     }
 

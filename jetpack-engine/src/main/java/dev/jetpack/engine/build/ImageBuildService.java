@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Builds the image an {@link ImageBuildSpec} describes: the one way both faces build. A derivative runs its
@@ -41,15 +42,17 @@ public final class ImageBuildService {
     /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
     public static final String CONTAINERS = "containers";
 
-    private final ImageStore store;
+    private final Supplier<ImageStore> store;
     private final JetpackSettings defaults;
     private final EngineLog log;
     private final ProgressListener progress;
 
     /**
+     * @param store    the store, opened only when a build needs it (a base image does not)
      * @param defaults the runtime and compression of a spec that names none
      */
-    public ImageBuildService(ImageStore store, JetpackSettings defaults, EngineLog log, ProgressListener progress) {
+    public ImageBuildService(Supplier<ImageStore> store, JetpackSettings defaults, EngineLog log,
+            ProgressListener progress) {
         this.store = Objects.requireNonNull(store, "store");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.log = Objects.requireNonNull(log, "log");
@@ -90,6 +93,7 @@ public final class ImageBuildService {
         log.info("Building " + spec.output().map(p -> p.getFileName() + " ").orElse("") + "on "
                 + parent.describe() + (spec.environment().isEmpty() ? ""
                         : " with the variables " + new TreeSet<>(spec.environment().keySet())));
+        ImageStore store = this.store.get();
         WorkArea work = store.workArea();
         Path aci = spec.output().orElseGet(() -> work.newFile(".aci"));
         Optional<Path> scriptDirectory = plan.script().map(script -> work.newDirectory());

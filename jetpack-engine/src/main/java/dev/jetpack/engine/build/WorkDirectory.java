@@ -90,20 +90,20 @@ final class WorkDirectory {
         }
         for (Path extra : extraFiles) {
             if (!Files.exists(extra, LinkOption.NOFOLLOW_LINKS)) {
-                throw new BuildException("Extra file " + extra + " (-cp) does not exist: each extra file or"
-                        + " directory is copied into the build's work directory. Fix the path.");
+                throw new BuildException("The file to copy " + extra + " does not exist: each file or directory"
+                        + " to copy goes into the build's work directory. Fix the path.");
             }
             // cp names the copy after the last component of the path it is given: give it the normalised one.
             Path normalized = extra.toAbsolutePath().normalize();
             Path fileName = normalized.getFileName();
             if (fileName == null) {
-                throw new BuildException("Extra file " + extra + " (-cp) has no name to copy it under; give a"
+                throw new BuildException("The file to copy " + extra + " has no name to copy it under; give a"
                         + " file or directory below '/'.");
             }
             Path clash = sources.putIfAbsent(fileName.toString(), normalized);
             if (clash != null) {
                 throw new BuildException("Two build inputs are both named '" + fileName + "' in the work"
-                        + " directory: " + clash + " and " + extra + " (-cp). Each name in the work directory"
+                        + " directory: " + clash + " and the file to copy " + extra + ". Each name in the work directory"
                         + " must come from one source; rename one of them or drop the duplicate.");
             }
         }
