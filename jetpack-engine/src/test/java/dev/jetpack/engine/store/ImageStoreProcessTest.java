@@ -1,7 +1,7 @@
 package dev.jetpack.engine.store;
 
 import static dev.jetpack.engine.store.TestImages.manifest;
-import static dev.jetpack.engine.store.TreeSnapshot.file;
+import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.testing.RecordingLog;
