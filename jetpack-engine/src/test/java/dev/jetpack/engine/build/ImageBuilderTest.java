@@ -15,6 +15,7 @@ import dev.jetpack.engine.runtime.ContainerSpec;
 import dev.jetpack.engine.runtime.OutputSink;
 import dev.jetpack.engine.runtime.RunResult;
 import dev.jetpack.engine.runtime.Runtimes;
+import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -153,11 +154,11 @@ class ImageBuilderTest {
             SnapshottingRuntime runtime = new SnapshottingRuntime(Runtimes.select(runtimeName, EngineLog.SILENT));
             Path output = tmp.resolve(form + ".aci");
             List<String> printed = Collections.synchronizedList(new ArrayList<>());
-            List<String> logged = Collections.synchronizedList(new ArrayList<>());
+            RecordingLog log = new RecordingLog();
 
             BuildResult result = new ImageBuilder().build(request(output, runtime)
                     .containerMode(mode)
-                    .log(new RecordingLog(logged))
+                    .log(log)
                     .command("/bin/sh", "-c", CHANGES)
                     .env("BUILD_SECRET", SECRET)
                     .outputForm(form)
@@ -165,7 +166,8 @@ class ImageBuilderTest {
                     .build());
 
             assertThat(printed).contains("build-done");
-            assertThat(logged).anyMatch(line -> line.contains(mode == BuildContainer.Mode.COPY ? "(copy of" : "(overlay"));
+            assertThat(log.messages())
+                    .anyMatch(line -> line.contains(mode == BuildContainer.Mode.COPY ? "(copy of" : "(overlay"));
             assertThat(result.runtime()).isEqualTo(runtimeName);
             Map<String, String> container = runtime.snapshot();
             assertThat(container).containsKeys("added.txt", "opt/my app/file with spaces.txt",
@@ -557,24 +559,6 @@ class ImageBuilderTest {
 
     private static int mode(Path path) throws IOException {
         return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-    }
-
-    /** Keeps what the builder logs, to see which container it made. */
-    record RecordingLog(List<String> lines) implements EngineLog {
-        @Override
-        public void debug(String message) {
-            lines.add(message);
-        }
-
-        @Override
-        public void info(String message) {
-            lines.add(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add(message);
-        }
     }
 
     /** Takes the container's tree right after the command, before the builder cleans up. */
