@@ -1,10 +1,11 @@
 package dev.jetpack.engine.store;
 
-import static dev.jetpack.engine.store.TestImages.manifest;
+import static dev.jetpack.engine.testing.TestImages.manifest;
 import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.testing.RecordingLog;
+import dev.jetpack.engine.testing.TestImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.jetpack.engine.store;
 
-import static dev.jetpack.engine.store.TestImages.dependency;
-import static dev.jetpack.engine.store.TestImages.manifest;
+import static dev.jetpack.engine.testing.TestImages.dependency;
+import static dev.jetpack.engine.testing.TestImages.manifest;
 import static dev.jetpack.engine.testing.TestTrees.directory;
 import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +11,7 @@ import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageReference;
 import dev.jetpack.engine.testing.RecordingLog;
+import dev.jetpack.engine.testing.TestImages;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
