@@ -1,5 +1,6 @@
 package dev.jetpack.cli;
 
+import dev.jetpack.engine.testing.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,8 @@ final class Cli {
 
     /** {@code jetpack args...} exactly as given: no {@code --store}. */
     Result runWithoutStore(byte[] stdin, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", classPath(), JetpackCommand.class.getName()));
-        command.addAll(args);
+        List<String> command = ChildJvm.command(
+                List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"), JetpackCommand.class, args);
         try {
             Path out = Files.createTempFile(workDir, "stdout", ".txt");
             Path err = Files.createTempFile(workDir, "stderr", ".txt");
@@ -103,15 +103,5 @@ final class Cli {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** Surefire's real test class path (java.class.path may be only its booter jar). */
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }

@@ -6,6 +6,7 @@ import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class CliBuildTest {
     static void makeBase() throws IOException {
         Path rootfs = shared.resolve("rootfs");
         HostRootfs.create(rootfs, COMMANDS);
-        Path manifest = TestImages.manifest(shared.resolve("base.json"), "example.com/base", "1.0");
+        Path manifest = TestImages.manifestFile(shared.resolve("base.json"), "example.com/base", "1.0");
         Cli.Result made = new Cli(shared.resolve("store"), shared).run("--compression", "none", "makeaci",
                 rootfs.toString(), manifest.toString(), "base.aci");
         assertThat(made.exitCode()).as(made.toString()).isZero();

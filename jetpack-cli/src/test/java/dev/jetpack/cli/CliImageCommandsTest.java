@@ -7,6 +7,7 @@ import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class CliImageCommandsTest {
     void setUp() throws IOException {
         cli = new Cli(temp.resolve("store"), temp);
         tarball = TestImages.rootfsTarball(temp.resolve("rootfs.tar.gz"), "hello\n");
-        manifest = TestImages.manifest(temp.resolve("manifest.json"), "example.com/base", "1.0");
+        manifest = TestImages.manifestFile(temp.resolve("manifest.json"), "example.com/base", "1.0");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.jetpack.engine.aci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jetpack.engine.testing.TestTrees;
+import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +48,9 @@ class AciInteropTest {
         TestTrees.run("tar", "--xattrs", "--xattrs-include=user.*", "--numeric-owner", "-xpf", aci.toString(),
                 "-C", gnu.toString());
         assertThat(Files.readAllBytes(gnu.resolve("manifest"))).isEqualTo(TestTrees.MANIFEST);
-        Map<String, String> expected = TestTrees.describeWholeSeconds(source).entrySet().stream().collect(
+        Map<String, String> expected = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
                 Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
-        Map<String, String> actual = TestTrees.describeWholeSeconds(gnu.resolve("rootfs"));
+        Map<String, String> actual = TreeSnapshot.ofWholeSeconds(gnu.resolve("rootfs"));
         assertThat(actual).isEqualTo(expected);
     }
 
@@ -77,9 +79,9 @@ class AciInteropTest {
         assertThat(read.compression()).isEqualTo(compression);
         assertThat(read.id().hex()).isEqualTo(expectedId);
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
-        Map<String, String> expected = TestTrees.describe(dir.resolve("rootfs")).entrySet().stream().collect(
+        Map<String, String> expected = TreeSnapshot.of(dir.resolve("rootfs")).entrySet().stream().collect(
                 Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
-        assertThat(TestTrees.describe(extracted)).isEqualTo(expected);
+        assertThat(TreeSnapshot.of(extracted)).isEqualTo(expected);
     }
 
     @Test

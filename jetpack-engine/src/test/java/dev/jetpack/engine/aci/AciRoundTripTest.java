@@ -2,6 +2,8 @@ package dev.jetpack.engine.aci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jetpack.engine.testing.TestTrees;
+import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,13 +44,13 @@ class AciRoundTripTest {
         assertThat(read.tarSize()).isEqualTo(written.tarSize());
         assertThat(read.compression()).isEqualTo(compression);
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
-        Map<String, String> expected = TestTrees.describeWholeSeconds(source).entrySet().stream().collect(
+        Map<String, String> expected = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
                 Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
-        assertThat(TestTrees.describeWholeSeconds(extracted)).isEqualTo(expected);
-        assertThat(TestTrees.describe(extracted).get("hello.txt")).contains("xattr:comment=").contains("1234:5678");
-        assertThat(TestTrees.describe(extracted).get("usr/bin/tool")).startsWith("104755");
-        assertThat(TestTrees.describe(extracted).get("null")).startsWith("20");
-        assertThat(TestTrees.describe(extracted).get("fifo")).startsWith("10");
+        assertThat(TreeSnapshot.ofWholeSeconds(extracted)).isEqualTo(expected);
+        assertThat(TreeSnapshot.of(extracted).get("hello.txt")).contains("xattr:comment=").contains("1234:5678");
+        assertThat(TreeSnapshot.of(extracted).get("usr/bin/tool")).startsWith("104755");
+        assertThat(TreeSnapshot.of(extracted).get("null")).startsWith("20");
+        assertThat(TreeSnapshot.of(extracted).get("fifo")).startsWith("10");
     }
 
     @Test
@@ -80,7 +82,7 @@ class AciRoundTripTest {
         Path extracted = tmp.resolve("extracted");
         AciReader.extract(aci, extracted, AciReader.Options.defaults());
 
-        assertThat(TestTrees.describe(extracted).values())
+        assertThat(TreeSnapshot.of(extracted).values())
                 .allSatisfy(line -> assertThat(line).contains(" 0:0 mtime=2020-01-02T03:04:05Z"));
     }
 

@@ -4,43 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-/** Deterministic test input that compresses like real files (text with some binary), and CLI helpers. */
+/** Compressing test input in uneven writes, and running the command-line compressors on it. */
 final class CompressionTestData {
     private CompressionTestData() {
-    }
-
-    /** {@code size} bytes: words from a fixed vocabulary, with a stretch of random bytes now and then. */
-    static byte[] realistic(int size, long seed) {
-        Random random = new Random(seed);
-        String[] words = new String[3000];
-        for (int i = 0; i < words.length; i++) {
-            StringBuilder word = new StringBuilder();
-            int length = 2 + random.nextInt(9);
-            for (int j = 0; j < length; j++) {
-                word.append((char) ('a' + random.nextInt(26)));
-            }
-            words[i] = word.toString();
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 1024);
-        while (out.size() < size) {
-            if (random.nextInt(200) == 0) {
-                byte[] noise = new byte[256 + random.nextInt(4096)];
-                random.nextBytes(noise);
-                out.writeBytes(noise);
-            } else {
-                String word = words[(int) Math.min(words.length - 1, Math.abs(random.nextGaussian()) * 500)];
-                out.writeBytes((word + (random.nextInt(12) == 0 ? "\n" : " ")).getBytes(StandardCharsets.US_ASCII));
-            }
-        }
-        byte[] all = out.toByteArray();
-        return java.util.Arrays.copyOf(all, size);
     }
 
     static byte[] compress(byte[] data, OutputStreamFactory factory) throws IOException {

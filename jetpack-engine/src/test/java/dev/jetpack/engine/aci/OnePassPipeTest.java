@@ -2,6 +2,7 @@ package dev.jetpack.engine.aci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jetpack.engine.testing.TextLikeData;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class OnePassPipeTest {
         Path tree = Files.createDirectories(tmp.resolve("tree"));
         Files.createDirectories(tree.resolve("etc"));
         Files.write(tree.resolve("etc/hostname"), "pipe\n".getBytes(StandardCharsets.UTF_8));
-        Files.write(tree.resolve("big.bin"), CompressionTestData.realistic(700 * 1024 + 7, 1));
+        Files.write(tree.resolve("big.bin"), TextLikeData.realistic(700 * 1024 + 7, 1));
         Path fifo = tmp.resolve("image.fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();

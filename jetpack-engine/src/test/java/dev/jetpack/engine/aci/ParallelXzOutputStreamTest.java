@@ -2,8 +2,8 @@ package dev.jetpack.engine.aci;
 
 import static dev.jetpack.engine.aci.CompressionTestData.compress;
 import static dev.jetpack.engine.aci.CompressionTestData.readAll;
-import static dev.jetpack.engine.aci.CompressionTestData.realistic;
 import static dev.jetpack.engine.aci.CompressionTestData.run;
+import static dev.jetpack.engine.testing.TextLikeData.realistic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;

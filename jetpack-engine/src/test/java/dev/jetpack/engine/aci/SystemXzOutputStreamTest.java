@@ -2,7 +2,7 @@ package dev.jetpack.engine.aci;
 
 import static dev.jetpack.engine.aci.CompressionTestData.compress;
 import static dev.jetpack.engine.aci.CompressionTestData.readAll;
-import static dev.jetpack.engine.aci.CompressionTestData.realistic;
+import static dev.jetpack.engine.testing.TextLikeData.realistic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

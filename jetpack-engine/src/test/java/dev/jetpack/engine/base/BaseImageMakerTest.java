@@ -8,7 +8,8 @@ import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.Ownership;
-import dev.jetpack.engine.aci.TestTrees;
+import dev.jetpack.engine.testing.TestTrees;
+import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,15 +49,15 @@ class BaseImageMakerTest {
         AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
         assertThat(read.id()).isEqualTo(made.id());
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
-        Map<String, String> want = TestTrees.describeWholeSeconds(source).entrySet().stream().collect(
+        Map<String, String> want = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
                 Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
         if (!members.equals(".")) {
             want.remove("."); // without a top entry, rootfs gets default metadata
-            Map<String, String> got = TestTrees.describeWholeSeconds(extracted);
+            Map<String, String> got = TreeSnapshot.ofWholeSeconds(extracted);
             got.remove(".");
             assertThat(got).isEqualTo(want);
         } else {
-            assertThat(TestTrees.describeWholeSeconds(extracted)).isEqualTo(want);
+            assertThat(TreeSnapshot.ofWholeSeconds(extracted)).isEqualTo(want);
         }
         assertThat(Compression.detect(Files.readAllBytes(tarball))).isEqualTo(expected);
     }
@@ -98,7 +99,7 @@ class BaseImageMakerTest {
         assertThat(Files.readAllBytes(tmp.resolve("b.aci"))).isEqualTo(Files.readAllBytes(aci));
         Path extracted = tmp.resolve("x");
         AciReader.extract(aci, extracted, AciReader.Options.defaults());
-        Map<String, String> tree = TestTrees.describe(extracted);
+        Map<String, String> tree = TreeSnapshot.of(extracted);
         assertThat(tree.get("etc/shadow")).startsWith("100640 0:42 mtime=2021-01-01T00:00:00Z");
         assertThat(tree.get("dev/console")).startsWith("20600 0:0").contains("rdev=1281");
     }
@@ -136,7 +137,7 @@ class BaseImageMakerTest {
 
         Path extracted = tmp.resolve("x");
         assertThat(AciReader.extract(aci, extracted, AciReader.Options.defaults()).id()).isEqualTo(made.id());
-        assertThat(TestTrees.describe(extracted).values()).allSatisfy(line -> assertThat(line).contains(" 0:0 "));
-        assertThat(TestTrees.describe(extracted).get("usr/bin/tool")).startsWith("104755");
+        assertThat(TreeSnapshot.of(extracted).values()).allSatisfy(line -> assertThat(line).contains(" 0:0 "));
+        assertThat(TreeSnapshot.of(extracted).get("usr/bin/tool")).startsWith("104755");
     }
 }

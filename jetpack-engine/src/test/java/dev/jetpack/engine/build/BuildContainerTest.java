@@ -3,6 +3,7 @@ package dev.jetpack.engine.build;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
+import dev.jetpack.engine.testing.TreeSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,8 @@ import dev.jetpack.engine.runtime.ContainerSpec;
 import dev.jetpack.engine.runtime.OutputSink;
 import dev.jetpack.engine.runtime.RunResult;
 import dev.jetpack.engine.runtime.Runtimes;
+import dev.jetpack.engine.testing.RecordingLog;
+import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -146,16 +149,16 @@ class ImageBuilderTest {
     }
 
     private void buildBothFormsAndCompare(String runtimeName, BuildContainer.Mode mode) throws IOException {
-        TreeSnapshot parentBefore = TreeSnapshot.of(parentRootfs, Set.of());
+        Map<String, String> parentBefore = TreeSnapshot.withoutTimes(parentRootfs, Set.of());
         for (OutputForm form : OutputForm.values()) {
             SnapshottingRuntime runtime = new SnapshottingRuntime(Runtimes.select(runtimeName, EngineLog.SILENT));
             Path output = tmp.resolve(form + ".aci");
             List<String> printed = Collections.synchronizedList(new ArrayList<>());
-            List<String> logged = Collections.synchronizedList(new ArrayList<>());
+            RecordingLog log = new RecordingLog();
 
             BuildResult result = new ImageBuilder().build(request(output, runtime)
                     .containerMode(mode)
-                    .log(new RecordingLog(logged))
+                    .log(log)
                     .command("/bin/sh", "-c", CHANGES)
                     .env("BUILD_SECRET", SECRET)
                     .outputForm(form)
@@ -163,10 +166,11 @@ class ImageBuilderTest {
                     .build());
 
             assertThat(printed).contains("build-done");
-            assertThat(logged).anyMatch(line -> line.contains(mode == BuildContainer.Mode.COPY ? "(copy of" : "(overlay"));
+            assertThat(log.messages())
+                    .anyMatch(line -> line.contains(mode == BuildContainer.Mode.COPY ? "(copy of" : "(overlay"));
             assertThat(result.runtime()).isEqualTo(runtimeName);
-            TreeSnapshot container = runtime.snapshot();
-            assertThat(container.entries()).containsKeys("added.txt", "opt/my app/file with spaces.txt",
+            Map<String, String> container = runtime.snapshot();
+            assertThat(container).containsKeys("added.txt", "opt/my app/file with spaces.txt",
                     "etc/renamed", "var/renamed-dir/x", "a-fifo", "a-null", "olddir/new", "dir-to-file")
                     .doesNotContainKeys("etc/deleteme", "var/deldir", "olddir/old1", "etc/renameme",
                             "proc", "dev", "sys", "etc/resolv.conf");
@@ -204,8 +208,8 @@ class ImageBuilderTest {
             assertThat(manifest.name()).isEqualTo("example.com/child");
             assertThat(manifest.label("os")).contains("linux");
             assertThat(manifest.label("version")).contains("2.0");
-            assertThat(TreeSnapshot.of(rendered, Set.of()).lines()).as(form + " image rendered")
-                    .containsExactlyElementsOf(container.lines());
+            assertThat(TreeSnapshot.lines(TreeSnapshot.withoutTimes(rendered, Set.of())))
+                    .as(form + " image rendered").containsExactlyElementsOf(TreeSnapshot.lines(container));
             // overlayfs copies hl-a up on write, which splits the parent's hard-link pair; in a copy both names
             // still share the inode. Either way the image must show what the container showed.
             assertThat(Files.readString(rendered.resolve("hl-b")))
@@ -215,8 +219,8 @@ class ImageBuilderTest {
             assertThat(new String(Files.readAllBytes(output), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
             assertNoLeftovers(output);
         }
-        assertThat(TreeSnapshot.of(parentRootfs, Set.of()).lines()).as("the parent rootfs after two builds")
-                .containsExactlyElementsOf(parentBefore.lines());
+        assertThat(TreeSnapshot.lines(TreeSnapshot.withoutTimes(parentRootfs, Set.of())))
+                .as("the parent rootfs after two builds").containsExactlyElementsOf(TreeSnapshot.lines(parentBefore));
     }
 
     @Test
@@ -557,28 +561,10 @@ class ImageBuilderTest {
         return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     }
 
-    /** Keeps what the builder logs, to see which container it made. */
-    record RecordingLog(List<String> lines) implements EngineLog {
-        @Override
-        public void debug(String message) {
-            lines.add(message);
-        }
-
-        @Override
-        public void info(String message) {
-            lines.add(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add(message);
-        }
-    }
-
     /** Takes the container's tree right after the command, before the builder cleans up. */
     static final class SnapshottingRuntime implements ContainerRuntime {
         private final ContainerRuntime delegate;
-        private TreeSnapshot snapshot;
+        private Map<String, String> snapshot;
 
         SnapshottingRuntime(ContainerRuntime delegate) {
             this.delegate = delegate;
@@ -597,11 +583,11 @@ class ImageBuilderTest {
         @Override
         public RunResult run(ContainerSpec spec, OutputSink sink) {
             RunResult result = delegate.run(spec, sink);
-            snapshot = TreeSnapshot.of(spec.rootfs(), Set.of(spec.workingDirectory().substring(1)));
+            snapshot = TreeSnapshot.withoutTimes(spec.rootfs(), Set.of(spec.workingDirectory().substring(1)));
             return result;
         }
 
-        TreeSnapshot snapshot() {
+        Map<String, String> snapshot() {
             return snapshot;
         }
     }

@@ -1,7 +1,7 @@
 package dev.jetpack.engine.fetch;
 
-import static dev.jetpack.engine.store.TestImages.dependency;
-import static dev.jetpack.engine.store.TestImages.manifest;
+import static dev.jetpack.engine.testing.TestImages.dependency;
+import static dev.jetpack.engine.testing.TestImages.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +10,9 @@ import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
-import dev.jetpack.engine.store.TestImages;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestHttpServer;
+import dev.jetpack.engine.testing.TestImages;
 import dev.jetpack.engine.testing.TestKeys;
 import dev.jetpack.engine.fetch.trust.KeyAcceptance;
 import dev.jetpack.engine.fetch.trust.TrustScope;

@@ -3,6 +3,7 @@ package dev.jetpack.engine.runtime;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
+import dev.jetpack.engine.testing.ChildJvm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,10 +43,9 @@ class ShutdownCleanupTest {
     void sigtermKillsTheContainerAndRemovesTheBuildContainer(String runtime) throws Exception {
         Path containers = shared.resolve("containers-" + runtime);
         List<Path> mountsBefore = Mounts.mountPointsUnder(shared);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process victim = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), SigtermVictim.class.getName(), runtime, rootfs.toString(),
-                containers.toString()).redirectErrorStream(true).start();
+        Process victim = new ProcessBuilder(ChildJvm.command(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1"),
+                SigtermVictim.class, List.of(runtime, rootfs.toString(), containers.toString())))
+                .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         List<ProcessHandle> family;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(victim.getInputStream(),

@@ -1,6 +1,6 @@
 package dev.jetpack.engine.security;
 
-import static dev.jetpack.engine.store.TestImages.manifest;
+import static dev.jetpack.engine.testing.TestImages.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,9 +20,9 @@ import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
-import dev.jetpack.engine.store.TestImages;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestHttpServer;
+import dev.jetpack.engine.testing.TestImages;
 import dev.jetpack.engine.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,10 +1,12 @@
 package dev.jetpack.engine.store;
 
-import static dev.jetpack.engine.store.TestImages.manifest;
-import static dev.jetpack.engine.store.TreeSnapshot.file;
+import static dev.jetpack.engine.testing.TestImages.manifest;
+import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jetpack.engine.testing.ChildJvm;
 import dev.jetpack.engine.testing.RecordingLog;
+import dev.jetpack.engine.testing.TestImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +25,7 @@ class ImageStoreProcessTest {
     Path temp;
 
     static Process child(Path store, String source) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                StoreImportMain.class.getName(), store.toString(), source)
+        return new ProcessBuilder(ChildJvm.command(StoreImportMain.class, store.toString(), source))
                 .redirectErrorStream(true).start();
     }
 

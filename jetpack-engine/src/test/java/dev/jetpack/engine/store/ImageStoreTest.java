@@ -1,9 +1,9 @@
 package dev.jetpack.engine.store;
 
-import static dev.jetpack.engine.store.TestImages.dependency;
-import static dev.jetpack.engine.store.TestImages.manifest;
-import static dev.jetpack.engine.store.TreeSnapshot.directory;
-import static dev.jetpack.engine.store.TreeSnapshot.file;
+import static dev.jetpack.engine.testing.TestImages.dependency;
+import static dev.jetpack.engine.testing.TestImages.manifest;
+import static dev.jetpack.engine.testing.TestTrees.directory;
+import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +11,8 @@ import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageReference;
 import dev.jetpack.engine.testing.RecordingLog;
+import dev.jetpack.engine.testing.TestImages;
+import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -190,7 +192,7 @@ class ImageStoreTest {
 
         StoredImage stored = store.importAci(app.file(), ImportOptions.defaults());
 
-        assertThat(TreeSnapshot.of(stored.rootfs())).isEqualTo(new TreeMap<>(Map.ofEntries(
+        assertThat(TreeSnapshot.listing(stored.rootfs())).isEqualTo(new TreeMap<>(Map.ofEntries(
                 Map.entry("etc", "d 750"),
                 Map.entry("etc/os-release", "f 640 tools"),
                 Map.entry("bin", "d 755"),

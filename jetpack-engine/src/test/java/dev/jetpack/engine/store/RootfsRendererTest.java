@@ -1,10 +1,11 @@
 package dev.jetpack.engine.store;
 
-import static dev.jetpack.engine.store.TreeSnapshot.directory;
-import static dev.jetpack.engine.store.TreeSnapshot.file;
-import static dev.jetpack.engine.store.TreeSnapshot.symlink;
+import static dev.jetpack.engine.testing.TestTrees.directory;
+import static dev.jetpack.engine.testing.TestTrees.file;
+import static dev.jetpack.engine.testing.TestTrees.symlink;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jetpack.engine.testing.TreeSnapshot;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class RootfsRendererTest {
                 Map.entry("usr/bin", "d 755"),
                 Map.entry("usr/bin/tool", "f 755 tool"),
                 Map.entry("usr/bin/tool-alias", "f 755 tool")));
-        assertThat(TreeSnapshot.of(target)).isEqualTo(expected);
+        assertThat(TreeSnapshot.listing(target)).isEqualTo(expected);
         assertThat(Files.isSameFile(target.resolve("usr/bin/tool"), target.resolve("usr/bin/tool-alias")))
                 .as("hard links survive the copy").isTrue();
         // The stored dependency trees are inputs only: untouched.
@@ -105,7 +106,7 @@ class RootfsRendererTest {
         RootfsRenderer.render(List.of(base), own,
                 List.of("/bin/sh", "/app/run", "/etc/", "/lib", "/usr/lib/libc.so", "/not/there"), target);
 
-        assertThat(TreeSnapshot.of(target)).isEqualTo(new TreeMap<>(Map.of(
+        assertThat(TreeSnapshot.listing(target)).isEqualTo(new TreeMap<>(Map.of(
                 "bin", "d 755",
                 "bin/sh", "f 755 sh",
                 "app", "d 755",
@@ -123,7 +124,7 @@ class RootfsRendererTest {
         file(own, "hello", "hi", 0600);
         Path target = temp.resolve("rootfs");
         RootfsRenderer.render(List.of(), own, List.of(), target);
-        assertThat(TreeSnapshot.of(target)).isEqualTo(Map.of("hello", "f 600 hi"));
+        assertThat(TreeSnapshot.listing(target)).isEqualTo(Map.of("hello", "f 600 hi"));
         assertThat(own).doesNotExist();
     }
 
@@ -139,6 +140,6 @@ class RootfsRendererTest {
         RootfsRenderer.render(List.of(base), own, List.of(), target);
 
         assertThat(outside).isEmptyDirectory();
-        assertThat(TreeSnapshot.of(target)).isEqualTo(Map.of("etc", "d 755", "etc/passwd", "f 644 mine"));
+        assertThat(TreeSnapshot.listing(target)).isEqualTo(Map.of("etc", "d 755", "etc/passwd", "f 644 mine"));
     }
 }

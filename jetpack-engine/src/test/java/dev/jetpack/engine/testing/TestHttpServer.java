@@ -171,11 +171,7 @@ public final class TestHttpServer implements AutoCloseable {
     /** Announces {@code declaredLength} bytes, sends only {@code sent}, then closes the connection. */
     public TestHttpServer truncated(String path, byte[] sent, long declaredLength) {
         return handle(path, exchange -> {
-            exchange.sendResponseHeaders(200, declaredLength);
-            OutputStream out = exchange.getResponseBody();
-            out.write(sent);
-            out.flush();
-            countBody(exchange);
+            sendPart(exchange, sent, declaredLength);
             // Closing the exchange with bytes missing makes the server drop the connection.
             exchange.close();
         });
@@ -184,11 +180,7 @@ public final class TestHttpServer implements AutoCloseable {
     /** Announces {@code declaredLength} bytes, sends {@code sent}, then sends nothing until the server closes. */
     public TestHttpServer stall(String path, byte[] sent, long declaredLength) {
         return handle(path, exchange -> {
-            exchange.sendResponseHeaders(200, declaredLength);
-            OutputStream out = exchange.getResponseBody();
-            out.write(sent);
-            out.flush();
-            countBody(exchange);
+            sendPart(exchange, sent, declaredLength);
             try {
                 closing.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -221,6 +213,15 @@ public final class TestHttpServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+        countBody(exchange);
+    }
+
+    /** Announces {@code declaredLength} bytes and sends {@code sent}, the start of them, leaving the body open. */
+    private void sendPart(HttpExchange exchange, byte[] sent, long declaredLength) throws IOException {
+        exchange.sendResponseHeaders(200, declaredLength);
+        OutputStream out = exchange.getResponseBody();
+        out.write(sent);
+        out.flush();
         countBody(exchange);
     }
 

@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,18 +9,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Builds trees with every kind of entry an image holds, and describes trees for comparison. */
+/**
+ * Builds trees for tests: one with every kind of entry an image holds, and single files, directories and links.
+ * {@link TreeSnapshot} describes them for comparison.
+ */
 public final class TestTrees {
     public static final byte[] MANIFEST = ("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
             + "\"name\":\"example.com/test\"}").getBytes(StandardCharsets.UTF_8);
@@ -97,71 +94,27 @@ public final class TestTrees {
         }
     }
 
-    /**
-     * One line per entry: type, mode, owner, mtime, size, content digest, link target, device, user xattrs, and
-     * which entries share an inode.
-     */
-    public static Map<String, String> describe(Path root) throws IOException {
-        return describe(root, false);
+    /** Writes a file with content and mode (octal), creating parent directories. */
+    public static Path file(Path root, String relative, String content, int mode) throws IOException {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        Files.setAttribute(file, "unix:mode", mode);
+        return file;
     }
 
-    /**
-     * Like {@link #describe(Path)} with mtimes cut to whole seconds: what an image written by jetpack keeps (the
-     * writer drops sub-second mtimes, like GNU tar's default format).
-     */
-    public static Map<String, String> describeWholeSeconds(Path root) throws IOException {
-        return describe(root, true);
+    /** Creates a directory (and its parents) and gives it {@code mode} (octal). */
+    public static Path directory(Path root, String relative, int mode) throws IOException {
+        Path directory = Files.createDirectories(root.resolve(relative));
+        Files.setAttribute(directory, "unix:mode", mode);
+        return directory;
     }
 
-    private static Map<String, String> describe(Path root, boolean wholeSeconds) throws IOException {
-        Map<String, String> result = new TreeMap<>();
-        Map<Object, String> inodes = new HashMap<>();
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(root)) {
-            all = walk.sorted().toList();
-        }
-        for (Path path : all) {
-            String key = root.relativize(path).toString();
-            Map<String, Object> a = Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) a.get("mode");
-            StringBuilder line = new StringBuilder();
-            line.append(Integer.toOctalString(mode)).append(' ').append(a.get("uid")).append(':').append(a.get("gid"))
-                    .append(" mtime=").append(wholeSeconds ? FileTime.from(
-                            ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond(), TimeUnit.SECONDS)
-                            : a.get("lastModifiedTime"));
-            if (Files.isSymbolicLink(path)) {
-                line.append(" -> ").append(Files.readSymbolicLink(path));
-            } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                line.append(" size=").append(a.get("size")).append(" sha=").append(sha(Files.readAllBytes(path)));
-                Object inode = List.of(a.get("dev"), a.get("ino"));
-                String first = inodes.putIfAbsent(inode, key);
-                if ((Integer) a.get("nlink") > 1) {
-                    line.append(" links-with=").append(first == null ? key : first);
-                }
-            } else if ((mode & 0170000) == 0020000 || (mode & 0170000) == 0060000) {
-                line.append(" rdev=").append(a.get("rdev"));
-            }
-            if (!Files.isSymbolicLink(path) && (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                    || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))) {
-                UserDefinedFileAttributeView view = Files.getFileAttributeView(path,
-                        UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-                for (String name : new java.util.TreeSet<>(view.list())) {
-                    ByteBuffer value = ByteBuffer.allocate(view.size(name));
-                    view.read(name, value);
-                    line.append(" xattr:").append(name).append('=').append(HexFormat.of().formatHex(value.array()));
-                }
-            }
-            result.put(key.isEmpty() ? "." : key, line.toString());
-        }
-        return result;
-    }
-
-    public static String sha(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Creates a symbolic link to {@code target}, creating parent directories. */
+    public static Path symlink(Path root, String relative, String target) throws IOException {
+        Path link = root.resolve(relative);
+        Files.createDirectories(link.getParent());
+        return Files.createSymbolicLink(link, Path.of(target));
     }
 
     /** Runs a command, failing the test with its output when it fails; returns stdout. */
@@ -181,7 +134,7 @@ public final class TestTrees {
     }
 
     @FunctionalInterface
-    interface IoAction {
+    private interface IoAction {
         void run() throws IOException;
     }
 
