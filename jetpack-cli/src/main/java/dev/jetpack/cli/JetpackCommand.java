@@ -8,6 +8,7 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.store.ImageStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,27 +137,36 @@ public final class JetpackCommand implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Turns a bad compression name into a usage error (exit 2) rather than a failed operation. */
-    static final class CompressionConverter implements CommandLine.ITypeConverter<Compression> {
+    /**
+     * A flag's value parsed by the engine's own parser; what the engine refuses is a usage error (exit 2), with
+     * the engine's message, rather than a failed operation.
+     */
+    abstract static class EngineValueConverter<T> implements CommandLine.ITypeConverter<T> {
+        private final Function<String, T> parser;
+
+        EngineValueConverter(Function<String, T> parser) {
+            this.parser = parser;
+        }
+
         @Override
-        public Compression convert(String value) {
+        public T convert(String value) {
             try {
-                return Compression.parse(value);
+                return parser.apply(value);
             } catch (JetpackException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }
 
-    /** Turns a bad runtime name into a usage error (exit 2) rather than a failed build. */
-    static final class RuntimeConverter implements CommandLine.ITypeConverter<RuntimeChoice> {
-        @Override
-        public RuntimeChoice convert(String value) {
-            try {
-                return RuntimeChoice.parse(value);
-            } catch (JetpackException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+    static final class CompressionConverter extends EngineValueConverter<Compression> {
+        CompressionConverter() {
+            super(Compression::parse);
+        }
+    }
+
+    static final class RuntimeConverter extends EngineValueConverter<RuntimeChoice> {
+        RuntimeConverter() {
+            super(RuntimeChoice::parse);
         }
     }
 
