@@ -1,6 +1,7 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.aci.compress.AbortableOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;

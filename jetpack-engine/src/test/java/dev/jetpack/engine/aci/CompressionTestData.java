@@ -12,12 +12,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /** Deterministic test input that compresses like real files (text with some binary), and CLI helpers. */
-final class CompressionTestData {
+public final class CompressionTestData {
     private CompressionTestData() {
     }
 
     /** {@code size} bytes: words from a fixed vocabulary, with a stretch of random bytes now and then. */
-    static byte[] realistic(int size, long seed) {
+    public static byte[] realistic(int size, long seed) {
         Random random = new Random(seed);
         String[] words = new String[3000];
         for (int i = 0; i < words.length; i++) {
@@ -43,7 +43,7 @@ final class CompressionTestData {
         return java.util.Arrays.copyOf(all, size);
     }
 
-    static byte[] compress(byte[] data, OutputStreamFactory factory) throws IOException {
+    public static byte[] compress(byte[] data, OutputStreamFactory factory) throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         try (OutputStream out = factory.open(sink)) {
             // uneven write sizes, so block boundaries fall inside writes
@@ -60,7 +60,7 @@ final class CompressionTestData {
     }
 
     /** Runs a command with {@code input} as a file argument's content on stdin and returns its stdout. */
-    static byte[] run(Path dir, byte[] input, String... command) throws IOException, InterruptedException {
+    public static byte[] run(Path dir, byte[] input, String... command) throws IOException, InterruptedException {
         Path in = Files.createTempFile(dir, "in", ".bin");
         Path out = Files.createTempFile(dir, "out", ".bin");
         Files.write(in, input);
@@ -73,14 +73,14 @@ final class CompressionTestData {
         return Files.readAllBytes(out);
     }
 
-    static byte[] readAll(InputStream in) throws IOException {
+    public static byte[] readAll(InputStream in) throws IOException {
         try (in) {
             return in.readAllBytes();
         }
     }
 
     @FunctionalInterface
-    interface OutputStreamFactory {
+    public interface OutputStreamFactory {
         OutputStream open(OutputStream target) throws IOException;
     }
 }
