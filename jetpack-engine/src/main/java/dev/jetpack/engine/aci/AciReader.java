@@ -3,6 +3,8 @@ package dev.jetpack.engine.aci;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.ProgressListener;
+import dev.jetpack.engine.io.CountingInputStream;
+import dev.jetpack.engine.io.DigestingInputStream;
 import dev.jetpack.engine.io.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -214,10 +216,10 @@ public final class AciReader {
             } catch (IOException e) {
                 throw new TreeExtractor.ArchiveReadException(e);
             }
-            DigestingInputStream tarStream = new DigestingInputStream(decompressed,
-                    compressedCount, options.maxUncompressedBytes(), options.maxExpansionRatio(),
-                    options.ratioGraceBytes());
-            TarReader tar = new TarReader(new FailureTranslatingInputStream(tarStream));
+            DigestingInputStream tarStream = new DigestingInputStream(decompressed);
+            ExpansionLimitInputStream limited = new ExpansionLimitInputStream(tarStream, compressedCount,
+                    options.maxUncompressedBytes(), options.maxExpansionRatio(), options.ratioGraceBytes());
+            TarReader tar = new TarReader(new FailureTranslatingInputStream(limited));
             long nextProgress = BUFFER * 128L;
             TarEntry entry;
             while ((entry = tar.next()) != null) {
@@ -229,7 +231,7 @@ public final class AciReader {
                 }
             }
             current = "(end of archive)";
-            new FailureTranslatingInputStream(tarStream).readAllBytesInto(tarStream);
+            new FailureTranslatingInputStream(limited).readAllBytesInto(limited);
             layout.finish();
             return new Result(ImageId.ofDigest(tarStream.digest()), layout.manifest, tarStream.count(),
                     compressedCount.count(), compression, layout.entries);
@@ -277,9 +279,9 @@ public final class AciReader {
         }
 
         /** Reads to the end of the stream (the tar's trailing padding), so the ID covers every byte. */
-        void readAllBytesInto(DigestingInputStream digesting) {
+        void readAllBytesInto(ExpansionLimitInputStream limited) {
             try {
-                digesting.drain();
+                limited.drain();
             } catch (IOException e) {
                 throw new TreeExtractor.ArchiveReadException(e);
             }

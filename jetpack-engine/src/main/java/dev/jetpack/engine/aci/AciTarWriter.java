@@ -2,6 +2,8 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.io.BackgroundDigestingOutputStream;
+import dev.jetpack.engine.io.CountingOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
