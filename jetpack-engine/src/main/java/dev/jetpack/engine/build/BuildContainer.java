@@ -6,6 +6,7 @@ import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
 import dev.jetpack.engine.io.ProcessStamp;
 import dev.jetpack.engine.io.ShutdownCleanup;
+import dev.jetpack.engine.io.TreeCopier;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,9 +116,7 @@ public final class BuildContainer implements AutoCloseable {
                 copyRootAttributes(lower, upper);
                 mountOverlay(lower, upper, directory.resolve("work"), root);
             } else {
-                Files.createDirectory(root);
-                HostCommand.check(List.of("cp", "-a", "--", lower + "/.", root + "/"));
-                copyRootAttributes(lower, root);
+                TreeCopier.copy(lower, root); // root itself gets the lower root's owner, mode and times too
             }
             return container;
         } catch (IOException | RuntimeException e) {
