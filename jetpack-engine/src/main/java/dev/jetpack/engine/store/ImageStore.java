@@ -410,7 +410,7 @@ public final class ImageStore {
         if (dependency.imageID() != null) {
             found = get(ImageId.parse(dependency.imageID()));
         } else {
-            found = matching(referenceOf(dependency)).stream().findFirst();
+            found = matching(dependency.reference()).stream().findFirst();
         }
         StoredImage image = found.orElseGet(() -> resolver.resolve(dependency, dependent, this));
         checkDependency(dependency, dependent, image);
@@ -437,12 +437,6 @@ public final class ImageStore {
                         + ". Correct the dependency's labels or provide the right image.");
             }
         }
-    }
-
-    private static ImageReference referenceOf(Dependency dependency) {
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
-        dependency.labels().forEach(label -> labels.put(label.name(), label.value()));
-        return new ImageReference(dependency.imageName(), labels);
     }
 
     /** The stored image with exactly this ID, if there is one. */
