@@ -237,11 +237,11 @@ public final class AciReader {
                     compressedCount.count(), compression, layout.entries);
         } catch (TreeExtractor.ArchiveReadException e) {
             throw AciFormatException.forEntry(current, "reading the archive failed: " + e.io()
-                    + ". The data is truncated or corrupt; download or copy the archive again.");
+                    + ". The data is truncated or corrupt; download or copy the archive again.", e.io());
         } catch (IOException e) {
             if (destination == null) {
                 throw AciFormatException.forEntry(current, "reading the archive failed: " + e
-                        + ". The data is truncated or corrupt; download or copy the archive again.");
+                        + ". The data is truncated or corrupt; download or copy the archive again.", e);
             }
             String full = dev.jetpack.engine.io.DiskSpace.hint(e, destination);
             throw new JetpackException("Could not extract entry '" + current + "' into " + destination + ": " + e

@@ -256,7 +256,13 @@ public final class ImageStore {
                         OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
                     TeeInputStream tee = new TeeInputStream(in, copy);
-                    result = AciReader.extract(tee, ownRootfs, readerOptions);
+                    try {
+                        result = AciReader.extract(tee, ownRootfs, readerOptions);
+                    } catch (JetpackException e) {
+                        // The reader sees a failed write of the copy as a failed read ("truncated"): report the write.
+                        throw tee.copyFailure().map(failure -> importFailure(source, new IOException("writing "
+                                + aciFile + " failed: " + failure.getMessage(), failure))).orElseThrow(() -> e);
+                    }
                     // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
                     tee.drain();
                 }
