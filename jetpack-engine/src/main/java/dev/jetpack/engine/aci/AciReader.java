@@ -216,8 +216,9 @@ public final class AciReader {
             } catch (IOException e) {
                 throw new TreeExtractor.ArchiveReadException(e);
             }
-            DigestingInputStream tarStream = new DigestingInputStream(decompressed);
-            ExpansionLimitInputStream limited = new ExpansionLimitInputStream(tarStream, compressedCount,
+            CountingInputStream tarCount = new CountingInputStream(decompressed);
+            DigestingInputStream tarStream = new DigestingInputStream(tarCount);
+            ExpansionLimitInputStream limited = new ExpansionLimitInputStream(tarStream, tarCount, compressedCount,
                     options.maxUncompressedBytes(), options.maxExpansionRatio(), options.ratioGraceBytes());
             TarReader tar = new TarReader(new FailureTranslatingInputStream(limited));
             long nextProgress = BUFFER * 128L;
@@ -225,15 +226,15 @@ public final class AciReader {
             while ((entry = tar.next()) != null) {
                 current = entry.name();
                 layout.accept(entry, tar.content());
-                if (tarStream.count() >= nextProgress) {
-                    options.progress().progress(task, tarStream.count(), -1);
-                    nextProgress = tarStream.count() + BUFFER * 128L;
+                if (tarCount.count() >= nextProgress) {
+                    options.progress().progress(task, tarCount.count(), -1);
+                    nextProgress = tarCount.count() + BUFFER * 128L;
                 }
             }
             current = "(end of archive)";
             new FailureTranslatingInputStream(limited).readAllBytesInto(limited);
             layout.finish();
-            return new Result(ImageId.ofDigest(tarStream.digest()), layout.manifest, tarStream.count(),
+            return new Result(ImageId.ofDigest(tarStream.digest()), layout.manifest, tarCount.count(),
                     compressedCount.count(), compression, layout.entries);
         } catch (TreeExtractor.ArchiveReadException e) {
             throw AciFormatException.forEntry(current, "reading the archive failed: " + e.io()

@@ -1,26 +1,32 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.io.CountingInputStream;
-import dev.jetpack.engine.io.DigestingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * Stops decompression bombs while the uncompressed tar is read: it fails once the tar exceeds a total size, or
  * exceeds a ratio to the compressed bytes read (after a grace amount, so that small, highly compressible images
- * are fine). It reads through the stream that hashes the tar, whose count is the uncompressed size.
+ * are fine). It reads through the stream that hashes the tar, so that the bytes drained are hashed too.
  */
 final class ExpansionLimitInputStream extends InputStream {
-    private final DigestingInputStream tar;
+    private final InputStream tar;
+    private final CountingInputStream uncompressed;
     private final CountingInputStream compressed;
     private final long maxBytes;
     private final long maxRatio;
     /** Below this many uncompressed bytes the expansion ratio is not checked. */
     private final long ratioGraceBytes;
 
-    ExpansionLimitInputStream(DigestingInputStream tar, CountingInputStream compressed, long maxBytes, long maxRatio,
-            long ratioGraceBytes) {
+    /**
+     * @param tar          the uncompressed tar, read from {@code uncompressed}
+     * @param uncompressed counts the uncompressed bytes
+     * @param compressed   counts the compressed bytes
+     */
+    ExpansionLimitInputStream(InputStream tar, CountingInputStream uncompressed, CountingInputStream compressed,
+            long maxBytes, long maxRatio, long ratioGraceBytes) {
         this.tar = tar;
+        this.uncompressed = uncompressed;
         this.compressed = compressed;
         this.maxBytes = maxBytes;
         this.maxRatio = maxRatio;
@@ -29,8 +35,11 @@ final class ExpansionLimitInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        int b = tar.read();
+        if (b >= 0) {
+            checkLimits();
+        }
+        return b;
     }
 
     @Override
@@ -43,7 +52,7 @@ final class ExpansionLimitInputStream extends InputStream {
     }
 
     private void checkLimits() {
-        long count = tar.count();
+        long count = uncompressed.count();
         if (count > maxBytes) {
             throw new AciFormatException("the archive expands to more than " + maxBytes + " bytes, the limit for"
                     + " one image (a decompression bomb, or an image larger than allowed). Raise the limit if the"

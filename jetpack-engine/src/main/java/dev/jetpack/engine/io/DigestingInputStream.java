@@ -5,14 +5,14 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 
 /**
- * Hashes (SHA-512) and counts the bytes read through it: an image ID is made on the way in. It never supports
+ * Hashes (SHA-512) the bytes read through it: an image ID is made on the way in (count them with a
+ * {@link CountingInputStream} below it). It never supports
  * mark/reset, so nothing is hashed twice (skipped bytes are read, and hashed, by {@link InputStream#skip}). Closing
  * it leaves the source open: the source belongs to the caller.
  */
 public final class DigestingInputStream extends InputStream {
     private final InputStream in;
     private final MessageDigest digest = Sha512.newDigest();
-    private long count;
 
     public DigestingInputStream(InputStream in) {
         this.in = in;
@@ -20,8 +20,11 @@ public final class DigestingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        int b = in.read();
+        if (b >= 0) {
+            digest.update((byte) b);
+        }
+        return b;
     }
 
     @Override
@@ -29,7 +32,6 @@ public final class DigestingInputStream extends InputStream {
         int n = in.read(b, off, len);
         if (n > 0) {
             digest.update(b, off, n);
-            count += n;
         }
         return n;
     }
@@ -37,11 +39,6 @@ public final class DigestingInputStream extends InputStream {
     @Override
     public boolean markSupported() {
         return false;
-    }
-
-    /** Bytes read so far. */
-    public long count() {
-        return count;
     }
 
     /** The SHA-512 of everything read; call once, at the end. */
