@@ -3,7 +3,7 @@ package dev.jetpack.bench;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
-import dev.jetpack.engine.aci.ParallelXzOutputStream;
+import dev.jetpack.engine.aci.compress.CompressionStreams;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackSettings;
@@ -309,10 +309,10 @@ public final class Bench {
                 .fileSize();
     }
 
-    /** The xz-java fallback, forced: the uncompressed ACI stream goes through {@link ParallelXzOutputStream}. */
+    /** The xz-java fallback, forced: the uncompressed ACI stream goes through xz-java ({@link CompressionStreams#xzJavaOutput}). */
     private static long writeXzJava(Path tree, Path aci) throws IOException {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(aci), 1 << 16);
-             OutputStream xz = new ParallelXzOutputStream(file, 6, Runtime.getRuntime().availableProcessors())) {
+             OutputStream xz = CompressionStreams.xzJavaOutput(file, 6, Runtime.getRuntime().availableProcessors())) {
             AciWriter.write(MANIFEST, tree, xz, AciWriter.Options.defaults().withCompression(Compression.NONE, -1));
         }
         return Files.size(aci);

@@ -22,6 +22,11 @@ public class AciFormatException extends JetpackException {
         return new AciFormatException("entry '" + entryName + "': " + rule);
     }
 
+    /** A rule broken by one entry, found through {@code cause} (e.g. the read that failed). */
+    public static AciFormatException forEntry(String entryName, String rule, Throwable cause) {
+        return new AciFormatException("entry '" + entryName + "': " + rule, cause);
+    }
+
     /** The same problem with the archive's origin (a file name, a URL) in front, for the user. */
     public AciFormatException in(String source) {
         return new AciFormatException("Invalid archive " + source + ": " + getMessage(), getCause() == null ? this : getCause());

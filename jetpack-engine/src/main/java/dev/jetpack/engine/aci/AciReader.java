@@ -3,6 +3,8 @@ package dev.jetpack.engine.aci;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.ProgressListener;
+import dev.jetpack.engine.io.CountingInputStream;
+import dev.jetpack.engine.io.DigestingInputStream;
 import dev.jetpack.engine.io.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -214,32 +216,33 @@ public final class AciReader {
             } catch (IOException e) {
                 throw new TreeExtractor.ArchiveReadException(e);
             }
-            DigestingInputStream tarStream = new DigestingInputStream(decompressed,
-                    compressedCount, options.maxUncompressedBytes(), options.maxExpansionRatio(),
-                    options.ratioGraceBytes());
-            TarReader tar = new TarReader(new FailureTranslatingInputStream(tarStream));
+            CountingInputStream tarCount = new CountingInputStream(decompressed);
+            DigestingInputStream tarStream = new DigestingInputStream(tarCount);
+            ExpansionLimitInputStream limited = new ExpansionLimitInputStream(tarStream, tarCount, compressedCount,
+                    options.maxUncompressedBytes(), options.maxExpansionRatio(), options.ratioGraceBytes());
+            TarReader tar = new TarReader(new FailureTranslatingInputStream(limited));
             long nextProgress = BUFFER * 128L;
             TarEntry entry;
             while ((entry = tar.next()) != null) {
                 current = entry.name();
                 layout.accept(entry, tar.content());
-                if (tarStream.count() >= nextProgress) {
-                    options.progress().progress(task, tarStream.count(), -1);
-                    nextProgress = tarStream.count() + BUFFER * 128L;
+                if (tarCount.count() >= nextProgress) {
+                    options.progress().progress(task, tarCount.count(), -1);
+                    nextProgress = tarCount.count() + BUFFER * 128L;
                 }
             }
             current = "(end of archive)";
-            new FailureTranslatingInputStream(tarStream).readAllBytesInto(tarStream);
+            new FailureTranslatingInputStream(limited).readAllBytesInto(limited);
             layout.finish();
-            return new Result(ImageId.ofDigest(tarStream.digest()), layout.manifest, tarStream.count(),
+            return new Result(ImageId.ofDigest(tarStream.digest()), layout.manifest, tarCount.count(),
                     compressedCount.count(), compression, layout.entries);
         } catch (TreeExtractor.ArchiveReadException e) {
             throw AciFormatException.forEntry(current, "reading the archive failed: " + e.io()
-                    + ". The data is truncated or corrupt; download or copy the archive again.");
+                    + ". The data is truncated or corrupt; download or copy the archive again.", e.io());
         } catch (IOException e) {
             if (destination == null) {
                 throw AciFormatException.forEntry(current, "reading the archive failed: " + e
-                        + ". The data is truncated or corrupt; download or copy the archive again.");
+                        + ". The data is truncated or corrupt; download or copy the archive again.", e);
             }
             String full = dev.jetpack.engine.io.DiskSpace.hint(e, destination);
             throw new JetpackException("Could not extract entry '" + current + "' into " + destination + ": " + e
@@ -277,9 +280,9 @@ public final class AciReader {
         }
 
         /** Reads to the end of the stream (the tar's trailing padding), so the ID covers every byte. */
-        void readAllBytesInto(DigestingInputStream digesting) {
+        void readAllBytesInto(ExpansionLimitInputStream limited) {
             try {
-                digesting.drain();
+                limited.drain();
             } catch (IOException e) {
                 throw new TreeExtractor.ArchiveReadException(e);
             }

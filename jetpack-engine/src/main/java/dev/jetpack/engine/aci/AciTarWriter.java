@@ -1,6 +1,9 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.io.BackgroundDigestingOutputStream;
+import dev.jetpack.engine.io.CountingOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -52,15 +55,7 @@ public final class AciTarWriter implements Closeable {
     /**
      * Starts an ACI on {@code target}; {@link #finish()} completes it. {@code target} is never closed here.
      *
-     * @param level compression level, -1 for the compression's default
-     */
-    public static AciTarWriter open(OutputStream target, Compression compression, int level) throws IOException {
-        return new AciTarWriter(target, compression, level, Compression.ALL_CORES);
-    }
-
-    /**
-     * Like {@link #open(OutputStream, Compression, int)} with a number of compression threads.
-     *
+     * @param level   compression level, -1 for the compression's default
      * @param threads compression threads, or {@link Compression#ALL_CORES}
      */
     public static AciTarWriter open(OutputStream target, Compression compression, int level, int threads)

@@ -1,6 +1,8 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.aci.compress.CompressionStreams;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,18 +10,15 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.tukaani.xz.UnsupportedOptionsException;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * The compressions an ACI may use (appc allows exactly these four), recognised by magic bytes, never by a file
  * name.
  *
- * <p>{@link #compress} is the single place where a compressor is chosen, so a parallel implementation (independent
- * xz blocks, pigz-style gzip) can replace the single-threaded one here without changing any caller.
+ * <p>{@link #compress} is the single place where a compressor is chosen (the streams themselves are in
+ * {@link dev.jetpack.engine.aci.compress}), so a faster implementation can replace one there without changing any
+ * caller.
  */
 public enum Compression {
     NONE("none", -1, -1, -1),
@@ -33,7 +32,6 @@ public enum Compression {
     /** {@code threads} value for {@link #compress(OutputStream, int, int)} meaning "one per available processor". */
     public static final int ALL_CORES = 0;
 
-    private static final int BUFFER = 64 * 1024;
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
     private static final byte[] BZIP2_MAGIC = {'B', 'Z', 'h'};
     private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
@@ -128,10 +126,10 @@ public enum Compression {
 
     /**
      * Wraps {@code out} in this compressor. Closing the returned stream finishes the compressed format and closes
-     * {@code out}. gzip is compressed pigz-style ({@link ParallelGzipOutputStream}); xz by the system's {@code xz}
-     * when installed ({@link SystemXzOutputStream}, measured faster here) and otherwise by xz-java in independent
-     * blocks ({@link ParallelXzOutputStream}); bzip2 on one thread. A returned {@link AbortableOutputStream} must be
-     * {@linkplain AbortableOutputStream#abort() aborted} when it is abandoned unclosed.
+     * {@code out}. gzip is compressed pigz-style; xz by the system's {@code xz} when installed and otherwise by
+     * xz-java in independent blocks; bzip2 on one thread (see {@link CompressionStreams}). A returned
+     * {@link AbortableOutputStream} must be {@linkplain AbortableOutputStream#abort() aborted} when it is abandoned
+     * unclosed.
      *
      * @param level   0..9 (bzip2 1..9), or -1 for {@link #defaultLevel()}; ignored for {@link #NONE}
      * @param threads compression threads, or {@link #ALL_CORES}
@@ -143,16 +141,12 @@ public enum Compression {
             case NONE:
                 return out;
             case GZIP:
-                return new ParallelGzipOutputStream(out, effective, workers);
+                return CompressionStreams.gzipOutput(out, effective, workers);
             case BZIP2:
-                return new BZip2CompressorOutputStream(out, effective);
+                return CompressionStreams.bzip2Output(out, effective);
             case XZ:
-                java.util.Optional<java.nio.file.Path> xz = SystemXzOutputStream.find();
-                if (xz.isPresent()) {
-                    return new SystemXzOutputStream(xz.get(), out, effective, workers);
-                }
                 try {
-                    return new ParallelXzOutputStream(out, effective, workers);
+                    return CompressionStreams.xzOutput(out, effective, workers);
                 } catch (UnsupportedOptionsException e) {
                     throw new JetpackException("xz level " + level + " is not supported: " + e.getMessage(), e);
                 }
@@ -167,11 +161,11 @@ public enum Compression {
             case NONE:
                 return in;
             case GZIP:
-                return new GZIPInputStream(in, BUFFER);
+                return CompressionStreams.gzipInput(in);
             case BZIP2:
-                return new BZip2CompressorInputStream(in, true);
+                return CompressionStreams.bzip2Input(in);
             case XZ:
-                return new XZInputStream(in);
+                return CompressionStreams.xzInput(in);
             default:
                 throw new AssertionError(this);
         }

@@ -45,10 +45,6 @@ public record TarEntry(String name, Type type, int mode, long uid, long gid, lon
         return new TarEntry(name, type, mode, uid, gid, size, newMtime, linkName, devMajor, devMinor, xattrs);
     }
 
-    public TarEntry withXattrs(Map<String, byte[]> newXattrs) {
-        return new TarEntry(name, type, mode, uid, gid, size, mtime, linkName, devMajor, devMinor, newXattrs);
-    }
-
     /**
      * True for extended attributes that belong to overlayfs itself (whiteouts, opaque markers, redirects): they
      * describe a build container's layers, not the image, and must never be written into or restored from one.

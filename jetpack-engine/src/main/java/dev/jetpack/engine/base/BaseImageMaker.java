@@ -125,7 +125,7 @@ public final class BaseImageMaker {
         TarReader tar = new TarReader(compression.decompress(buffered));
         Instant fixed = options.fixedTimestamp();
         String task = "Making base image";
-        try (AciTarWriter aci = AciTarWriter.open(out, options.compression(), options.level())) {
+        try (AciTarWriter aci = AciTarWriter.open(out, options.compression(), options.level(), options.threads())) {
             aci.writeManifest(manifestJson, fixed != null ? fixed : Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Set<String> written = new HashSet<>();
             Set<String> excludedDirs = new HashSet<>();

@@ -4,7 +4,9 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
+import dev.jetpack.engine.io.ProcessStamp;
 import dev.jetpack.engine.io.ShutdownCleanup;
+import dev.jetpack.engine.io.TreeCopier;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Copy</b>: {@code cp -a} of the parent's rootfs (owners, modes, times, hard and symbolic links, devices
  * and extended attributes preserved). {@link #upperDir()} is not available then.
  *
- * <p>Layout: {@code CONTAINERS/ID/} holds {@code owner} (pid and start time of the creating JVM),
+ * <p>Layout: {@code CONTAINERS/ID/} holds {@code owner} (the creating JVM's {@link ProcessStamp}),
  * {@code root/} (the mount point or the copy), and for an overlay {@code upper/} and {@code work/}.
  * {@link #close()} unmounts and deletes it all, and a shutdown hook does the same on SIGINT/SIGTERM;
  * {@link #cleanStale} removes what a crashed JVM left. The root directory takes the parent root's owner and
@@ -114,9 +116,7 @@ public final class BuildContainer implements AutoCloseable {
                 copyRootAttributes(lower, upper);
                 mountOverlay(lower, upper, directory.resolve("work"), root);
             } else {
-                Files.createDirectory(root);
-                HostCommand.check(List.of("cp", "-a", "--", lower + "/.", root + "/"));
-                copyRootAttributes(lower, root);
+                TreeCopier.copy(lower, root); // root itself gets the lower root's owner, mode and times too
             }
             return container;
         } catch (IOException | RuntimeException e) {
@@ -311,12 +311,11 @@ public final class BuildContainer implements AutoCloseable {
     }
 
     static String ownerLine(ProcessHandle process) {
-        long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-        return process.pid() + " " + started + "\n";
+        return ProcessStamp.of(process) + "\n";
     }
 
-    /* Alive = the recorded pid runs and started when recorded (a reused pid is a different process). A
-       directory without a readable owner file is being created right now only if it is very young. */
+    /* Alive as ProcessStamp decides it. A directory without a readable owner file is being created right now
+       only if it is very young. */
     private static boolean ownerAlive(Path container) {
         String line;
         try {
@@ -329,19 +328,9 @@ public final class BuildContainer implements AutoCloseable {
                 return true; // vanished meanwhile: nothing to clean
             }
         }
-        String[] fields = line.split(" ");
-        try {
-            long pid = Long.parseLong(fields[0]);
-            long started = fields.length > 1 ? Long.parseLong(fields[1]) : 0;
-            Optional<ProcessHandle> process = ProcessHandle.of(pid);
-            if (process.isEmpty() || !process.get().isAlive()) {
-                return false;
-            }
-            long actual = process.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-            return started == 0 || actual == 0 || Math.abs(actual - started) < 1000;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        // Earlier versions wrote "PID STARTMILLIS": read that as the stamp it is.
+        Optional<ProcessStamp> owner = ProcessStamp.find(line.replace(' ', '.'));
+        return owner.isPresent() && owner.get().isAlive();
     }
 
     /* Unmount first, and only delete when nothing is mounted below any more: deleting through a live mount

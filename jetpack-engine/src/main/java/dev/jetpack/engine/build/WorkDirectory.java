@@ -1,13 +1,12 @@
 package dev.jetpack.engine.build;
 
-import dev.jetpack.engine.io.HostCommand;
+import dev.jetpack.engine.io.TreeCopier;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,13 +111,8 @@ final class WorkDirectory {
 
     /** Copies {@link #inputs} into the work directory, keeping modes, owners, times and links. */
     void copy(Map<String, Path> sources) throws IOException {
-        if (sources.isEmpty()) {
-            return;
-        }
-        // cp -a, as the build container itself is made: it keeps modes with setuid/setgid/sticky, owners, times,
-        // hard links, devices and xattrs, which Java's copy cannot all do. Links are copied, never followed.
-        List<String> command = new ArrayList<>(List.of("cp", "-a", "--target-directory=" + hostPath, "--"));
-        sources.values().forEach(source -> command.add(source.toString()));
-        HostCommand.check(command);
+        // As the build container itself is made: modes with setuid/setgid/sticky, owners, times, hard links,
+        // devices and xattrs kept; links copied, never followed.
+        TreeCopier.copyInto(sources.values(), hostPath);
     }
 }

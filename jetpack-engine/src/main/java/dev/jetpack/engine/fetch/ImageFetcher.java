@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -130,7 +129,7 @@ public final class ImageFetcher {
                         + ", and fetching is offline. Fetch it while online first.");
             }
             log.info("Fetching dependency " + DependencyResolver.describe(dependency) + " of " + dependent);
-            return downloadAndImport(new ImageSource.Named(referenceOf(dependency)),
+            return downloadAndImport(new ImageSource.Named(dependency.reference()),
                     Optional.ofNullable(dependency.imageID()), options);
         };
     }
@@ -371,12 +370,6 @@ public final class ImageFetcher {
                     + " must have image ID " + expectedId.get() + " but the fetched image has ID " + id
                     + ". Nothing was stored; correct the dependency's imageID or the server's image.");
         }
-    }
-
-    private static ImageReference referenceOf(Dependency dependency) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        dependency.labels().forEach(label -> labels.put(label.name(), label.value()));
-        return new ImageReference(dependency.imageName(), labels);
     }
 
     // ---- which image a source gave last time (for offline fetches; HTTP validators are the downloader's) ----

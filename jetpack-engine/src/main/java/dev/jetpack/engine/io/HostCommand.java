@@ -40,10 +40,13 @@ public final class HostCommand {
         }
     }
 
+    /** The exit code of a tool that cannot be started at all (not installed), as a shell reports it. */
+    public static final int NOT_FOUND = 127;
+
     /**
      * Runs {@code command} with stdout and stderr merged and stdin closed. A tool that cannot be started at
-     * all (not installed) yields exit code 127 with the reason as output, like a shell would, so that probes
-     * can treat "missing" and "failing" alike.
+     * all (not installed) yields exit code {@value #NOT_FOUND} with the reason as output, like a shell would, so
+     * that probes can treat "missing" and "failing" alike.
      */
     public static Result run(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -54,7 +57,7 @@ public final class HostCommand {
         try {
             process = builder.start();
         } catch (IOException e) {
-            return new Result(List.copyOf(command), 127, e.getMessage());
+            return new Result(List.copyOf(command), NOT_FOUND, e.getMessage());
         }
         try (InputStream in = process.getInputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

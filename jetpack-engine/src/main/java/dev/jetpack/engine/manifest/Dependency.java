@@ -1,6 +1,8 @@
 package dev.jetpack.engine.manifest;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,5 +20,12 @@ public record Dependency(String imageName, String imageID, List<Label> labels, L
 
     public Optional<String> label(String name) {
         return Label.find(labels, name);
+    }
+
+    /** The image this dependency asks for, by name and labels (its image ID, if any, is checked apart). */
+    public ImageReference reference() {
+        Map<String, String> byName = new LinkedHashMap<>();
+        labels.forEach(label -> byName.put(label.name(), label.value()));
+        return new ImageReference(imageName, byName);
     }
 }

@@ -15,8 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -40,7 +38,11 @@ import java.util.regex.Pattern;
  * The probe tries crun plainly first and uses the workaround only when that fails for this reason.
  */
 public final class OciRuntime extends AbstractRuntime {
-    /** Prefix of every container id this engine creates, followed by the JVM's pid. */
+    /**
+     * Prefix of every container id this engine creates: {@code jetpack-PID-STARTMILLIS-N-RANDOM}, the creating
+     * JVM's {@link ProcessStamp} (with '-' for '.', so that {@code jetpack-PID-} finds a JVM's containers) and a
+     * number and random part that make it unique.
+     */
     public static final String CONTAINER_ID_PREFIX = "jetpack-";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +51,9 @@ public final class OciRuntime extends AbstractRuntime {
     private static final String HYBRID_MESSAGE = "hybrid mode not supported";
     /** Prefix of the bundle directories in the temporary directory, followed by the JVM's {@link ProcessStamp}. */
     static final String BUNDLE_PREFIX = "jetpack-oci-";
-    private static final Pattern OWN_ID = Pattern.compile(Pattern.quote(CONTAINER_ID_PREFIX) + "(\\d+)-.*");
+    /* Containers of earlier versions have no start time: jetpack-PID-N-RANDOM. */
+    private static final Pattern OWN_ID = Pattern.compile(Pattern.quote(CONTAINER_ID_PREFIX)
+            + "(\\d+)-(?:(\\d+)-)?\\d+-\\p{XDigit}+");
 
     private final String tool;
     private volatile List<Path> hiddenCgroup2 = List.of();
@@ -110,10 +114,11 @@ public final class OciRuntime extends AbstractRuntime {
 
     @Override
     Invocation invocation(ContainerSpec spec, PreparedRootfs prepared) throws IOException {
-        String id = CONTAINER_ID_PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
-                + HexFormat.of().formatHex(randomBytes());
+        ProcessStamp owner = ProcessStamp.current();
+        String id = CONTAINER_ID_PREFIX + owner.pid() + "-" + owner.startMillis() + "-" + COUNTER.incrementAndGet()
+                + "-" + HexFormat.of().formatHex(randomBytes());
         // The bundle's name carries the JVM's stamp, so that the bundle of a killed JVM is recognised as stale.
-        Path bundle = Files.createTempDirectory(BUNDLE_PREFIX + ProcessStamp.current() + "-");
+        Path bundle = Files.createTempDirectory(BUNDLE_PREFIX + owner + "-");
         try {
             Files.write(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(config(spec, prepared)));
@@ -135,7 +140,7 @@ public final class OciRuntime extends AbstractRuntime {
 
     /**
      * Removes what JVMs killed in the middle of a run left of this runtime: containers named
-     * {@code jetpack-PID-…} whose PID is gone (or now belongs to a process started after the container) are
+     * {@code jetpack-PID-STARTMILLIS-…} whose JVM is gone ({@link ProcessStamp#isAlive()}) are
      * {@code delete -f}'d, which kills what still runs in them, and their bundle directories are deleted.
      * ({@link #removeOrphanBundles} removes the bundles of dead JVMs that have no container.) A JVM that dies with {@code kill -9}
      * cannot do this itself: {@code RUNTIME run} outlives it and keeps the build command running.
@@ -151,7 +156,7 @@ public final class OciRuntime extends AbstractRuntime {
         if (list.succeeded()) {
             for (JsonNode container : parseList(list.output())) {
                 String id = container.path("id").asText();
-                if (isStale(id, container.path("created").asText())) {
+                if (isStale(id)) {
                     removeContainer(id, container.path("bundle").asText(), log, removed);
                 }
             }
@@ -174,27 +179,17 @@ public final class OciRuntime extends AbstractRuntime {
         return containers;
     }
 
-    /* Ours (jetpack-PID-…) and the PID is dead, or it is a newer process that reused the PID. */
-    static boolean isStale(String id, String created) {
+    /* Ours (jetpack-PID-…) and the JVM it names is gone. An id without a start time counts as "start unknown". */
+    static boolean isStale(String id) {
         Matcher matcher = OWN_ID.matcher(id);
         if (!matcher.matches()) {
             return false; // not made by this engine: never touched
         }
-        long pid;
         try {
-            pid = Long.parseLong(matcher.group(1));
+            long pid = Long.parseLong(matcher.group(1));
+            long startMillis = matcher.group(2) == null ? 0 : Long.parseLong(matcher.group(2));
+            return !new ProcessStamp(pid, startMillis).isAlive();
         } catch (NumberFormatException e) {
-            return false;
-        }
-        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
-        if (owner.isEmpty() || !owner.get().isAlive()) {
-            return true;
-        }
-        Optional<Instant> ownerStart = owner.get().info().startInstant();
-        try {
-            Instant createdAt = Instant.parse(created);
-            return ownerStart.isPresent() && ownerStart.get().isAfter(createdAt.plusSeconds(1));
-        } catch (DateTimeParseException e) {
             return false;
         }
     }

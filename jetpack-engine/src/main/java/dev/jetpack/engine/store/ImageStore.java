@@ -256,7 +256,13 @@ public final class ImageStore {
                         OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
                     TeeInputStream tee = new TeeInputStream(in, copy);
-                    result = AciReader.extract(tee, ownRootfs, readerOptions);
+                    try {
+                        result = AciReader.extract(tee, ownRootfs, readerOptions);
+                    } catch (JetpackException e) {
+                        // The reader sees a failed write of the copy as a failed read ("truncated"): report the write.
+                        throw tee.copyFailure().map(failure -> importFailure(source, new IOException("writing "
+                                + aciFile + " failed: " + failure.getMessage(), failure))).orElseThrow(() -> e);
+                    }
                     // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
                     tee.drain();
                 }
@@ -410,7 +416,7 @@ public final class ImageStore {
         if (dependency.imageID() != null) {
             found = get(ImageId.parse(dependency.imageID()));
         } else {
-            found = matching(referenceOf(dependency)).stream().findFirst();
+            found = matching(dependency.reference()).stream().findFirst();
         }
         StoredImage image = found.orElseGet(() -> resolver.resolve(dependency, dependent, this));
         checkDependency(dependency, dependent, image);
@@ -437,12 +443,6 @@ public final class ImageStore {
                         + ". Correct the dependency's labels or provide the right image.");
             }
         }
-    }
-
-    private static ImageReference referenceOf(Dependency dependency) {
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
-        dependency.labels().forEach(label -> labels.put(label.name(), label.value()));
-        return new ImageReference(dependency.imageName(), labels);
     }
 
     /** The stored image with exactly this ID, if there is one. */

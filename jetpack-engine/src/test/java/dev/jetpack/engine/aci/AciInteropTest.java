@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class AciInteropTest {
 
     @ParameterizedTest
     @CsvSource({"NONE,cat", "GZIP,gzip -dc", "BZIP2,bzip2 -dc", "XZ,xz -dc"})
-    void gnuToolsReadWhatWeWrite(Compression compression, String decompress) throws IOException {
+    void gnuToolsReadWhatWeWrite(Compression compression, String decompress) throws Exception {
         Path source = tmp.resolve("source");
         TestTrees.createRichTree(source, false);
         Path aci = tmp.resolve("image.aci");
@@ -35,7 +36,7 @@ class AciInteropTest {
         // the native decompressor yields exactly the tar whose SHA-512 is the ID
         byte[] tar = TestTrees.run("sh", "-c", decompress + " < '" + aci + "'");
         assertThat(tar).hasSize((int) written.tarSize());
-        assertThat(ImageId.ofDigest(DigestingOutputStream.sha512().digest(tar))).isEqualTo(written.id());
+        assertThat(ImageId.ofDigest(MessageDigest.getInstance("SHA-512").digest(tar))).isEqualTo(written.id());
 
         List<String> listing = Arrays.asList(new String(TestTrees.run("tar", "-tf", aci.toString()),
                 StandardCharsets.UTF_8).split("\n"));

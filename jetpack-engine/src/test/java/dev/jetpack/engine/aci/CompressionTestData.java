@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Compressing test input in uneven writes, and running the command-line compressors on it. */
-final class CompressionTestData {
+public final class CompressionTestData {
     private CompressionTestData() {
     }
 
-    static byte[] compress(byte[] data, OutputStreamFactory factory) throws IOException {
+    public static byte[] compress(byte[] data, OutputStreamFactory factory) throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         try (OutputStream out = factory.open(sink)) {
             // uneven write sizes, so block boundaries fall inside writes
@@ -31,7 +31,7 @@ final class CompressionTestData {
     }
 
     /** Runs a command with {@code input} as a file argument's content on stdin and returns its stdout. */
-    static byte[] run(Path dir, byte[] input, String... command) throws IOException, InterruptedException {
+    public static byte[] run(Path dir, byte[] input, String... command) throws IOException, InterruptedException {
         Path in = Files.createTempFile(dir, "in", ".bin");
         Path out = Files.createTempFile(dir, "out", ".bin");
         Files.write(in, input);
@@ -44,14 +44,14 @@ final class CompressionTestData {
         return Files.readAllBytes(out);
     }
 
-    static byte[] readAll(InputStream in) throws IOException {
+    public static byte[] readAll(InputStream in) throws IOException {
         try (in) {
             return in.readAllBytes();
         }
     }
 
     @FunctionalInterface
-    interface OutputStreamFactory {
+    public interface OutputStreamFactory {
         OutputStream open(OutputStream target) throws IOException;
     }
 }

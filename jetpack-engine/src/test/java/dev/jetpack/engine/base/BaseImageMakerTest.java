@@ -12,10 +12,18 @@ import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -139,5 +147,55 @@ class BaseImageMakerTest {
         assertThat(AciReader.extract(aci, extracted, AciReader.Options.defaults()).id()).isEqualTo(made.id());
         assertThat(TreeSnapshot.of(extracted).values()).allSatisfy(line -> assertThat(line).contains(" 0:0 "));
         assertThat(TreeSnapshot.of(extracted).get("usr/bin/tool")).startsWith("104755");
+    }
+
+    @Test
+    void fromTarballCompressesWithTheThreadsTheOptionsAskFor() throws IOException {
+        // More threads than ALL_CORES would give, so that the count observed can only come from the options.
+        int threads = Runtime.getRuntime().availableProcessors() + 1;
+        byte[] noise = new byte[4 * 1024 * 1024 + threads * 256 * 1024]; // many more gzip blocks than threads
+        new Random(5).nextBytes(noise);
+        ByteArrayOutputStream tarball = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarball)) {
+            for (String name : new String[] {"noise", "marker"}) {
+                byte[] content = name.equals("noise") ? noise : new byte[0];
+                TarArchiveEntry entry = new TarArchiveEntry(name);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        Path tarballFile = Files.write(tmp.resolve("rootfs.tar"), tarball.toByteArray());
+        // The exclude filter runs on the writing thread: at "marker", the noise went through the compressor.
+        Set<String> workers = new HashSet<>();
+        Predicate<Path> seeWorkers = path -> {
+            if (path.toString().equals("marker")) {
+                workers.addAll(newestGzipStreamWorkers());
+            }
+            return false;
+        };
+
+        byte[] manifest = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/threads\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        BaseImageMaker.fromTarball(tarballFile, manifest, tmp.resolve("base.aci"),
+                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1).withThreads(threads)
+                        .withExclude(seeWorkers));
+
+        assertThat(workers).hasSize(threads);
+    }
+
+    /** The worker threads of the gzip compressor made last ("gzip-STREAM-N", STREAM counting up). */
+    private static Set<String> newestGzipStreamWorkers() {
+        Pattern name = Pattern.compile("gzip-(\\d+)-\\d+");
+        TreeMap<Integer, Set<String>> byStream = new TreeMap<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            Matcher matcher = name.matcher(thread.getName());
+            if (matcher.matches()) {
+                byStream.computeIfAbsent(Integer.parseInt(matcher.group(1)), n -> new HashSet<>())
+                        .add(thread.getName());
+            }
+        }
+        return byStream.isEmpty() ? Set.of() : byStream.lastEntry().getValue();
     }
 }

@@ -11,8 +11,11 @@ import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.testing.RecordingLog;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -81,5 +84,36 @@ class DiskFullTest {
         assertThat(ImageStore.open(temp.resolve("roomy"), new RecordingLog()).importAci(aci, ImportOptions.defaults())
                 .rootfs().resolve("noise")).hasSize(4 * 1024 * 1024);
         System.out.println("[disk full] store import refused cleanly");
+    }
+
+    @Test
+    @DisplayName("a staged import whose copy of the ACI fills the disk: 'no space' and where, not 'corrupt', cause kept")
+    void theStagedCopyOfTheAciFillsTheDisk() throws IOException {
+        // A small tar followed by 4 MiB of zero blocks: the reader only hashes the zeros (nothing of them is
+        // extracted), while the store keeps every byte it receives; so the staged copy is what fills the disk.
+        Path small = Files.createDirectories(temp.resolve("small"));
+        Files.writeString(small.resolve("hello"), "hello");
+        Path aci = temp.resolve("padded.aci");
+        AciWriter.write(manifest(), small, aci, AciWriter.Options.defaults().withCompression(Compression.NONE, -1));
+        try (OutputStream out = Files.newOutputStream(aci, StandardOpenOption.APPEND)) {
+            out.write(new byte[4 * 1024 * 1024]);
+        }
+        Path storeRoot = full.resolve("store");
+        ImageStore store = ImageStore.open(storeRoot, new RecordingLog());
+
+        assertThatThrownBy(() -> {
+            try (InputStream download = Files.newInputStream(aci)) {
+                store.importAci(download, ImportOptions.defaults());
+            }
+        })
+                .isInstanceOf(JetpackException.class)
+                .hasMessageContaining("no space left on the file system holding " + storeRoot)
+                .hasMessageContaining(storeRoot.resolve("tmp").toString())
+                .hasMessageNotContaining("corrupt")
+                .hasRootCauseMessage("No space left on device");
+        assertThat(store.list()).isEmpty();
+        try (var left = Files.list(storeRoot.resolve("tmp"))) {
+            assertThat(left).as("no staging work left").isEmpty();
+        }
     }
 }

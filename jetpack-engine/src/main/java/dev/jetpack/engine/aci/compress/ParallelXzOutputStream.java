@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +28,7 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * <p>Memory: each worker holds one LZMA2 encoder (about 94 MiB at level 6, see
  * {@link LZMA2Options#getEncoderMemoryUsage()}) and up to {@code 2 × threads} blocks of input are buffered.
  */
-public final class ParallelXzOutputStream extends ParallelBlockOutputStream<ParallelXzOutputStream.Block> {
+final class ParallelXzOutputStream extends ParallelBlockOutputStream<ParallelXzOutputStream.Block> {
     private static final byte[] MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
     private static final byte[] FOOTER_MAGIC = {'Y', 'Z'};
     private static final byte[] STREAM_FLAGS = {0, 1}; // check type 1: CRC32
@@ -50,7 +50,7 @@ public final class ParallelXzOutputStream extends ParallelBlockOutputStream<Para
      * @param level   xz preset 0..9
      * @param threads worker threads, at least 1
      */
-    public ParallelXzOutputStream(OutputStream out, int level, int threads) throws UnsupportedOptionsException {
+    ParallelXzOutputStream(OutputStream out, int level, int threads) throws UnsupportedOptionsException {
         this(out, new LZMA2Options(level), threads);
     }
 

@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,9 +17,9 @@ import java.util.zip.Deflater;
  * <p>The output depends on the level only, never on the number of threads. The header carries no time stamp or
  * name, so equal input gives equal bytes.
  */
-public final class ParallelGzipOutputStream extends ParallelBlockOutputStream<byte[]> {
+final class ParallelGzipOutputStream extends ParallelBlockOutputStream<byte[]> {
     /** pigz's default block size. */
-    public static final int BLOCK_SIZE = 128 * 1024;
+    static final int BLOCK_SIZE = 128 * 1024;
     /** deflate's window: more history than this cannot be referenced. */
     private static final int DICTIONARY_SIZE = 32 * 1024;
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}; // deflate, no flags, Unix
@@ -36,7 +36,7 @@ public final class ParallelGzipOutputStream extends ParallelBlockOutputStream<by
      * @param level   deflate level 0..9
      * @param threads worker threads, at least 1
      */
-    public ParallelGzipOutputStream(OutputStream out, int level, int threads) {
+    ParallelGzipOutputStream(OutputStream out, int level, int threads) {
         super(out, BLOCK_SIZE, threads, "gzip");
         if (level < 0 || level > 9) {
             throw new IllegalArgumentException("gzip level must be 0..9: " + level);

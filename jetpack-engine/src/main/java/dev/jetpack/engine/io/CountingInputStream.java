@@ -1,14 +1,14 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.io;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes read through it (the compressed size, for the expansion-ratio limit). */
-final class CountingInputStream extends FilterInputStream {
+/** Counts the bytes read through it (e.g. an archive's compressed size, for its expansion-ratio limit). */
+public final class CountingInputStream extends FilterInputStream {
     private long count;
 
-    CountingInputStream(InputStream in) {
+    public CountingInputStream(InputStream in) {
         super(in);
     }
 
@@ -56,7 +56,8 @@ final class CountingInputStream extends FilterInputStream {
         return false;
     }
 
-    long count() {
+    /** Bytes read (and skipped) so far. */
+    public long count() {
         return count;
     }
 }

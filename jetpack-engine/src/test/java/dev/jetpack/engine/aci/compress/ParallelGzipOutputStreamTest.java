@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import static dev.jetpack.engine.aci.CompressionTestData.compress;
 import static dev.jetpack.engine.aci.CompressionTestData.readAll;

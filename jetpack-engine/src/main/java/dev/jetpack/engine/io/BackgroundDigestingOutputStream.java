@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.io;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * downstream stream slows the writer down instead of filling the heap. A failure downstream is reported by the next
  * {@link #write} or by {@link #close()}. {@link #digest()} is valid once {@link #close()} has returned.
  */
-final class BackgroundDigestingOutputStream extends OutputStream {
+public final class BackgroundDigestingOutputStream extends OutputStream {
     private static final int CHUNK = 256 * 1024;
     private static final int CHUNKS = 4;
     private static final Chunk END = new Chunk(new byte[0], 0);
@@ -26,7 +26,7 @@ final class BackgroundDigestingOutputStream extends OutputStream {
     }
 
     private final OutputStream out;
-    private final MessageDigest digest = DigestingOutputStream.sha512();
+    private final MessageDigest digest = Sha512.newDigest();
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
     private final Thread worker;
@@ -37,7 +37,7 @@ final class BackgroundDigestingOutputStream extends OutputStream {
     private long count;
     private boolean closed;
 
-    BackgroundDigestingOutputStream(OutputStream out) {
+    public BackgroundDigestingOutputStream(OutputStream out) {
         this.out = out;
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK]);
@@ -108,7 +108,7 @@ final class BackgroundDigestingOutputStream extends OutputStream {
      * Tells the worker to drop what it still holds, for an archive being abandoned; then abort whatever {@code out}
      * might be blocked on, and call {@link #awaitAbort()}.
      */
-    void abort() {
+    public void abort() {
         aborted = true;
         closed = true;
         filled.clear();
@@ -116,7 +116,7 @@ final class BackgroundDigestingOutputStream extends OutputStream {
     }
 
     /** Waits a bounded time for a write in progress, so nothing reaches {@code out} after an abort. */
-    void awaitAbort() {
+    public void awaitAbort() {
         try {
             worker.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
@@ -125,12 +125,12 @@ final class BackgroundDigestingOutputStream extends OutputStream {
     }
 
     /** Bytes accepted so far. */
-    long count() {
+    public long count() {
         return count;
     }
 
     /** The SHA-512 of everything written; call after {@link #close()}. */
-    byte[] digest() {
+    public byte[] digest() {
         return digest.digest();
     }
 

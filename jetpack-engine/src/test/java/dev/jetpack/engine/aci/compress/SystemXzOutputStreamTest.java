@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import static dev.jetpack.engine.aci.CompressionTestData.compress;
 import static dev.jetpack.engine.aci.CompressionTestData.readAll;
@@ -6,6 +6,7 @@ import static dev.jetpack.engine.testing.TextLikeData.realistic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jetpack.engine.aci.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,51 +1,58 @@
 package dev.jetpack.engine.aci;
 
+import dev.jetpack.engine.io.CountingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 
 /**
- * Hashes and counts the uncompressed tar as it is read, and stops decompression bombs: it fails once the tar
- * exceeds a total size, or exceeds a ratio to the compressed bytes read (after a grace amount, so that small,
- * highly compressible images are fine). It never supports mark/reset, so nothing is hashed twice.
+ * Stops decompression bombs while the uncompressed tar is read: it fails once the tar exceeds a total size, or
+ * exceeds a ratio to the compressed bytes read (after a grace amount, so that small, highly compressible images
+ * are fine). It reads through the stream that hashes the tar, so that the bytes drained are hashed too.
  */
-final class DigestingInputStream extends InputStream {
-    private final InputStream in;
+final class ExpansionLimitInputStream extends InputStream {
+    private final InputStream tar;
+    private final CountingInputStream uncompressed;
     private final CountingInputStream compressed;
     private final long maxBytes;
     private final long maxRatio;
     /** Below this many uncompressed bytes the expansion ratio is not checked. */
     private final long ratioGraceBytes;
-    private final MessageDigest digest = DigestingOutputStream.sha512();
-    private long count;
 
-    DigestingInputStream(InputStream in, CountingInputStream compressed, long maxBytes, long maxRatio,
-            long ratioGraceBytes) {
-        this.ratioGraceBytes = ratioGraceBytes;
-        this.in = in;
+    /**
+     * @param tar          the uncompressed tar, read from {@code uncompressed}
+     * @param uncompressed counts the uncompressed bytes
+     * @param compressed   counts the compressed bytes
+     */
+    ExpansionLimitInputStream(InputStream tar, CountingInputStream uncompressed, CountingInputStream compressed,
+            long maxBytes, long maxRatio, long ratioGraceBytes) {
+        this.tar = tar;
+        this.uncompressed = uncompressed;
         this.compressed = compressed;
         this.maxBytes = maxBytes;
         this.maxRatio = maxRatio;
+        this.ratioGraceBytes = ratioGraceBytes;
     }
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        int b = tar.read();
+        if (b >= 0) {
+            checkLimits();
+        }
+        return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
+        int n = tar.read(b, off, len);
         if (n > 0) {
-            digest.update(b, off, n);
-            count += n;
             checkLimits();
         }
         return n;
     }
 
     private void checkLimits() {
+        long count = uncompressed.count();
         if (count > maxBytes) {
             throw new AciFormatException("the archive expands to more than " + maxBytes + " bytes, the limit for"
                     + " one image (a decompression bomb, or an image larger than allowed). Raise the limit if the"
@@ -62,20 +69,12 @@ final class DigestingInputStream extends InputStream {
     void drain() throws IOException {
         byte[] buffer = new byte[64 * 1024];
         while (read(buffer, 0, buffer.length) >= 0) {
-            // hashed by read
+            // hashed by the digesting stream, checked by read
         }
     }
 
     @Override
     public boolean markSupported() {
         return false;
-    }
-
-    long count() {
-        return count;
-    }
-
-    byte[] digest() {
-        return digest.digest();
     }
 }

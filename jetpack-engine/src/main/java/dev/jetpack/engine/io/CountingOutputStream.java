@@ -1,14 +1,14 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.io;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /** Counts bytes on their way to a caller's stream, and leaves that stream open on close: it belongs to the caller. */
-final class CountingOutputStream extends FilterOutputStream {
+public final class CountingOutputStream extends FilterOutputStream {
     private long count;
 
-    CountingOutputStream(OutputStream out) {
+    public CountingOutputStream(OutputStream out) {
         super(out);
     }
 
@@ -29,7 +29,8 @@ final class CountingOutputStream extends FilterOutputStream {
         out.flush();
     }
 
-    long count() {
+    /** Bytes written so far. */
+    public long count() {
         return count;
     }
 }

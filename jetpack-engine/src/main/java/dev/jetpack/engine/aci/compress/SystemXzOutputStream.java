@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * on the same machine, and multi-threaded xz writes one .xz stream of independent blocks, which every xz reader
  * decodes.
  *
- * <p>Use {@link #find()} to learn whether a usable {@code xz} exists; {@link Compression#compress} falls back to
- * {@link ParallelXzOutputStream} otherwise.
+ * <p>Use {@link #find()} to learn whether a usable {@code xz} exists; {@link CompressionStreams#xzOutput} falls
+ * back to {@link ParallelXzOutputStream} otherwise.
  */
-public final class SystemXzOutputStream extends AbortableOutputStream {
+final class SystemXzOutputStream extends AbortableOutputStream {
     private static final int BUFFER = 256 * 1024;
     private static volatile Optional<Path> found;
 
@@ -44,7 +44,7 @@ public final class SystemXzOutputStream extends AbortableOutputStream {
      * @param level   xz preset 0..9
      * @param threads threads for xz's {@code -T}, at least 1
      */
-    public SystemXzOutputStream(Path xz, OutputStream out, int level, int threads) throws IOException {
+    SystemXzOutputStream(Path xz, OutputStream out, int level, int threads) throws IOException {
         if (level < 0 || level > 9 || threads < 1) {
             throw new IllegalArgumentException("xz level must be 0..9 and threads at least 1");
         }
@@ -66,7 +66,7 @@ public final class SystemXzOutputStream extends AbortableOutputStream {
     }
 
     /** The {@code xz} program on the PATH if it runs ({@code xz --version} succeeds); looked up once. */
-    public static Optional<Path> find() {
+    static Optional<Path> find() {
         Optional<Path> result = found;
         if (result == null) {
             result = locate();

@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import java.io.OutputStream;
 

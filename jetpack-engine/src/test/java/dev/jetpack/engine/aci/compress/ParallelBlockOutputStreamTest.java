@@ -1,4 +1,4 @@
-package dev.jetpack.engine.aci;
+package dev.jetpack.engine.aci.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
