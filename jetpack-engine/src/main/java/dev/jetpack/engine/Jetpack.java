@@ -2,6 +2,7 @@ package dev.jetpack.engine;
 
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.BaseImageMaker;
 import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.build.BuildRequest;
@@ -147,7 +148,7 @@ public final class Jetpack {
         try {
             new Locations(complete, log).download(location, download);
             return store().importAci(download, importOptions(location, signature, name, complete, download)
-                    .withLinkSourceFile(true));
+                    .toBuilder().linkSourceFile(true).build());
         } finally {
             deleteQuietly(download);
         }
@@ -168,7 +169,7 @@ public final class Jetpack {
         try {
             Files.copy(in, spooled);
             return store().importAci(spooled, importOptions("standard input", signature, name, complete, spooled)
-                    .withLinkSourceFile(true));
+                    .toBuilder().linkSourceFile(true).build());
         } catch (IOException e) {
             throw new JetpackException("Cannot save the image read from standard input to " + spooled + ": "
                     + e.getMessage() + ". Check free space in the store " + store().root() + ".", e);
@@ -182,10 +183,10 @@ public final class Jetpack {
         byte[] armored = signature.map(location -> new Locations(options, log).readSignature(location)).orElse(null);
         SignatureVerifier verifier = armored == null ? null
                 : new SignatureVerifier(options.trustStore().orElseGet(this::trustStore));
-        return ImportOptions.defaults().withSource(source)
-                .withDependencyResolver(fetcher().dependencyResolver(options))
-                .withReaderOptions(options.readerOptions())
-                .withCheck((id, manifest) -> {
+        return ImportOptions.builder().source(source)
+                .dependencyResolver(fetcher().dependencyResolver(options))
+                .readerOptions(options.readerOptions())
+                .check((id, manifest) -> {
                     if (name.isPresent() && !name.get().equals(manifest.name())) {
                         throw new FetchException("The image from " + source + " is named " + manifest.name()
                                 + ", not " + name.get() + " as asked. Check the location, or give the image's"
@@ -195,7 +196,7 @@ public final class Jetpack {
                         verify(verifier, name.orElse(manifest.name()), aciFile, armored);
                         log.info("Signature of " + source + " verified for " + name.orElse(manifest.name()));
                     }
-                });
+                }).build();
     }
 
     private ImageFetcher fetcher() {
@@ -313,8 +314,8 @@ public final class Jetpack {
         try {
             BuildResult result = new ImageBuilder().build(request.build());
             // A temporary output is never touched again, so the store may keep it by a hard link.
-            StoredImage stored = store().importAci(result.aci(), ImportOptions.defaults()
-                    .withSource("build of " + parent.describe()).withLinkSourceFile(output.isEmpty()));
+            StoredImage stored = store().importAci(result.aci(), ImportOptions.builder()
+                    .source("build of " + parent.describe()).linkSourceFile(output.isEmpty()).build());
             return new BuiltImage(stored, result);
         } finally {
             if (output.isEmpty()) {
@@ -581,7 +582,7 @@ public final class Jetpack {
     }
 
     private AciWriter.Result makeAci(Path rootfs, byte[] manifestJson, Path output, Optional<Instant> timestamp) {
-        AciWriter.Options options = writerOptions(timestamp.orElse(null));
+        WriterOptions options = writerOptions(timestamp.orElse(null));
         AciWriter.Result result;
         if (Files.isDirectory(rootfs)) {
             result = BaseImageMaker.fromDirectory(rootfs, manifestJson, output, options);
@@ -596,12 +597,11 @@ public final class Jetpack {
         return result;
     }
 
-    private AciWriter.Options writerOptions(Instant timestamp) {
-        return AciWriter.Options.defaults()
-                .withCompression(settings.compression(), -1)
-                .withFixedTimestamp(timestamp)
-                .withProgress(progress)
-                .withLog(log);
+    private WriterOptions writerOptions(Instant timestamp) {
+        return WriterOptions.builder().compression(settings.compression())
+                .fixedTimestamp(timestamp)
+                .progress(progress)
+                .log(log).build();
     }
 
     /**

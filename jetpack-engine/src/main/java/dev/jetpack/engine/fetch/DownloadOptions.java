@@ -1,6 +1,6 @@
 package dev.jetpack.engine.fetch;
 
-import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import java.util.Objects;
 
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param readerOptions limits and permissions for unpacking the downloaded image
  */
 public record DownloadOptions(DiscoveryOptions discovery, boolean insecureSkipSignature, boolean requireSignature,
-        AciReader.Options readerOptions) {
+        ReaderOptions readerOptions) {
     public DownloadOptions {
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(readerOptions, "readerOptions");
@@ -21,7 +21,7 @@ public record DownloadOptions(DiscoveryOptions discovery, boolean insecureSkipSi
 
     /** Safe defaults: signatures required for discovery and checked when a URL has one, https only. */
     public static DownloadOptions defaults() {
-        return new DownloadOptions(DiscoveryOptions.defaults(), false, false, AciReader.Options.untrusted());
+        return new DownloadOptions(DiscoveryOptions.defaults(), false, false, ReaderOptions.untrusted());
     }
 
     public DownloadOptions withDiscovery(DiscoveryOptions options) {
@@ -36,7 +36,7 @@ public record DownloadOptions(DiscoveryOptions discovery, boolean insecureSkipSi
         return new DownloadOptions(discovery, insecureSkipSignature, require, readerOptions);
     }
 
-    public DownloadOptions withReaderOptions(AciReader.Options options) {
+    public DownloadOptions withReaderOptions(ReaderOptions options) {
         return new DownloadOptions(discovery, insecureSkipSignature, requireSignature, options);
     }
 }

@@ -1,7 +1,7 @@
 package dev.jetpack.engine.fetch;
 
 import dev.jetpack.engine.ProgressListener;
-import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -29,7 +29,7 @@ public final class FetchOptions {
     private final Function<String, URI> discoveryUri;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final AciReader.Options readerOptions;
+    private final ReaderOptions readerOptions;
     private final MavenResolver mavenResolver;
     private final ProxySelector proxySelector;
 
@@ -132,10 +132,10 @@ public final class FetchOptions {
     }
 
     /**
-     * Limits and permissions for unpacking fetched images; {@link AciReader.Options#untrusted()} by default (only
+     * Limits and permissions for unpacking fetched images; {@link ReaderOptions#untrusted()} by default (only
      * the standard harmless character devices, bomb limits on).
      */
-    public AciReader.Options readerOptions() {
+    public ReaderOptions readerOptions() {
         return readerOptions;
     }
 
@@ -168,7 +168,7 @@ public final class FetchOptions {
         private Function<String, URI> discoveryUri;
         private Duration connectTimeout;
         private Duration readTimeout;
-        private AciReader.Options readerOptions = AciReader.Options.untrusted();
+        private ReaderOptions readerOptions = ReaderOptions.untrusted();
         private MavenResolver mavenResolver;
         private ProxySelector proxySelector;
 
@@ -232,7 +232,7 @@ public final class FetchOptions {
             return this;
         }
 
-        public Builder readerOptions(AciReader.Options value) {
+        public Builder readerOptions(ReaderOptions value) {
             this.readerOptions = Objects.requireNonNull(value, "readerOptions");
             return this;
         }

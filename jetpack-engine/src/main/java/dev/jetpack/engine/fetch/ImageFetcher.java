@@ -246,9 +246,9 @@ public final class ImageFetcher {
             return known;
         }
         Download.Staged staged = (Download.Staged) download;
-        return downloader.commit(staged, ImportOptions.defaults().withSource(display)
-                .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
-                .withCheck(check));
+        return downloader.commit(staged, ImportOptions.builder().source(display)
+                .dependencyResolver(dependencyResolver(options)).readerOptions(options.readerOptions())
+                .check(check).build());
     }
 
     /** A path or Maven artifact, read in place (an unchanged file is not read again). */
@@ -268,9 +268,9 @@ public final class ImageFetcher {
             }
         }
         // User files are copied into the store, never linked: the user may change them in place later.
-        StoredImage image = store.importAci(aci, ImportOptions.defaults().withSource(display)
-                .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
-                .withCheck(check));
+        StoredImage image = store.importAci(aci, ImportOptions.builder().source(display)
+                .dependencyResolver(dependencyResolver(options)).readerOptions(options.readerOptions())
+                .check(check).build());
         fileKey.ifPresent(key -> records.remember(key, image.id(), Optional.empty(), display));
         return image;
     }

@@ -8,7 +8,9 @@ import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.Ownership;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.TestTrees;
+import dev.jetpack.engine.aci.WriterOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,10 +44,10 @@ class BaseImageMakerTest {
 
         Path aci = tmp.resolve("base.aci");
         AciWriter.Result made = BaseImageMaker.fromTarball(tarball, TestTrees.MANIFEST, aci,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build());
 
         Path extracted = tmp.resolve("extracted");
-        AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.Result read = AciReader.extract(aci, extracted, ReaderOptions.defaults());
         assertThat(read.id()).isEqualTo(made.id());
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> want = TestTrees.describeWholeSeconds(source).entrySet().stream().collect(
@@ -90,14 +92,14 @@ class BaseImageMakerTest {
 
         Path aci = tmp.resolve("base.aci");
         AciWriter.Result first = BaseImageMaker.fromTarball(tarballFile, TestTrees.MANIFEST, aci,
-                AciWriter.Options.defaults().withFixedTimestamp(fixed));
+                WriterOptions.builder().fixedTimestamp(fixed).build());
         AciWriter.Result second = BaseImageMaker.fromTarball(tarballFile, TestTrees.MANIFEST, tmp.resolve("b.aci"),
-                AciWriter.Options.defaults().withFixedTimestamp(fixed));
+                WriterOptions.builder().fixedTimestamp(fixed).build());
 
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(Files.readAllBytes(tmp.resolve("b.aci"))).isEqualTo(Files.readAllBytes(aci));
         Path extracted = tmp.resolve("x");
-        AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.extract(aci, extracted, ReaderOptions.defaults());
         Map<String, String> tree = TestTrees.describe(extracted);
         assertThat(tree.get("etc/shadow")).startsWith("100640 0:42 mtime=2021-01-01T00:00:00Z");
         assertThat(tree.get("dev/console")).startsWith("20600 0:0").contains("rdev=1281");
@@ -117,7 +119,7 @@ class BaseImageMakerTest {
             Path aci = tmp.resolve("bad.aci");
 
             assertThatThrownBy(() -> BaseImageMaker.fromTarball(tarballFile, TestTrees.MANIFEST, aci,
-                    AciWriter.Options.defaults())).isInstanceOf(AciFormatException.class)
+                    WriterOptions.defaults())).isInstanceOf(AciFormatException.class)
                     .hasMessageContainingAll(tarballFile.toString(), bad);
             assertThat(aci).doesNotExist();
             try (var files = Files.list(tmp)) {
@@ -132,10 +134,10 @@ class BaseImageMakerTest {
         TestTrees.createRichTree(source, false);
         Path aci = tmp.resolve("dir.aci");
         AciWriter.Result made = BaseImageMaker.fromDirectory(source, TestTrees.MANIFEST, aci,
-                AciWriter.Options.defaults().withOwnership(Ownership.ROOT).withCompression(Compression.BZIP2, -1));
+                WriterOptions.builder().ownership(Ownership.ROOT).compression(Compression.BZIP2).build());
 
         Path extracted = tmp.resolve("x");
-        assertThat(AciReader.extract(aci, extracted, AciReader.Options.defaults()).id()).isEqualTo(made.id());
+        assertThat(AciReader.extract(aci, extracted, ReaderOptions.defaults()).id()).isEqualTo(made.id());
         assertThat(TestTrees.describe(extracted).values()).allSatisfy(line -> assertThat(line).contains(" 0:0 "));
         assertThat(TestTrees.describe(extracted).get("usr/bin/tool")).startsWith("104755");
     }

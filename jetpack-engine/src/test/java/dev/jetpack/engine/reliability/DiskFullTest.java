@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
@@ -52,7 +53,7 @@ class DiskFullTest {
     void writingAnAci() throws IOException {
         Path output = full.resolve("image.aci");
         assertThatThrownBy(() -> AciWriter.write(manifest(), rootfs, output,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1)))
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build()))
                 .isInstanceOf(JetpackException.class)
                 .hasMessageContaining(output.toString())
                 .hasMessageContaining("no space left on the file system holding " + output);
@@ -66,7 +67,8 @@ class DiskFullTest {
     @DisplayName("importing into a store on a full disk: an error saying 'no space', nothing stored, no work left")
     void importingIntoTheStore() throws IOException {
         Path aci = temp.resolve("big.aci");
-        AciWriter.write(manifest(), rootfs, aci, AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+        AciWriter.write(manifest(), rootfs, aci, WriterOptions.builder().compression(Compression.GZIP)
+                .level(1).build());
         ImageStore store = ImageStore.open(full.resolve("store"), new RecordingLog());
 
         assertThatThrownBy(() -> store.importAci(aci, ImportOptions.defaults()))

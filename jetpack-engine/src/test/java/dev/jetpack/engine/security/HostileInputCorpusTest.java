@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.JetpackException;
-import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.DevicePolicy;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
@@ -173,7 +173,7 @@ class HostileInputCorpusTest {
         // ...and anything else only when the user allows it.
         StoredImage allowed = fetchFile("block-allowed", new CraftedTar().start(manifestJson("example.com/disk"))
                 .device("rootfs/sda", '4', 8, 0).end(), FetchOptions.builder()
-                .readerOptions(AciReader.Options.untrusted().withDevices(DevicePolicy.ALL)).build());
+                .readerOptions(ReaderOptions.untrusted().toBuilder().devices(DevicePolicy.ALL).build()).build());
         assertThat(Files.exists(allowed.rootfs().resolve("sda"), LinkOption.NOFOLLOW_LINKS)).isTrue();
         System.out.println("[hostile input] standard devices (null 1:3, ptmx 5:2) accepted by default; block 8:0"
                 + " accepted only with DevicePolicy.ALL");
@@ -189,8 +189,8 @@ class HostileInputCorpusTest {
         byte[] someData = new byte[64 * 1024];
         byte[] huge = new CraftedTar().start(validManifest())
                 .fileWithSizeField("rootfs/huge", CraftedTar.base256(1L << 40), someData).cut();
-        FetchOptions limited = FetchOptions.builder().readerOptions(AciReader.Options.untrusted()
-                .withLimits(1L << 39, AciReader.Options.DEFAULT_MAX_EXPANSION_RATIO)).build();
+        FetchOptions limited = FetchOptions.builder().readerOptions(ReaderOptions.untrusted()
+                .toBuilder().maxUncompressedBytes(1L << 39).build()).build();
         refused("entry declaring 1 TiB (limit 512 GiB)", () -> fetchFile("huge", huge, limited), "rootfs/huge",
                 "declares 1099511627776 bytes", "refused before reading it");
         byte[] hugeDefault = new CraftedTar().start(validManifest())
@@ -217,12 +217,13 @@ class HostileInputCorpusTest {
             tar.fileWithSizeField("rootfs/zeros" + i, CraftedTar.octal(zeros.length, 12), zeros);
         }
         byte[] bomb = compress(tar.end(), Compression.GZIP);
-        FetchOptions smallTotal = FetchOptions.builder().readerOptions(AciReader.Options.untrusted()
-                .withLimits(4 * 1024 * 1024, 1_000_000)).build();
+        FetchOptions smallTotal = FetchOptions.builder().readerOptions(ReaderOptions.untrusted()
+                .toBuilder().maxUncompressedBytes(4 * 1024 * 1024).maxExpansionRatio(1_000_000).build()).build();
         refused("8 MiB of zeros, total limit 4 MiB", () -> fetchFile("bomb-total", bomb, smallTotal),
                 "expands to more than 4194304 bytes");
-        FetchOptions lowRatio = FetchOptions.builder().readerOptions(AciReader.Options.untrusted()
-                .withLimits(Long.MAX_VALUE, 100).withRatioGrace(1024 * 1024)).build();
+        FetchOptions lowRatio = FetchOptions.builder().readerOptions(ReaderOptions.untrusted()
+                .toBuilder().maxUncompressedBytes(Long.MAX_VALUE).maxExpansionRatio(100)
+                        .ratioGraceBytes(1024 * 1024).build()).build();
         refused("8 MiB of zeros gzipped (~1:1000), ratio limit 100 after 1 MiB", () -> fetchFile("bomb-ratio", bomb,
                 lowRatio), "beyond the limit of 100");
         // The same bytes pass with the default limits: the grace keeps small, very compressible images working.

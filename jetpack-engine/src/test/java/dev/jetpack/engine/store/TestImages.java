@@ -3,6 +3,7 @@ package dev.jetpack.engine.store;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.Label;
@@ -57,7 +58,7 @@ public final class TestImages {
         tree.fill(rootfs);
         Path file = dir.resolve("image.aci");
         AciWriter.Result result = AciWriter.write(ManifestCodec.write(manifest, true), rootfs, file,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build());
         return new Aci(file, result.id(), manifest);
     }
 
