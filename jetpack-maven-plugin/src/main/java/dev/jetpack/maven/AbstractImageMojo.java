@@ -4,6 +4,7 @@ import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.StoredImage;
 import java.util.Properties;
@@ -50,7 +51,9 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                 .offline(offline())
                 .mavenResolver(new MavenImageResolver(repositorySystem, session.getRepositorySession(),
                         project.getRemoteProjectRepositories()))
-                .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
+                .http(HttpSettings.builder()
+                        .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
+                        .build())
                 .build();
         try {
             return jetpack.fetch(source.engineSpec(parameter), options);

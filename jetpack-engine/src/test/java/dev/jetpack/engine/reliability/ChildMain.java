@@ -9,6 +9,7 @@ import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.StoredImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,6 +62,7 @@ public final class ChildMain {
     }
 
     static StoredImage fetch(Jetpack jetpack, String url) {
-        return jetpack.fetch(url, FetchOptions.builder().allowHttp(true).build());
+        return jetpack.fetch(url, FetchOptions.builder().http(HttpSettings.builder()
+                .allowPlainHttp(true).build()).build());
     }
 }

@@ -11,6 +11,7 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
@@ -113,7 +114,8 @@ class KilledRunRecoveryTest {
 
             server.serveWithEtag("/slow.aci", bytes, "\"v1\"");
             RecordingLog log = new RecordingLog();
-            StoredImage image = jetpack(store, log).fetch(url, FetchOptions.builder().allowHttp(true).build());
+            StoredImage image = jetpack(store, log).fetch(url, FetchOptions.builder().http(HttpSettings.builder()
+                    .allowPlainHttp(true).build()).build());
 
             assertThat(image.rootfs().resolve("noise")).hasBinaryContent(noise);
             assertThat(stagedAcis(staging)).as("partial download removed").isEmpty();

@@ -12,7 +12,10 @@ import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.discovery.HostPlatform;
+import dev.jetpack.engine.fetch.http.HttpSettings;
+import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.fetch.trust.KeyAcceptance;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
@@ -274,8 +277,11 @@ class HostileInputCorpusTest {
     // ---- over the network ----
 
     FetchOptions.Builder network() {
-        return FetchOptions.builder().sslContext(https.clientSslContext())
-                .discoveryUri(prefix -> https.uri("/discovery/" + prefix + "?ac-discovery=1"));
+        return FetchOptions.builder()
+                .http(HttpSettings.builder()
+                        .tls(TlsPolicy.trusting(https.clientSslContext(), "the test certificate")).build())
+                .discovery(DiscoveryOptions.builder()
+                        .discoveryUri(prefix -> https.uri("/discovery/" + prefix + "?ac-discovery=1")).build());
     }
 
     ImageManifest hostManifest(String name, String version) {
@@ -299,7 +305,7 @@ class HostileInputCorpusTest {
                         "arch", HostPlatform.arch())));
         TestImages.Aci childAci = images.simple(child, "child");
         refused("dependency served with another ID", () -> fetcher.fetch(childAci.file().toString(),
-                network().insecureSkipVerify(true).build()), claimed.value(), base.id().value());
+                network().insecureSkipSignature(true).build()), claimed.value(), base.id().value());
     }
 
     @Test
@@ -310,7 +316,7 @@ class HostileInputCorpusTest {
                 "impostor").bytes());
         https.serve("/images/example.com/app-2.0.aci", images.simple(hostManifest("example.com/app", "6.6.6"),
                 "other version").bytes());
-        FetchOptions unsigned = network().insecureSkipVerify(true).build();
+        FetchOptions unsigned = network().insecureSkipSignature(true).build();
         refused("other name", () -> fetcher.fetch("example.com/app:1.0", unsigned), "example.com/evil");
         refused("other version label", () -> fetcher.fetch("example.com/app:2.0", unsigned), "version=6.6.6");
     }
@@ -355,7 +361,7 @@ class HostileInputCorpusTest {
                     "via http").bytes());
             https.redirect("/discovery/example.com/app", 302, plain.uri("/discovery/example.com/app").toString());
             refused("https discovery page redirecting to http", () -> fetcher.fetch("example.com/app:1.0",
-                    network().insecureSkipVerify(true).build()), "http://");
+                    network().insecureSkipSignature(true).build()), "http://");
             assertThat(plain.requests("/discovery/example.com/app")).as("the plain-HTTP page is never asked for")
                     .isZero();
         }
