@@ -3,6 +3,7 @@ package dev.jetpack.bench;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.aci.compress.CompressionStreams;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.Jetpack;
@@ -118,7 +119,7 @@ public final class Bench {
         System.out.println("== image ID: " + input);
         List<Measure.Result> id = Measure.interleaved(repeat, List.of(
                 new Measure.Op("jetpack image ID (read + validate)", () -> {
-                    AciReader.inspect(oursNone, AciReader.Options.defaults());
+                    AciReader.inspect(oursNone, ReaderOptions.defaults());
                     return 0;
                 }),
                 new Measure.Op("sha512sum", () -> {
@@ -169,7 +170,7 @@ public final class Bench {
             boolean slow = c[0].equals("bzip2") || c[0].equals("xz");
             List<Measure.Result> ex = Measure.interleaved(slow ? slowRepeat : repeat, List.of(
                     new Measure.Op("jetpack extract " + c[0], () -> {
-                        AciReader.extract((Path) c[1], out, AciReader.Options.defaults());
+                        AciReader.extract((Path) c[1], out, ReaderOptions.defaults());
                         return 0;
                     }, clean),
                     new Measure.Op(((String) c[2]).replaceAll("'[^']*'", "FILE").replace("-dc FILE |", "-dc |"),
@@ -305,7 +306,7 @@ public final class Bench {
     }
 
     private static long write(Path tree, Path aci, Compression compression) {
-        return AciWriter.write(MANIFEST, tree, aci, AciWriter.Options.defaults().withCompression(compression, -1))
+        return AciWriter.write(MANIFEST, tree, aci, WriterOptions.builder().compression(compression).build())
                 .fileSize();
     }
 
@@ -313,7 +314,7 @@ public final class Bench {
     private static long writeXzJava(Path tree, Path aci) throws IOException {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(aci), 1 << 16);
              OutputStream xz = CompressionStreams.xzJavaOutput(file, 6, Runtime.getRuntime().availableProcessors())) {
-            AciWriter.write(MANIFEST, tree, xz, AciWriter.Options.defaults().withCompression(Compression.NONE, -1));
+            AciWriter.write(MANIFEST, tree, xz, WriterOptions.builder().compression(Compression.NONE).build());
         }
         return Files.size(aci);
     }

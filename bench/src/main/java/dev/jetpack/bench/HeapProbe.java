@@ -3,6 +3,8 @@ package dev.jetpack.bench;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.aci.WriterOptions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
@@ -33,9 +35,9 @@ public final class HeapProbe {
         sampler.start();
         if (args[0].equals("write")) {
             AciWriter.write(Bench.MANIFEST, Path.of(args[1]), Path.of(args[2]),
-                    AciWriter.Options.defaults().withCompression(Compression.parse(args[3]), -1));
+                    WriterOptions.builder().compression(Compression.parse(args[3])).build());
         } else {
-            AciReader.extract(Path.of(args[2]), Path.of(args[1]), AciReader.Options.defaults());
+            AciReader.extract(Path.of(args[2]), Path.of(args[1]), ReaderOptions.defaults());
         }
         sampler.interrupt();
         sampler.join();

@@ -2,6 +2,7 @@ package dev.jetpack.cli;
 
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.FetchPolicy;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import picocli.CommandLine.Option;
 
 /** The network and verification options that fetch and import share (a picocli mixin). */
@@ -28,7 +29,8 @@ final class FetchFlags {
         if (insecureSkipVerify) {
             terminal.warn("--insecure-skip-verify: discovered images are accepted without a valid signature");
         }
-        return FetchOptions.builder().allowHttp(allowHttp).insecureSkipVerify(insecureSkipVerify).offline(offline)
+        return FetchOptions.builder().http(HttpSettings.builder().allowPlainHttp(allowHttp).build())
+                .insecureSkipSignature(insecureSkipVerify).offline(offline)
                 .policy(refresh ? FetchPolicy.REFRESH : FetchPolicy.PREFER_STORE).build();
     }
 }

@@ -122,7 +122,7 @@ public final class JetpackCommand implements Runnable {
             return usageError(usage, new String[0]);
         }
         if (exception instanceof JetpackException) {
-            terminal.error(exception.getMessage());
+            terminal.error(exception.getMessage() + TrustHints.forFailure(exception));
         } else {
             // Not an engine error: a bug or an environment problem the engine did not anticipate.
             terminal.error("unexpected " + exception + (root.debug ? "" : " (run with --debug for details)"));

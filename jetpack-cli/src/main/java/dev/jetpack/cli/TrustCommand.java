@@ -1,6 +1,7 @@
 package dev.jetpack.cli;
 
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.fetch.trust.KeyAcceptance;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustedKey;
@@ -68,7 +69,8 @@ final class TrustCommand extends JetpackSubcommand {
         if (allowHttp) {
             terminal().warn("--allow-http: keys fetched over plain HTTP can be replaced in transit");
         }
-        FetchOptions options = FetchOptions.builder().allowHttp(allowHttp).build();
+        FetchOptions options = FetchOptions.builder()
+                .http(HttpSettings.builder().allowPlainHttp(allowHttp).build()).build();
         for (String location : locations) {
             List<TrustedKey> added = prefix == null && !root
                     ? jetpack().trustFromDiscovery(location, acceptance, options)

@@ -3,6 +3,7 @@ package dev.jetpack.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -70,7 +71,7 @@ class CliBuildTest {
         assertThat(built.stderr()).as("the command's output goes to stderr").contains("done-building");
         assertThat(temp.resolve("child.id")).hasContent(id);
         AciReader.Result kept = AciReader.extract(temp.resolve("child.aci"), temp.resolve("child"),
-                AciReader.Options.defaults());
+                ReaderOptions.defaults());
         assertThat(kept.id().value()).isEqualTo(id);
         assertThat(temp.resolve("child/result")).hasContent("from the build dir\nfrom -cp");
         assertThat(temp.resolve("child/etc/group")).doesNotExist();
@@ -104,7 +105,7 @@ class CliBuildTest {
         assertThat(refused.stderr()).contains("example.com/child").contains("depend");
 
         assertThat(cli.run("export", "-flat", id, "flat.aci").exitCode()).isZero();
-        AciReader.extract(temp.resolve("flat.aci"), temp.resolve("flat"), AciReader.Options.defaults());
+        AciReader.extract(temp.resolve("flat.aci"), temp.resolve("flat"), ReaderOptions.defaults());
         assertThat(temp.resolve("flat/new")).hasContent("new");
         assertThat(temp.resolve("flat/bin/sh")).as("the base's files, rendered in").exists();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.testing.TestHttpServer;
@@ -56,8 +57,8 @@ class CliFetchAndTrustTest {
         Path rootfs = Files.createDirectories(temp.resolve(file + ".rootfs"));
         Files.writeString(rootfs.resolve("name"), name);
         byte[] manifest = ManifestCodec.write(ImageManifest.named(name).withLabel("version", "1.0"), false);
-        AciWriter.write(manifest, rootfs, temp.resolve(file), AciWriter.Options.defaults()
-                .withCompression(Compression.GZIP, -1).withFixedTimestamp(Instant.EPOCH));
+        AciWriter.write(manifest, rootfs, temp.resolve(file), WriterOptions.builder().compression(Compression.GZIP)
+                .fixedTimestamp(Instant.EPOCH).build());
         return temp.resolve(file);
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.testing.TestImages;
@@ -49,7 +51,7 @@ class CliImageCommandsTest {
         assertThat(Files.readAllBytes(temp.resolve("second.aci"))).isEqualTo(Files.readAllBytes(
                 temp.resolve("first.aci")));
         AciReader.Result read = AciReader.extract(temp.resolve("first.aci"), temp.resolve("x"),
-                AciReader.Options.defaults());
+                ReaderOptions.defaults());
         assertThat(read.id().value() + "\n").isEqualTo(first.out());
         assertThat(read.compression()).isEqualTo(Compression.XZ);
         assertThat(temp.resolve("x/etc/hello")).hasContent("hello");
@@ -65,7 +67,7 @@ class CliImageCommandsTest {
                 manifest.toString(), "dir.aci");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(AciReader.inspect(temp.resolve("dir.aci"), AciReader.Options.defaults()).compression())
+        assertThat(AciReader.inspect(temp.resolve("dir.aci"), ReaderOptions.defaults()).compression())
                 .isEqualTo(Compression.GZIP);
     }
 
@@ -152,7 +154,7 @@ class CliImageCommandsTest {
 
         assertThat(flat.exitCode()).as(flat.toString()).isZero();
         AciReader.Result read = AciReader.extract(temp.resolve("flat.aci"), temp.resolve("flat"),
-                AciReader.Options.defaults());
+                ReaderOptions.defaults());
         assertThat(flat.out()).isEqualTo(read.id() + "\n");
         assertThat(read.compression()).isEqualTo(Compression.NONE);
         ImageManifest manifestOfFlat = ManifestCodec.read(read.manifestJson());
@@ -184,8 +186,8 @@ class CliImageCommandsTest {
             Files.writeString(rootfs.resolve("n"), Integer.toString(i));
             Path aci = temp.resolve("i" + i + ".aci");
             byte[] json = ManifestCodec.write(ImageManifest.named("example.com/i" + i), false);
-            String id = AciWriter.write(json, rootfs, aci, AciWriter.Options.defaults()
-                    .withCompression(Compression.NONE, -1).withFixedTimestamp(Instant.EPOCH)).id().hex();
+            String id = AciWriter.write(json, rootfs, aci, WriterOptions.builder().compression(Compression.NONE)
+                    .fixedTimestamp(Instant.EPOCH).build()).id().hex();
             Path previous = byFirstDigit.putIfAbsent(id.charAt(0), aci);
             if (previous != null) {
                 first = previous;

@@ -5,6 +5,7 @@ import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageSource;
 import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.StoredImage;
 import java.nio.file.Files;
@@ -79,7 +80,9 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                 .offline(offline())
                 .mavenResolver(new MavenImageResolver(repositorySystem, session.getRepositorySession(),
                         project.getRemoteProjectRepositories()))
-                .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
+                .http(HttpSettings.builder()
+                        .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
+                        .build())
                 .build();
         String what = "Cannot get the image " + image.text() + " (" + image.parameter() + ")";
         try {

@@ -1,8 +1,6 @@
 package dev.jetpack.engine.aci;
 
-import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
-import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.io.CountingInputStream;
 import dev.jetpack.engine.io.DigestingInputStream;
 import dev.jetpack.engine.io.FileTrees;
@@ -52,91 +50,12 @@ public final class AciReader {
     }
 
     /**
-     * Limits and permissions for reading untrusted archives.
-     *
-     * @param devices              which device nodes may be extracted (fifos always may); {@link DevicePolicy#ALL}
-     *                             suits trusted local images, a refused device fails the whole extraction
-     * @param restoreOwnership     set each entry's uid/gid (needs root); false leaves everything owned by the caller
-     * @param maxUncompressedBytes the largest uncompressed tar accepted; an entry that declares more is refused
-     *                             before any of its data is read
-     * @param maxExpansionRatio    the largest ratio of uncompressed to compressed bytes, checked once more than
-     *                             {@code ratioGraceBytes} bytes were decompressed
-     * @param ratioGraceBytes      uncompressed bytes read before the ratio is checked, so that small, highly
-     *                             compressible images (a tar of a few files is mostly zero padding) pass
-     * @param progress             receives uncompressed bytes read
-     * @param log                  receives notes on attributes that could not be restored
-     */
-    public record Options(DevicePolicy devices, boolean restoreOwnership, long maxUncompressedBytes,
-            long maxExpansionRatio, long ratioGraceBytes, ProgressListener progress, EngineLog log) {
-        /** 256 GiB: far beyond any real image, small enough to stop a bomb before it fills a disk. */
-        public static final long DEFAULT_MAX_UNCOMPRESSED_BYTES = 256L * 1024 * 1024 * 1024;
-        /** xz reaches about 1:1000 only on long runs of zeros; real images stay far below. */
-        public static final long DEFAULT_MAX_EXPANSION_RATIO = 1000;
-        /** 64 MiB: a bomb is only dangerous when large, while a small image may legitimately compress 1:1000+. */
-        public static final long DEFAULT_RATIO_GRACE_BYTES = 64L * 1024 * 1024;
-
-        public Options {
-            if (maxUncompressedBytes <= 0 || maxExpansionRatio <= 0 || ratioGraceBytes < 0) {
-                throw new IllegalArgumentException("limits must be positive");
-            }
-            java.util.Objects.requireNonNull(devices, "devices");
-            progress = progress == null ? ProgressListener.NONE : progress;
-            log = log == null ? EngineLog.SILENT : log;
-        }
-
-        /** Defaults for images the user trusts (own builds, local files): every device node allowed. */
-        public static Options defaults() {
-            return new Options(DevicePolicy.ALL, true, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_EXPANSION_RATIO,
-                    DEFAULT_RATIO_GRACE_BYTES, null, null);
-        }
-
-        /** Defaults for images from elsewhere (fetched): only {@link DevicePolicy#STANDARD} devices. */
-        public static Options untrusted() {
-            return defaults().withDevices(DevicePolicy.STANDARD);
-        }
-
-        public Options withDevices(DevicePolicy policy) {
-            return new Options(policy, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes,
-                    progress, log);
-        }
-
-        /** {@link DevicePolicy#ALL} when true, {@link DevicePolicy#NONE} when false. */
-        public Options withAllowDevices(boolean allow) {
-            return withDevices(allow ? DevicePolicy.ALL : DevicePolicy.NONE);
-        }
-
-        public Options withRestoreOwnership(boolean restore) {
-            return new Options(devices, restore, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes, progress,
-                    log);
-        }
-
-        public Options withLimits(long maxBytes, long maxRatio) {
-            return new Options(devices, restoreOwnership, maxBytes, maxRatio, ratioGraceBytes, progress, log);
-        }
-
-        public Options withRatioGrace(long graceBytes) {
-            return new Options(devices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, graceBytes,
-                    progress, log);
-        }
-
-        public Options withProgress(ProgressListener newProgress) {
-            return new Options(devices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes,
-                    newProgress, log);
-        }
-
-        public Options withLog(EngineLog newLog) {
-            return new Options(devices, restoreOwnership, maxUncompressedBytes, maxExpansionRatio, ratioGraceBytes,
-                    progress, newLog);
-        }
-    }
-
-    /**
      * Extracts the rootfs of an ACI into {@code destinationDir}, which must not exist yet (it is created; its
      * parent too if needed). On any failure the destination is removed entirely.
      *
      * @throws AciFormatException when the archive breaks a rule (the message names the entry and the rule)
      */
-    public static Result extract(InputStream in, Path destinationDir, Options options) {
+    public static Result extract(InputStream in, Path destinationDir, ReaderOptions options) {
         Objects.requireNonNull(options, "options");
         if (Files.exists(destinationDir, LinkOption.NOFOLLOW_LINKS)) {
             throw new JetpackException("Cannot extract an image into " + destinationDir + ": it already exists. The"
@@ -166,8 +85,8 @@ public final class AciReader {
         }
     }
 
-    /** {@link #extract(InputStream, Path, Options)} from a file; messages name the file. */
-    public static Result extract(Path aciFile, Path destinationDir, Options options) {
+    /** {@link #extract(InputStream, Path, ReaderOptions)} from a file; messages name the file. */
+    public static Result extract(Path aciFile, Path destinationDir, ReaderOptions options) {
         try (InputStream in = open(aciFile)) {
             return extract(in, destinationDir, options);
         } catch (AciFormatException e) {
@@ -178,12 +97,12 @@ public final class AciReader {
     }
 
     /** Validates an ACI and computes its ID without writing anything (the same rules as extraction). */
-    public static Result inspect(InputStream in, Options options) {
+    public static Result inspect(InputStream in, ReaderOptions options) {
         return read(in, Objects.requireNonNull(options, "options"), null, null);
     }
 
-    /** {@link #inspect(InputStream, Options)} from a file; messages name the file. */
-    public static Result inspect(Path aciFile, Options options) {
+    /** {@link #inspect(InputStream, ReaderOptions)} from a file; messages name the file. */
+    public static Result inspect(Path aciFile, ReaderOptions options) {
         try (InputStream in = open(aciFile)) {
             return inspect(in, options);
         } catch (AciFormatException e) {
@@ -201,7 +120,7 @@ public final class AciReader {
         }
     }
 
-    private static Result read(InputStream raw, Options options, TreeExtractor extractor, Path destination) {
+    private static Result read(InputStream raw, ReaderOptions options, TreeExtractor extractor, Path destination) {
         CountingInputStream compressedCount = new CountingInputStream(raw);
         Layout layout = new Layout(options, extractor);
         String task = destination == null ? "Reading image" : "Extracting image to " + destination;
@@ -291,7 +210,7 @@ public final class AciReader {
 
     /** Enforces the ACI layout entry by entry and hands valid entries to the extractor. */
     private static final class Layout {
-        private final Options options;
+        private final ReaderOptions options;
         private final TreeExtractor extractor;
         /** Paths below rootfs ("" is rootfs itself) → what this archive made them. */
         private final Map<String, TarEntry.Type> known = new HashMap<>();
@@ -300,7 +219,7 @@ public final class AciReader {
         byte[] manifest;
         long entries;
 
-        Layout(Options options, TreeExtractor extractor) {
+        Layout(ReaderOptions options, TreeExtractor extractor) {
             this.options = options;
             this.extractor = extractor;
         }

@@ -1,8 +1,6 @@
 package dev.jetpack.engine.aci;
 
-import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
-import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,14 +19,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * Writes an ACI from a manifest and a directory tree in one pass: tree → tar → SHA-512 (the image ID) →
  * compressor → file. The tree is walked in byte-wise name order, so the archive does not depend on the order the
- * file system lists entries in; with {@link Options#fixedTimestamp()} set, the same inputs give the same bytes.
+ * file system lists entries in; with {@link WriterOptions#fixedTimestamp()} set, the same inputs give the same
+ * bytes.
  *
  * <p>Kept per entry: mode (with setuid, setgid, sticky), numeric uid/gid, mtime, symlinks, hard links (first
  * occurrence as a file, later ones as links to it), character and block devices, fifos, and {@code user.*}
@@ -46,77 +43,10 @@ public final class AciWriter {
     }
 
     /**
-     * How to write the image.
-     *
-     * @param compression    the compression of the output
-     * @param level          compression level, -1 for the compression's default
-     * @param fixedTimestamp null keeps each file's mtime; otherwise every entry (and the manifest) gets this time,
-     *                       for reproducible builds
-     * @param ownership      numeric owners from the file system, or 0:0 for everything
-     * @param exclude        paths relative to the rootfs directory to leave out (a directory with its subtree)
-     * @param progress       receives tar bytes written
-     * @param log            receives warnings about skipped files
-     * @param threads        compression threads, or {@link Compression#ALL_CORES}
-     */
-    public record Options(Compression compression, int level, Instant fixedTimestamp, Ownership ownership,
-            Predicate<Path> exclude, ProgressListener progress, EngineLog log, int threads) {
-        /** Options compressing on all cores. */
-        public Options(Compression compression, int level, Instant fixedTimestamp, Ownership ownership,
-                Predicate<Path> exclude, ProgressListener progress, EngineLog log) {
-            this(compression, level, fixedTimestamp, ownership, exclude, progress, log, Compression.ALL_CORES);
-        }
-
-        public Options {
-            if (threads < 0) {
-                throw new IllegalArgumentException("threads must be positive, or Compression.ALL_CORES");
-            }
-            Objects.requireNonNull(compression, "compression");
-            Objects.requireNonNull(ownership, "ownership");
-            exclude = exclude == null ? path -> false : exclude;
-            progress = progress == null ? ProgressListener.NONE : progress;
-            log = log == null ? EngineLog.SILENT : log;
-        }
-
-        /** xz at its default level, file mtimes and owners kept, nothing excluded. */
-        public static Options defaults() {
-            return new Options(Compression.XZ, -1, null, Ownership.PRESERVE, null, null, null);
-        }
-
-        public Options withCompression(Compression newCompression, int newLevel) {
-            return new Options(newCompression, newLevel, fixedTimestamp, ownership, exclude, progress, log, threads);
-        }
-
-        public Options withFixedTimestamp(Instant timestamp) {
-            return new Options(compression, level, timestamp, ownership, exclude, progress, log, threads);
-        }
-
-        public Options withOwnership(Ownership newOwnership) {
-            return new Options(compression, level, fixedTimestamp, newOwnership, exclude, progress, log, threads);
-        }
-
-        public Options withExclude(Predicate<Path> newExclude) {
-            return new Options(compression, level, fixedTimestamp, ownership, newExclude, progress, log, threads);
-        }
-
-        public Options withProgress(ProgressListener newProgress) {
-            return new Options(compression, level, fixedTimestamp, ownership, exclude, newProgress, log, threads);
-        }
-
-        public Options withLog(EngineLog newLog) {
-            return new Options(compression, level, fixedTimestamp, ownership, exclude, progress, newLog, threads);
-        }
-
-        /** @param newThreads compression threads, or {@link Compression#ALL_CORES} */
-        public Options withThreads(int newThreads) {
-            return new Options(compression, level, fixedTimestamp, ownership, exclude, progress, log, newThreads);
-        }
-    }
-
-    /**
      * Writes the ACI to {@code outputFile} atomically: a temporary sibling is renamed into place only when the
      * archive is complete, so a failure or a kill never leaves a partial image under that name.
      */
-    public static Result write(byte[] manifestJson, Path rootfsDir, Path outputFile, Options options) {
+    public static Result write(byte[] manifestJson, Path rootfsDir, Path outputFile, WriterOptions options) {
         Result[] result = new Result[1];
         try {
             AtomicFiles.write(outputFile, out -> result[0] = writeTo(manifestJson, rootfsDir, out, options));
@@ -130,7 +60,7 @@ public final class AciWriter {
     }
 
     /** Writes the ACI to a stream, which is flushed and left open. */
-    public static Result write(byte[] manifestJson, Path rootfsDir, OutputStream out, Options options) {
+    public static Result write(byte[] manifestJson, Path rootfsDir, OutputStream out, WriterOptions options) {
         try {
             return writeTo(manifestJson, rootfsDir, out, options);
         } catch (IOException e) {
@@ -138,7 +68,7 @@ public final class AciWriter {
         }
     }
 
-    private static Result writeTo(byte[] manifestJson, Path rootfsDir, OutputStream out, Options options)
+    private static Result writeTo(byte[] manifestJson, Path rootfsDir, OutputStream out, WriterOptions options)
             throws IOException {
         if (!Files.isDirectory(rootfsDir, LinkOption.NOFOLLOW_LINKS)) {
             throw new JetpackException("The image root " + rootfsDir + " is not a directory: an ACI is made from a"
@@ -189,13 +119,13 @@ public final class AciWriter {
 
         private final Path root;
         private final AciTarWriter tar;
-        private final Options options;
+        private final WriterOptions options;
         private final String task;
         /** (device, inode) of files with several links → the archive name of the first one written. */
         private final Map<List<Long>, String> hardLinks = new HashMap<>();
         private long nextProgress = PROGRESS_STEP;
 
-        TreeWalk(Path root, AciTarWriter tar, Options options, String task) {
+        TreeWalk(Path root, AciTarWriter tar, WriterOptions options, String task) {
             this.root = root;
             this.tar = tar;
             this.options = options;

@@ -10,6 +10,7 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.Ownership;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TarReader;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.FileTrees;
 import java.io.BufferedInputStream;
@@ -35,7 +36,7 @@ import java.util.UUID;
  *
  * <p>The tarball may be plain, gzip, bzip2 or xz (recognised by magic bytes) and its names may be {@code ./x}
  * or {@code x}, with or without a {@code ./} top entry. Its order is kept, so the same tarball always gives the
- * same image; with {@link AciWriter.Options#fixedTimestamp()} every mtime becomes that instant, and with
+ * same image; with {@link WriterOptions#fixedTimestamp()} every mtime becomes that instant, and with
  * {@link Ownership#ROOT} every owner becomes 0:0. The image ID is computed while writing.
  */
 public final class BaseImageMaker {
@@ -47,7 +48,7 @@ public final class BaseImageMaker {
      * host forms materialized first into a temporary directory beside the output, which is removed afterwards.
      */
     public static AciWriter.Result make(RootfsSource source, byte[] manifestJson, Path output,
-            AciWriter.Options options, EngineLog log) {
+            WriterOptions options, EngineLog log) {
         AciWriter.Result result;
         if (source instanceof RootfsSource.Existing existing) {
             result = fromExisting(existing.path(), manifestJson, output, options);
@@ -70,7 +71,7 @@ public final class BaseImageMaker {
     }
 
     private static AciWriter.Result fromExisting(Path rootfs, byte[] manifestJson, Path output,
-            AciWriter.Options options) {
+            WriterOptions options) {
         if (Files.isDirectory(rootfs)) {
             return fromDirectory(rootfs, manifestJson, output, options);
         }
@@ -84,7 +85,7 @@ public final class BaseImageMaker {
 
     /** Makes {@code outputFile} (written atomically) from a rootfs tarball. */
     public static AciWriter.Result fromTarball(Path tarball, byte[] manifestJson, Path outputFile,
-            AciWriter.Options options) {
+            WriterOptions options) {
         AciWriter.Result[] result = new AciWriter.Result[1];
         try (InputStream in = Files.newInputStream(tarball)) {
             AtomicFiles.write(outputFile, out -> result[0] = transcode(in, manifestJson, out, options));
@@ -101,7 +102,7 @@ public final class BaseImageMaker {
 
     /** Writes a base image from a rootfs tarball stream to {@code out}, which is flushed and left open. */
     public static AciWriter.Result fromTarball(InputStream tarball, byte[] manifestJson, OutputStream out,
-            AciWriter.Options options) {
+            WriterOptions options) {
         try {
             return transcode(tarball, manifestJson, out, options);
         } catch (IOException e) {
@@ -114,12 +115,12 @@ public final class BaseImageMaker {
      * unless the options force {@link Ownership#ROOT}.
      */
     public static AciWriter.Result fromDirectory(Path rootfsDir, byte[] manifestJson, Path outputFile,
-            AciWriter.Options options) {
+            WriterOptions options) {
         return AciWriter.write(manifestJson, rootfsDir, outputFile, options);
     }
 
     private static AciWriter.Result transcode(InputStream raw, byte[] manifestJson, OutputStream out,
-            AciWriter.Options options) throws IOException {
+            WriterOptions options) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
         Compression compression = Compression.detect(buffered);
         TarReader tar = new TarReader(compression.decompress(buffered));
@@ -175,7 +176,7 @@ public final class BaseImageMaker {
         }
     }
 
-    private static boolean isExcluded(String path, TarEntry entry, AciWriter.Options options, Set<String> excluded) {
+    private static boolean isExcluded(String path, TarEntry entry, WriterOptions options, Set<String> excluded) {
         for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
             if (excluded.contains(path.substring(0, slash))) {
                 return true;
@@ -190,7 +191,7 @@ public final class BaseImageMaker {
         return false;
     }
 
-    private static TarEntry adjust(TarEntry entry, AciWriter.Options options) {
+    private static TarEntry adjust(TarEntry entry, WriterOptions options) {
         TarEntry result = entry;
         if (options.ownership() == Ownership.ROOT) {
             result = result.withOwner(0, 0);

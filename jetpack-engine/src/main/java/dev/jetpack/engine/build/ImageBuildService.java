@@ -3,9 +3,9 @@ package dev.jetpack.engine.build;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
-import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.BaseImageMaker;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -119,8 +119,8 @@ public final class ImageBuildService {
             spec.fixedTimestamp().ifPresent(request::fixedTimestamp);
             BuildResult result = new ImageBuilder().build(request.build());
             // A temporary output is never touched again, so the store may keep it by a hard link.
-            StoredImage stored = store.importAci(result.aci(), ImportOptions.defaults()
-                    .withSource("build of " + parent.describe()).withLinkSourceFile(spec.output().isEmpty()));
+            StoredImage stored = store.importAci(result.aci(), ImportOptions.builder()
+                    .source("build of " + parent.describe()).linkSourceFile(spec.output().isEmpty()).build());
             return new ImageBuild(stored.id(), spec.output(), false, Optional.of(stored));
         } catch (IOException e) {
             throw new BuildException("Cannot write the build script into " + scriptDirectory.orElse(null) + ": "
@@ -146,11 +146,13 @@ public final class ImageBuildService {
                     spec.fixedTimestamp().orElseGet(Instant::now));
             return ManifestCodec.write(completed, false);
         });
-        AciWriter.Options options = AciWriter.Options.defaults()
-                .withCompression(compression, spec.compressionLevel())
-                .withFixedTimestamp(spec.fixedTimestamp().orElse(null))
-                .withProgress(progress)
-                .withLog(log);
+        WriterOptions options = WriterOptions.builder()
+                .compression(compression)
+                .level(spec.compressionLevel())
+                .fixedTimestamp(spec.fixedTimestamp().orElse(null))
+                .progress(progress)
+                .log(log)
+                .build();
         return BaseImageMaker.make(spec.rootfs().orElseThrow(), manifestJson, spec.output().orElseThrow(), options,
                 log).id();
     }

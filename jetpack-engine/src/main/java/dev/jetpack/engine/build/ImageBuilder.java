@@ -3,6 +3,7 @@ package dev.jetpack.engine.build;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Ownership;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -286,13 +287,12 @@ final class ImageBuilder {
                     + manifest.pathWhitelist().size() + " paths of the new tree in pathWhitelist");
         }
         byte[] manifestJson = ManifestCodec.write(manifest, false);
-        AciWriter.Options options = AciWriter.Options.defaults()
-                .withCompression(request.compression(), request.level())
-                .withFixedTimestamp(request.fixedTimestamp().orElse(null))
-                .withOwnership(Ownership.PRESERVE)
-                .withExclude(layer.exclude())
-                .withProgress(request.progress())
-                .withLog(request.log());
+        WriterOptions options = WriterOptions.builder().compression(request.compression()).level(request.level())
+                .fixedTimestamp(request.fixedTimestamp().orElse(null))
+                .ownership(Ownership.PRESERVE)
+                .exclude(layer.exclude())
+                .progress(request.progress())
+                .log(request.log()).build();
         // AciWriter renames a temporary sibling into place only when the archive is complete.
         AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
         request.log().info("Wrote " + request.outputForm().name().toLowerCase(java.util.Locale.ROOT) + " image "

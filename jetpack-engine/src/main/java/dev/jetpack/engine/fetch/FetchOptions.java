@@ -1,53 +1,48 @@
 package dev.jetpack.engine.fetch;
 
 import dev.jetpack.engine.ProgressListener;
-import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.fetch.trust.TrustStore;
-import java.net.ProxySelector;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
-import javax.net.ssl.SSLContext;
+import java.util.function.Supplier;
 
 /**
- * How {@link ImageFetcher} fetches. The defaults are the safe ones: HTTPS only, TLS certificates verified,
- * signatures required for discovered images (and verified when a path, URL or Maven artifact has one), names
- * answered from the store first ({@link FetchPolicy#PREFER_STORE}), network allowed, {@code mvn:} artifacts from
- * the user's local Maven repository.
+ * How {@link ImageFetcher} fetches, {@link ImageImporter} imports and keys are trusted. Immutable; start from
+ * {@link #defaults()} or {@link #builder()} and derive a variant with {@link #toBuilder()}.
+ *
+ * <p>It is composed of the settings of the layers below rather than repeating them: {@link #http()} says how
+ * every download talks to servers (TLS, plain HTTP, timeouts, proxies), for images, signatures and keys alike;
+ * {@link #discovery()} says where discovery looks. The defaults are the safe ones: HTTPS only, TLS certificates
+ * verified, signatures required for discovered images (and verified when a path, URL or Maven artifact has one),
+ * names answered from the store first ({@link FetchPolicy#PREFER_STORE}), network allowed, {@code mvn:}
+ * artifacts from the user's local Maven repository.
  */
 public final class FetchOptions {
     private final FetchPolicy policy;
     private final boolean offline;
-    private final boolean allowHttp;
-    private final boolean insecureSkipVerify;
+    private final boolean insecureSkipSignature;
     private final boolean requireSignature;
     private final TrustStore trustStore;
     private final ProgressListener progress;
-    private final SSLContext sslContext;
-    private final Function<String, URI> discoveryUri;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final AciReader.Options readerOptions;
+    private final ReaderOptions readerOptions;
     private final MavenResolver mavenResolver;
-    private final ProxySelector proxySelector;
+    private final HttpSettings http;
+    private final DiscoveryOptions discovery;
 
     private FetchOptions(Builder b) {
         this.policy = b.policy;
         this.offline = b.offline;
-        this.allowHttp = b.allowHttp;
-        this.insecureSkipVerify = b.insecureSkipVerify;
+        this.insecureSkipSignature = b.insecureSkipSignature;
         this.requireSignature = b.requireSignature;
         this.trustStore = b.trustStore;
         this.progress = b.progress;
-        this.sslContext = b.sslContext;
-        this.discoveryUri = b.discoveryUri;
-        this.connectTimeout = b.connectTimeout;
-        this.readTimeout = b.readTimeout;
         this.readerOptions = b.readerOptions;
         this.mavenResolver = b.mavenResolver;
-        this.proxySelector = b.proxySelector;
+        this.http = b.http;
+        this.discovery = b.discovery;
     }
 
     public static FetchOptions defaults() {
@@ -58,23 +53,26 @@ public final class FetchOptions {
         return new Builder();
     }
 
+    /** A builder preset with these options, to change some of them. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.policy = policy;
-        b.offline = offline;
-        b.allowHttp = allowHttp;
-        b.insecureSkipVerify = insecureSkipVerify;
-        b.requireSignature = requireSignature;
-        b.trustStore = trustStore;
-        b.progress = progress;
-        b.sslContext = sslContext;
-        b.discoveryUri = discoveryUri;
-        b.connectTimeout = connectTimeout;
-        b.readTimeout = readTimeout;
-        b.readerOptions = readerOptions;
-        b.mavenResolver = mavenResolver;
-        b.proxySelector = proxySelector;
-        return b;
+        return new Builder().policy(policy).offline(offline).insecureSkipSignature(insecureSkipSignature)
+                .requireSignature(requireSignature).trustStore(trustStore).progress(progress)
+                .readerOptions(readerOptions).mavenResolver(mavenResolver).http(http).discovery(discovery);
+    }
+
+    /**
+     * These options with {@code progress} and {@code trustStore} where they have none: a face's own listener
+     * and the store's trust store fill in what its caller left open.
+     */
+    public FetchOptions completedWith(ProgressListener fallbackProgress, Supplier<TrustStore> fallbackTrustStore) {
+        Builder builder = toBuilder();
+        if (progress == ProgressListener.NONE) {
+            builder.progress(fallbackProgress);
+        }
+        if (trustStore == null) {
+            builder.trustStore(fallbackTrustStore.get());
+        }
+        return builder.build();
     }
 
     public FetchPolicy policy() {
@@ -86,14 +84,12 @@ public final class FetchOptions {
         return offline;
     }
 
-    /** Plain-HTTP URLs, discovery pages and endpoints are allowed (a warning is logged each time). */
-    public boolean allowHttp() {
-        return allowHttp;
-    }
-
-    /** Discovered images are accepted without a valid signature (a warning is logged). */
-    public boolean insecureSkipVerify() {
-        return insecureSkipVerify;
+    /**
+     * Discovered images are accepted without a valid signature (a warning is logged). This skips the image's
+     * signature only: TLS certificates are always verified.
+     */
+    public boolean insecureSkipSignature() {
+        return insecureSkipSignature;
     }
 
     /**
@@ -113,29 +109,11 @@ public final class FetchOptions {
         return progress;
     }
 
-    /** TLS trust for downloads; empty means the JDK's default trust store. */
-    public Optional<SSLContext> sslContext() {
-        return Optional.ofNullable(sslContext);
-    }
-
-    /** Where the discovery page of a name prefix is, instead of {@code https://PREFIX?ac-discovery=1}. */
-    public Optional<Function<String, URI>> discoveryUri() {
-        return Optional.ofNullable(discoveryUri);
-    }
-
-    public Optional<Duration> connectTimeout() {
-        return Optional.ofNullable(connectTimeout);
-    }
-
-    public Optional<Duration> readTimeout() {
-        return Optional.ofNullable(readTimeout);
-    }
-
     /**
-     * Limits and permissions for unpacking fetched images; {@link AciReader.Options#untrusted()} by default (only
+     * Limits and permissions for unpacking fetched images; {@link ReaderOptions#untrusted()} by default (only
      * the standard harmless character devices, bomb limits on).
      */
-    public AciReader.Options readerOptions() {
+    public ReaderOptions readerOptions() {
         return readerOptions;
     }
 
@@ -148,29 +126,30 @@ public final class FetchOptions {
     }
 
     /**
-     * The proxies for downloads; empty means the environment's ({@code https_proxy}, {@code http_proxy},
-     * {@code no_proxy}) and Java's proxy properties. The Maven plugin passes the proxies of settings.xml.
+     * How downloads of images, signatures and keys talk to servers: TLS trust, plain HTTP (also for discovery),
+     * timeouts, proxies ({@link HttpSettings#defaults()}: the environment's; the Maven plugin passes settings.xml's).
      */
-    public Optional<ProxySelector> proxySelector() {
-        return Optional.ofNullable(proxySelector);
+    public HttpSettings http() {
+        return http;
+    }
+
+    /** Where discovery pages are and which os/arch fill in missing labels. */
+    public DiscoveryOptions discovery() {
+        return discovery;
     }
 
     /** Builder; every setter is optional. */
     public static final class Builder {
         private FetchPolicy policy = FetchPolicy.PREFER_STORE;
         private boolean offline;
-        private boolean allowHttp;
-        private boolean insecureSkipVerify;
+        private boolean insecureSkipSignature;
         private boolean requireSignature;
         private TrustStore trustStore;
         private ProgressListener progress = ProgressListener.NONE;
-        private SSLContext sslContext;
-        private Function<String, URI> discoveryUri;
-        private Duration connectTimeout;
-        private Duration readTimeout;
-        private AciReader.Options readerOptions = AciReader.Options.untrusted();
+        private ReaderOptions readerOptions = ReaderOptions.untrusted();
         private MavenResolver mavenResolver;
-        private ProxySelector proxySelector;
+        private HttpSettings http = HttpSettings.defaults();
+        private DiscoveryOptions discovery = DiscoveryOptions.defaults();
 
         private Builder() {
         }
@@ -185,13 +164,8 @@ public final class FetchOptions {
             return this;
         }
 
-        public Builder allowHttp(boolean value) {
-            this.allowHttp = value;
-            return this;
-        }
-
-        public Builder insecureSkipVerify(boolean value) {
-            this.insecureSkipVerify = value;
+        public Builder insecureSkipSignature(boolean value) {
+            this.insecureSkipSignature = value;
             return this;
         }
 
@@ -200,6 +174,7 @@ public final class FetchOptions {
             return this;
         }
 
+        /** Null means the store's own. */
         public Builder trustStore(TrustStore value) {
             this.trustStore = value;
             return this;
@@ -210,29 +185,7 @@ public final class FetchOptions {
             return this;
         }
 
-        /** Trust for TLS (tests pass the loopback server's self-signed certificate this way). */
-        public Builder sslContext(SSLContext value) {
-            this.sslContext = value;
-            return this;
-        }
-
-        /** Maps a name prefix to its discovery page (tests map names onto a loopback server). */
-        public Builder discoveryUri(Function<String, URI> value) {
-            this.discoveryUri = value;
-            return this;
-        }
-
-        public Builder connectTimeout(Duration value) {
-            this.connectTimeout = value;
-            return this;
-        }
-
-        public Builder readTimeout(Duration value) {
-            this.readTimeout = value;
-            return this;
-        }
-
-        public Builder readerOptions(AciReader.Options value) {
+        public Builder readerOptions(ReaderOptions value) {
             this.readerOptions = Objects.requireNonNull(value, "readerOptions");
             return this;
         }
@@ -243,9 +196,13 @@ public final class FetchOptions {
             return this;
         }
 
-        /** The proxies for downloads; null means the environment's. */
-        public Builder proxySelector(ProxySelector value) {
-            this.proxySelector = value;
+        public Builder http(HttpSettings value) {
+            this.http = Objects.requireNonNull(value, "http");
+            return this;
+        }
+
+        public Builder discovery(DiscoveryOptions value) {
+            this.discovery = Objects.requireNonNull(value, "discovery");
             return this;
         }
 

@@ -2,7 +2,6 @@ package dev.jetpack.engine.fetch;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
-import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
 import dev.jetpack.engine.fetch.discovery.DiscoveredEndpoints;
 import dev.jetpack.engine.fetch.http.CacheValidators;
@@ -76,12 +75,12 @@ public final class ImageDownloader {
      *     or is not an ACI, or (for a name, or a URL with a signature) no valid signature by a key trusted for the
      *     name exists; nothing is left in the store then
      */
-    public Download download(ImageSource source, DownloadOptions options, ProgressListener progress) {
+    public Download download(ImageSource source, FetchOptions options) {
         if (source instanceof ImageSource.Named named) {
-            return fetchDiscovered(named, options, progress);
+            return fetchDiscovered(named, options);
         }
         if (source instanceof ImageSource.Url url) {
-            return fetchUrl(url, options, progress);
+            return fetchUrl(url, options);
         }
         throw new IllegalArgumentException("Only URLs and names are downloaded; " + source + " is read in place");
     }
@@ -96,14 +95,14 @@ public final class ImageDownloader {
         return image;
     }
 
-    private Download fetchUrl(ImageSource.Url url, DownloadOptions options, ProgressListener progress) {
+    private Download fetchUrl(ImageSource.Url url, FetchOptions options) {
         String display = SafeUris.display(url.uri());
         Optional<PendingVerification> pending = urlSignature(url.uri(), display, options);
-        return fetchBody(url, url.uri(), "ACI " + display, display, pending, ImageManifest::name, options, progress);
+        return fetchBody(url, url.uri(), "ACI " + display, display, pending, ImageManifest::name, options);
     }
 
     /** {@code URL.asc}, begun before the body is requested; empty (with a warning) when the server has none. */
-    private Optional<PendingVerification> urlSignature(URI uri, String display, DownloadOptions options) {
+    private Optional<PendingVerification> urlSignature(URI uri, String display, FetchOptions options) {
         URI signatureUri = URI.create(uri + ".asc");
         byte[] signature;
         try {
@@ -125,7 +124,7 @@ public final class ImageDownloader {
         return Optional.of(verifier.beginForAnyName(display, signature));
     }
 
-    private Download fetchDiscovered(ImageSource.Named named, DownloadOptions options, ProgressListener progress) {
+    private Download fetchDiscovered(ImageSource.Named named, FetchOptions options) {
         ImageReference reference = named.reference();
         List<DiscoveredEndpoints> endpoints = discovery.discover(reference, options.discovery());
         if (options.insecureSkipSignature()) {
@@ -142,7 +141,7 @@ public final class ImageDownloader {
             }
             try {
                 return fetchBody(named, endpoint.aci(), "ACI " + reference, reference.toString(), pending,
-                        manifest -> reference.name(), options, progress);
+                        manifest -> reference.name(), options);
             } catch (FetchException e) {
                 throw e;
             } catch (JetpackException e) {
@@ -161,12 +160,12 @@ public final class ImageDownloader {
      */
     private Download fetchBody(ImageSource source, URI uri, String what, String signed,
             Optional<PendingVerification> pending, Function<ImageManifest, String> signedName,
-            DownloadOptions options, ProgressListener progress) {
+            FetchOptions options) {
         Optional<FetchRecords.Entry> record = records.lookup(uri.toString());
         Optional<StoredImage> known = record.flatMap(entry -> store.get(entry.id()));
         // Validators go out only while the image they stand for is stored, so a 304 can always be answered.
         Optional<CacheValidators> validators = known.flatMap(image -> record.get().validators());
-        ConditionalBody answer = http.open(uri, validators, what, progress);
+        ConditionalBody answer = http.open(uri, validators, what, options.progress());
         if (answer instanceof ConditionalBody.NotModified) {
             Optional<StoredImage> still = store.get(known.orElseThrow().id());
             if (still.isPresent()) {
@@ -176,7 +175,7 @@ public final class ImageDownloader {
                 return new Download.NotModified(source, uri, image, signature);
             }
             // Removed from the store since the lookup: the body is needed after all.
-            answer = http.open(uri, Optional.empty(), what, progress);
+            answer = http.open(uri, Optional.empty(), what, options.progress());
         }
         try (HttpStream body = ((ConditionalBody.Modified) answer).body()) {
             InputStream in = pending.isPresent() ? pending.get().wrap(body) : body;

@@ -3,12 +3,9 @@ package dev.jetpack.engine.fetch;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
-import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.discovery.HostPlatform;
 import dev.jetpack.engine.fetch.http.HttpFetcher;
-import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.fetch.http.SafeUris;
-import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.VerifiedSignature;
@@ -47,7 +44,7 @@ import java.util.regex.Pattern;
  * <li><b>A name</b> like {@code example.com/app:1.0,os=linux}: with the default {@link FetchPolicy#PREFER_STORE}
  * the newest stored image with that name and labels (and the host's os/arch unless given) is used without any
  * network access; otherwise it is discovered and its signature is REQUIRED for that name (unless
- * {@link FetchOptions#insecureSkipVerify()}), and the image's manifest must carry the requested name and
+ * {@link FetchOptions#insecureSkipSignature()}), and the image's manifest must carry the requested name and
  * labels.</li>
  * <li><b>Paths, URLs and {@code mvn:} artifacts</b> are imported; a signature next to them ({@code .asc}) is
  * verified against the name in the image's manifest before the image becomes visible, and is required with
@@ -225,7 +222,7 @@ public final class ImageFetcher {
                 options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
         if (source instanceof ImageSource.Url || source instanceof ImageSource.Named) {
             ImageDownloader downloader = downloader(verifier, options);
-            try (Download download = downloader.download(source, downloadOptions(options), options.progress())) {
+            try (Download download = downloader.download(source, options)) {
                 return importDownload(downloader, download, expectedId, options);
             }
         }
@@ -249,9 +246,9 @@ public final class ImageFetcher {
             return known;
         }
         Download.Staged staged = (Download.Staged) download;
-        return downloader.commit(staged, ImportOptions.defaults().withSource(display)
-                .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
-                .withCheck(check));
+        return downloader.commit(staged, ImportOptions.builder().source(display)
+                .dependencyResolver(dependencyResolver(options)).readerOptions(options.readerOptions())
+                .check(check).build());
     }
 
     /** A path or Maven artifact, read in place (an unchanged file is not read again). */
@@ -271,9 +268,9 @@ public final class ImageFetcher {
             }
         }
         // User files are copied into the store, never linked: the user may change them in place later.
-        StoredImage image = store.importAci(aci, ImportOptions.defaults().withSource(display)
-                .withDependencyResolver(dependencyResolver(options)).withReaderOptions(options.readerOptions())
-                .withCheck(check));
+        StoredImage image = store.importAci(aci, ImportOptions.builder().source(display)
+                .dependencyResolver(dependencyResolver(options)).readerOptions(options.readerOptions())
+                .check(check).build());
         fileKey.ifPresent(key -> records.remember(key, image.id(), Optional.empty(), display));
         return image;
     }
@@ -306,21 +303,8 @@ public final class ImageFetcher {
     }
 
     private ImageDownloader downloader(SignatureVerifier verifier, FetchOptions options) {
-        HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp());
-        options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
-        options.connectTimeout().ifPresent(settings::connectTimeout);
-        options.readTimeout().ifPresent(settings::readTimeout);
-        options.proxySelector().ifPresent(settings::proxySelector);
-        HttpFetcher http = new HttpFetcher(settings.build(), log);
+        HttpFetcher http = new HttpFetcher(options.http(), log);
         return new ImageDownloader(http, new AppcDiscovery(http, log), verifier, store, log);
-    }
-
-    private DownloadOptions downloadOptions(FetchOptions options) {
-        DiscoveryOptions.Builder discovery = DiscoveryOptions.builder().allowHttp(options.allowHttp());
-        options.discoveryUri().ifPresent(discovery::discoveryUri);
-        return DownloadOptions.defaults().withDiscovery(discovery.build())
-                .withInsecureSkipSignature(options.insecureSkipVerify())
-                .withRequireSignature(options.requireSignature()).withReaderOptions(options.readerOptions());
     }
 
     /**

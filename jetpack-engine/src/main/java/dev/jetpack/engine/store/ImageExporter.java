@@ -4,6 +4,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -21,11 +22,11 @@ import java.util.Objects;
  * has neither dependencies nor a pathWhitelist.
  */
 public final class ImageExporter {
-    private final AciWriter.Options flatOptions;
+    private final WriterOptions flatOptions;
     private final EngineLog log;
 
     /** @param flatOptions how a flat export is written (compression, progress) */
-    public ImageExporter(AciWriter.Options flatOptions, EngineLog log) {
+    public ImageExporter(WriterOptions flatOptions, EngineLog log) {
         this.flatOptions = Objects.requireNonNull(flatOptions, "flatOptions");
         this.log = Objects.requireNonNull(log, "log");
     }

@@ -8,6 +8,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.io.InterProcessLock;
 import dev.jetpack.engine.io.TeeInputStream;
 import dev.jetpack.engine.manifest.Dependency;
@@ -191,7 +192,7 @@ public final class ImageStore {
      */
     public StoredImage importAci(Path aci, ImportOptions options) {
         ImportOptions named = options.source().equals(ImportOptions.UNNAMED_SOURCE)
-                ? options.withSource(aci.toString()) : options;
+                ? options.toBuilder().source(aci.toString()).build() : options;
         if (options.linkSourceFile() && Files.isRegularFile(aci)) {
             return importAci(null, aci, named);
         }
@@ -233,11 +234,11 @@ public final class ImageStore {
      * @throws JetpackException when the archive or its manifest is invalid, the stream fails (its own exception,
      *                          e.g. a truncated download, passes unchanged), or the disk fails; nothing is kept
      */
-    public StagedImage stage(InputStream aci, String source, AciReader.Options readerOptions) {
+    public StagedImage stage(InputStream aci, String source, ReaderOptions readerOptions) {
         return stage(aci, null, source, readerOptions);
     }
 
-    private StagedImage stage(InputStream aci, Path linkFrom, String source, AciReader.Options readerOptions) {
+    private StagedImage stage(InputStream aci, Path linkFrom, String source, ReaderOptions readerOptions) {
         StagingArea.Workspace workspace = null;
         boolean staged = false;
         try {

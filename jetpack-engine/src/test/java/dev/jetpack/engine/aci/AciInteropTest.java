@@ -31,7 +31,7 @@ class AciInteropTest {
         TestTrees.createRichTree(source, false);
         Path aci = tmp.resolve("image.aci");
         AciWriter.Result written = AciWriter.write(TestTrees.MANIFEST, source, aci,
-                AciWriter.Options.defaults().withCompression(compression, -1));
+                WriterOptions.builder().compression(compression).build());
 
         // the native decompressor yields exactly the tar whose SHA-512 is the ID
         byte[] tar = TestTrees.run("sh", "-c", decompress + " < '" + aci + "'");
@@ -75,7 +75,7 @@ class AciInteropTest {
                 StandardCharsets.US_ASCII).split(" ")[0];
 
         Path extracted = tmp.resolve("extracted");
-        AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.Result read = AciReader.extract(aci, extracted, ReaderOptions.defaults());
 
         assertThat(read.compression()).isEqualTo(compression);
         assertThat(read.id().hex()).isEqualTo(expectedId);
@@ -94,7 +94,7 @@ class AciInteropTest {
         Path aci = tmp.resolve("dot.aci");
         TestTrees.run("tar", "-C", dir.toString(), "-czf", aci.toString(), ".");
 
-        AciReader.Result read = AciReader.extract(aci, tmp.resolve("x"), AciReader.Options.defaults());
+        AciReader.Result read = AciReader.extract(aci, tmp.resolve("x"), ReaderOptions.defaults());
 
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         assertThat(tmp.resolve("x/etc/hostname")).hasContent("box");

@@ -33,12 +33,12 @@ class AciRoundTripTest {
         Path aci = tmp.resolve("out/image.aci");
 
         AciWriter.Result written = AciWriter.write(TestTrees.MANIFEST, source, aci,
-                AciWriter.Options.defaults().withCompression(compression, 1));
+                WriterOptions.builder().compression(compression).level(1).build());
 
         assertThat(Files.size(aci)).isEqualTo(written.fileSize());
         assertThat(Compression.detect(Files.readAllBytes(aci))).isEqualTo(compression);
         Path extracted = tmp.resolve("extracted");
-        AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.Result read = AciReader.extract(aci, extracted, ReaderOptions.defaults());
 
         assertThat(read.id()).isEqualTo(written.id());
         assertThat(read.tarSize()).isEqualTo(written.tarSize());
@@ -59,10 +59,10 @@ class AciRoundTripTest {
         TestTrees.createRichTree(source, false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AciWriter.Result written = AciWriter.write(TestTrees.MANIFEST, source, out,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, -1));
+                WriterOptions.builder().compression(Compression.GZIP).build());
 
         AciReader.Result inspected = AciReader.inspect(new ByteArrayInputStream(out.toByteArray()),
-                AciReader.Options.defaults());
+                ReaderOptions.defaults());
 
         assertThat(inspected.id()).isEqualTo(written.id());
         assertThat(inspected.manifestJson()).isEqualTo(TestTrees.MANIFEST);
@@ -76,11 +76,11 @@ class AciRoundTripTest {
         TestTrees.createRichTree(source, false);
         Instant fixed = Instant.parse("2020-01-02T03:04:05Z");
         Path aci = tmp.resolve("image.aci");
-        AciWriter.write(TestTrees.MANIFEST, source, aci, AciWriter.Options.defaults()
-                .withCompression(Compression.NONE, -1).withOwnership(Ownership.ROOT).withFixedTimestamp(fixed));
+        AciWriter.write(TestTrees.MANIFEST, source, aci, WriterOptions.builder().compression(Compression.NONE)
+                .ownership(Ownership.ROOT).fixedTimestamp(fixed).build());
 
         Path extracted = tmp.resolve("extracted");
-        AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.extract(aci, extracted, ReaderOptions.defaults());
 
         assertThat(TreeSnapshot.of(extracted).values())
                 .allSatisfy(line -> assertThat(line).contains(" 0:0 mtime=2020-01-02T03:04:05Z"));
@@ -91,12 +91,11 @@ class AciRoundTripTest {
         Path source = tmp.resolve("source");
         TestTrees.createRichTree(source, false);
         Path aci = tmp.resolve("image.aci");
-        AciWriter.write(TestTrees.MANIFEST, source, aci, AciWriter.Options.defaults()
-                .withCompression(Compression.NONE, -1)
-                .withExclude(path -> path.toString().equals("a") || path.toString().equals("hello.txt")));
+        AciWriter.write(TestTrees.MANIFEST, source, aci, WriterOptions.builder().compression(Compression.NONE)
+                .exclude(path -> path.toString().equals("a") || path.toString().equals("hello.txt")).build());
 
         Path extracted = tmp.resolve("extracted");
-        AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.extract(aci, extracted, ReaderOptions.defaults());
 
         assertThat(extracted.resolve("a")).doesNotExist();
         assertThat(extracted.resolve("hello.txt")).doesNotExist();
@@ -112,8 +111,8 @@ class AciRoundTripTest {
         // the trees are equal apart from inode numbers; the hard links and devices make them realistic
         Instant fixed = Instant.parse("2024-05-06T07:08:09Z");
         for (Compression compression : Compression.values()) {
-            AciWriter.Options options = AciWriter.Options.defaults().withCompression(compression, -1)
-                    .withFixedTimestamp(fixed);
+            WriterOptions options = WriterOptions.builder().compression(compression)
+                    .fixedTimestamp(fixed).build();
             Path a = tmp.resolve("a-" + compression + ".aci");
             Path b = tmp.resolve("b-" + compression + ".aci");
             AciWriter.Result ra = AciWriter.write(TestTrees.MANIFEST, first, a, options);
@@ -128,12 +127,12 @@ class AciRoundTripTest {
     void theSameIdForEveryCompression() throws IOException {
         Path source = tmp.resolve("source");
         TestTrees.createRichTree(source, false);
-        AciWriter.Options options = AciWriter.Options.defaults().withFixedTimestamp(Instant.EPOCH);
+        WriterOptions options = WriterOptions.builder().fixedTimestamp(Instant.EPOCH).build();
         ImageId expected = AciWriter.write(TestTrees.MANIFEST, source, new ByteArrayOutputStream(),
-                options.withCompression(Compression.NONE, -1)).id();
+                options.toBuilder().compression(Compression.NONE).build()).id();
         for (Compression compression : Compression.values()) {
             assertThat(AciWriter.write(TestTrees.MANIFEST, source, new ByteArrayOutputStream(),
-                    options.withCompression(compression, -1)).id()).isEqualTo(expected);
+                    options.toBuilder().compression(compression).build()).id()).isEqualTo(expected);
         }
     }
 
@@ -144,13 +143,13 @@ class AciRoundTripTest {
         Files.createDirectories(source);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AciWriter.Result written = AciWriter.write("{}".getBytes(), source, out,
-                AciWriter.Options.defaults().withCompression(compression, 9).withFixedTimestamp(Instant.EPOCH));
+                WriterOptions.builder().compression(compression).level(9).fixedTimestamp(Instant.EPOCH).build());
         if (compression != Compression.NONE) {
             assertThat(out.size()).isLessThan(768);
         }
 
         AciReader.Result read = AciReader.extract(new ByteArrayInputStream(out.toByteArray()), tmp.resolve("x"),
-                AciReader.Options.defaults());
+                ReaderOptions.defaults());
 
         assertThat(read.id()).isEqualTo(written.id());
         assertThat(read.manifestJson()).isEqualTo("{}".getBytes());
@@ -167,8 +166,7 @@ class AciRoundTripTest {
             Files.setLastModifiedTime(path, FileTime.from(mtime));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        AciWriter.write(TestTrees.MANIFEST, source, out, AciWriter.Options.defaults()
-                .withCompression(Compression.NONE, -1));
+        AciWriter.write(TestTrees.MANIFEST, source, out, WriterOptions.builder().compression(Compression.NONE).build());
 
         // every member is one plain ustar header (plus content): no 'x' pax header for the sub-second part
         byte[] tar = out.toByteArray();
@@ -180,7 +178,7 @@ class AciRoundTripTest {
         }
         assertThat(types).containsExactly("0", "5", "5", "0"); // manifest, rootfs/, rootfs/dir/, rootfs/dir/file
         Path extracted = tmp.resolve("extracted");
-        AciReader.extract(new ByteArrayInputStream(tar), extracted, AciReader.Options.defaults());
+        AciReader.extract(new ByteArrayInputStream(tar), extracted, ReaderOptions.defaults());
         assertThat(Files.getLastModifiedTime(extracted.resolve("dir/file")).toInstant())
                 .isEqualTo(Instant.ofEpochSecond(1_600_000_000L));
     }

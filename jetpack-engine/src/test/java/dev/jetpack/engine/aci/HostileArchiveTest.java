@@ -84,10 +84,10 @@ class HostileArchiveTest {
     }
 
     private void assertRejected(byte[] archive, String... messageParts) throws IOException {
-        assertRejected(archive, AciReader.Options.defaults(), messageParts);
+        assertRejected(archive, ReaderOptions.defaults(), messageParts);
     }
 
-    private void assertRejected(byte[] archive, AciReader.Options options, String... messageParts)
+    private void assertRejected(byte[] archive, ReaderOptions options, String... messageParts)
             throws IOException {
         assertThatThrownBy(() -> AciReader.extract(new ByteArrayInputStream(archive), destination, options))
                 .isInstanceOf(AciFormatException.class)
@@ -194,7 +194,7 @@ class HostileArchiveTest {
             t.putArchiveEntry(dev);
             t.closeArchiveEntry();
         });
-        assertRejected(archive, AciReader.Options.defaults().withAllowDevices(false), "rootfs/sda",
+        assertRejected(archive, ReaderOptions.builder().devices(DevicePolicy.NONE).build(), "rootfs/sda",
                 "device nodes are not allowed");
     }
 
@@ -268,7 +268,8 @@ class HostileArchiveTest {
                 t.closeArchiveEntry();
             }
         }), Compression.GZIP);
-        assertRejected(archive, AciReader.Options.defaults().withLimits(500_000, 1000), "expands to more than"
+        assertRejected(archive, ReaderOptions.builder().maxUncompressedBytes(500_000)
+                .maxExpansionRatio(1000).build(), "expands to more than"
                 + " 500000 bytes");
     }
 
@@ -289,7 +290,8 @@ class HostileArchiveTest {
             }
             t.closeArchiveEntry();
         }
-        assertRejected(out.toByteArray(), AciReader.Options.defaults().withLimits(Long.MAX_VALUE, 100).withRatioGrace(grace),
+        assertRejected(out.toByteArray(), ReaderOptions.builder().maxUncompressedBytes(Long.MAX_VALUE)
+                .maxExpansionRatio(100).ratioGraceBytes(grace).build(),
                 "beyond the limit of 100");
     }
 
@@ -299,7 +301,7 @@ class HostileArchiveTest {
         Files.writeString(destination.resolve("keep"), "mine");
         byte[] archive = tar(HostileArchiveTest::start);
         assertThatThrownBy(() -> AciReader.extract(new ByteArrayInputStream(archive), destination,
-                AciReader.Options.defaults())).hasMessageContaining("already exists");
+                ReaderOptions.defaults())).hasMessageContaining("already exists");
         assertThat(destination.resolve("keep")).hasContent("mine");
     }
 }

@@ -35,8 +35,8 @@ class OnePassPipeTest {
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
         byte[] manifest = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/pipe\"}"
                 .getBytes(StandardCharsets.UTF_8);
-        AciWriter.Options options = AciWriter.Options.defaults().withCompression(compression, -1)
-                .withFixedTimestamp(Instant.parse("2026-01-01T00:00:00Z")).withThreads(2);
+        WriterOptions options = WriterOptions.builder().compression(compression)
+                .fixedTimestamp(Instant.parse("2026-01-01T00:00:00Z")).threads(2).build();
 
         CompletableFuture<AciWriter.Result> written = CompletableFuture.supplyAsync(() -> {
             try (OutputStream out = Files.newOutputStream(fifo)) {
@@ -46,7 +46,7 @@ class OnePassPipeTest {
             }
         });
         // by path, as a user's "<(curl ...)" or /dev/stdin would be given
-        AciReader.Result read = AciReader.extract(fifo, tmp.resolve("out"), AciReader.Options.defaults());
+        AciReader.Result read = AciReader.extract(fifo, tmp.resolve("out"), ReaderOptions.defaults());
         AciWriter.Result result = written.get(60, TimeUnit.SECONDS);
 
         assertThat(read.compression()).isEqualTo(compression);

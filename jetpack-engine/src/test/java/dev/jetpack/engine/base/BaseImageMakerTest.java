@@ -8,6 +8,8 @@ import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.Ownership;
+import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.ByteArrayOutputStream;
@@ -51,10 +53,10 @@ class BaseImageMakerTest {
 
         Path aci = tmp.resolve("base.aci");
         AciWriter.Result made = BaseImageMaker.fromTarball(tarball, TestTrees.MANIFEST, aci,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build());
 
         Path extracted = tmp.resolve("extracted");
-        AciReader.Result read = AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.Result read = AciReader.extract(aci, extracted, ReaderOptions.defaults());
         assertThat(read.id()).isEqualTo(made.id());
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> want = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
@@ -99,14 +101,14 @@ class BaseImageMakerTest {
 
         Path aci = tmp.resolve("base.aci");
         AciWriter.Result first = BaseImageMaker.fromTarball(tarballFile, TestTrees.MANIFEST, aci,
-                AciWriter.Options.defaults().withFixedTimestamp(fixed));
+                WriterOptions.builder().fixedTimestamp(fixed).build());
         AciWriter.Result second = BaseImageMaker.fromTarball(tarballFile, TestTrees.MANIFEST, tmp.resolve("b.aci"),
-                AciWriter.Options.defaults().withFixedTimestamp(fixed));
+                WriterOptions.builder().fixedTimestamp(fixed).build());
 
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(Files.readAllBytes(tmp.resolve("b.aci"))).isEqualTo(Files.readAllBytes(aci));
         Path extracted = tmp.resolve("x");
-        AciReader.extract(aci, extracted, AciReader.Options.defaults());
+        AciReader.extract(aci, extracted, ReaderOptions.defaults());
         Map<String, String> tree = TreeSnapshot.of(extracted);
         assertThat(tree.get("etc/shadow")).startsWith("100640 0:42 mtime=2021-01-01T00:00:00Z");
         assertThat(tree.get("dev/console")).startsWith("20600 0:0").contains("rdev=1281");
@@ -126,7 +128,7 @@ class BaseImageMakerTest {
             Path aci = tmp.resolve("bad.aci");
 
             assertThatThrownBy(() -> BaseImageMaker.fromTarball(tarballFile, TestTrees.MANIFEST, aci,
-                    AciWriter.Options.defaults())).isInstanceOf(AciFormatException.class)
+                    WriterOptions.defaults())).isInstanceOf(AciFormatException.class)
                     .hasMessageContainingAll(tarballFile.toString(), bad);
             assertThat(aci).doesNotExist();
             try (var files = Files.list(tmp)) {
@@ -141,10 +143,10 @@ class BaseImageMakerTest {
         TestTrees.createRichTree(source, false);
         Path aci = tmp.resolve("dir.aci");
         AciWriter.Result made = BaseImageMaker.fromDirectory(source, TestTrees.MANIFEST, aci,
-                AciWriter.Options.defaults().withOwnership(Ownership.ROOT).withCompression(Compression.BZIP2, -1));
+                WriterOptions.builder().ownership(Ownership.ROOT).compression(Compression.BZIP2).build());
 
         Path extracted = tmp.resolve("x");
-        assertThat(AciReader.extract(aci, extracted, AciReader.Options.defaults()).id()).isEqualTo(made.id());
+        assertThat(AciReader.extract(aci, extracted, ReaderOptions.defaults()).id()).isEqualTo(made.id());
         assertThat(TreeSnapshot.of(extracted).values()).allSatisfy(line -> assertThat(line).contains(" 0:0 "));
         assertThat(TreeSnapshot.of(extracted).get("usr/bin/tool")).startsWith("104755");
     }
@@ -179,8 +181,8 @@ class BaseImageMakerTest {
         byte[] manifest = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/threads\"}"
                 .getBytes(StandardCharsets.UTF_8);
         BaseImageMaker.fromTarball(tarballFile, manifest, tmp.resolve("base.aci"),
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1).withThreads(threads)
-                        .withExclude(seeWorkers));
+                WriterOptions.builder().compression(Compression.GZIP).level(1).threads(threads)
+                        .exclude(seeWorkers).build());
 
         assertThat(workers).hasSize(threads);
     }

@@ -7,6 +7,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -123,7 +124,7 @@ class ImageBuilderTest {
                 .withLabel("os", "linux").withLabel("arch", "amd64");
         parentAci = shared.resolve("parent.aci");
         parentId = AciWriter.write(ManifestCodec.write(parentManifest, false), source, parentAci,
-                AciWriter.Options.defaults().withCompression(Compression.NONE, -1)).id();
+                WriterOptions.builder().compression(Compression.NONE).build()).id();
         parentRootfs = shared.resolve("parent-rootfs");
         ImageRendering.extract(parentAci, parentRootfs);
     }
@@ -334,7 +335,7 @@ class ImageBuilderTest {
         ImageManifest manifest = ImageManifest.named("example.com/own-resolv");
         Path aci = tmp.resolve("own-resolv.aci");
         ImageId id = AciWriter.write(ManifestCodec.write(manifest, false), source, aci,
-                AciWriter.Options.defaults().withCompression(Compression.NONE, -1)).id();
+                WriterOptions.builder().compression(Compression.NONE).build()).id();
         Path rootfs = tmp.resolve("own-resolv-rootfs");
         ImageRendering.extract(aci, rootfs);
         Path buildResolv = write(tmp, "build-resolv.conf", "nameserver 127.0.0.53 # bound for the build\n");
@@ -382,7 +383,7 @@ class ImageBuilderTest {
         ImageManifest manifest = ImageManifest.named("example.com/symlink-resolv");
         Path aci = tmp.resolve("symlink-resolv.aci");
         ImageId id = AciWriter.write(ManifestCodec.write(manifest, false), source, aci,
-                AciWriter.Options.defaults().withCompression(Compression.NONE, -1)).id();
+                WriterOptions.builder().compression(Compression.NONE).build()).id();
         Path rootfs = tmp.resolve("symlink-resolv-rootfs");
         ImageRendering.extract(aci, rootfs);
         Path output = tmp.resolve("symlink-resolv-child.aci");
@@ -448,7 +449,7 @@ class ImageBuilderTest {
         ImageManifest manifest = ImageManifest.named("example.com/big");
         Path aci = tmp.resolve("big.aci");
         ImageId id = AciWriter.write(ManifestCodec.write(manifest, false), source, aci,
-                AciWriter.Options.defaults().withCompression(Compression.NONE, -1)).id();
+                WriterOptions.builder().compression(Compression.NONE).build()).id();
         Path rootfs = tmp.resolve("big-rootfs");
         ImageRendering.extract(aci, rootfs);
 

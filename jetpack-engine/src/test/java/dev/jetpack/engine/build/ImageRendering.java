@@ -1,6 +1,7 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -26,7 +27,7 @@ final class ImageRendering {
 
     /** Extracts an ACI's rootfs into {@code target} (which must not exist) and returns its manifest. */
     static ImageManifest extract(Path aci, Path target) {
-        return ManifestCodec.read(AciReader.extract(aci, target, AciReader.Options.defaults()).manifestJson());
+        return ManifestCodec.read(AciReader.extract(aci, target, ReaderOptions.defaults()).manifestJson());
     }
 
     /** Renders a layered image over its (flat) parent into {@code target}. */

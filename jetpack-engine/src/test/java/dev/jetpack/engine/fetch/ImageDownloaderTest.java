@@ -3,7 +3,6 @@ package dev.jetpack.engine.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
 import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
@@ -45,7 +44,7 @@ class ImageDownloaderTest {
     private final RecordingLog log = new RecordingLog();
     private ImageStore store;
     private ImageDownloader downloader;
-    private DownloadOptions options;
+    private FetchOptions options;
     private TrustStore trust;
     private TestImages.Aci aci;
     private byte[] bytes;
@@ -68,9 +67,9 @@ class ImageDownloaderTest {
                 KeyAcceptance.fingerprint(publisher.fingerprint()), "test");
         store = ImageStore.open(dir.resolve("store"), log);
         downloader = new ImageDownloader(http, new AppcDiscovery(http, log), new SignatureVerifier(trust), store, log);
-        options = DownloadOptions.defaults().withDiscovery(DiscoveryOptions.builder()
+        options = FetchOptions.builder().discovery(DiscoveryOptions.builder()
                 .os("linux").arch("amd64")
-                .discoveryUri(prefix -> https.uri("/" + prefix + "?ac-discovery=1")).build());
+                .discoveryUri(prefix -> https.uri("/" + prefix + "?ac-discovery=1")).build()).build();
         TestImages images = new TestImages(Files.createDirectories(dir.resolve("acis")));
         aci = images.simple(TestImages.manifest("example.com/app", "version", "1.0", "os", "linux", "arch", "amd64"),
                 "the image");
@@ -91,8 +90,8 @@ class ImageDownloaderTest {
         https.serveText("/example.com/app", page.append("</head></html>").toString());
     }
 
-    private Download download(String what, DownloadOptions downloadOptions) {
-        return downloader.download(ImageSource.parse(what), downloadOptions, ProgressListener.NONE);
+    private Download download(String what, FetchOptions fetchOptions) {
+        return downloader.download(ImageSource.parse(what), fetchOptions);
     }
 
     @Test
@@ -174,7 +173,7 @@ class ImageDownloaderTest {
         publish("/{name}.{ext}");
         https.serve("/example.com/app.aci", bytes);
 
-        try (Download image = download("example.com/app", options.withInsecureSkipSignature(true))) {
+        try (Download image = download("example.com/app", options.toBuilder().insecureSkipSignature(true).build())) {
             assertThat(((Download.Staged) image).image().aciFile()).hasBinaryContent(bytes);
             assertThat(image.signature()).isEmpty();
         }
@@ -201,9 +200,11 @@ class ImageDownloaderTest {
         assertThat(log.warnings()).anyMatch(w -> w.contains("unsigned.aci") && w.contains("has no signature"));
         assertThatThrownBy(() -> download(https.uri("/direct/forged.aci").toString(), options))
                 .isInstanceOf(UnknownSignerException.class)
-                .hasMessageContaining("jetpack trust -prefix example.com/app -fingerprint " + stranger.fingerprint());
+                .hasMessageContaining("check its fingerprint " + stranger.fingerprint() + " with them and trust the"
+                        + " key for example.com/app")
+                .hasMessageNotContaining("jetpack trust").hasMessageNotContaining("-fingerprint");
         assertThatThrownBy(() -> download(https.uri("/direct/unsigned.aci").toString(),
-                options.withRequireSignature(true)))
+                options.toBuilder().requireSignature(true).build()))
                 .isInstanceOf(FetchException.class)
                 .hasMessageContaining("signature is required");
         assertThat(stagingDirectories()).isEmpty();

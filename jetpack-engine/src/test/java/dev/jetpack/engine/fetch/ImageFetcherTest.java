@@ -5,6 +5,7 @@ import static dev.jetpack.engine.testing.TestImages.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.discovery.HostPlatform;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.store.ImageNotFoundException;
@@ -14,6 +15,8 @@ import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestHttpServer;
 import dev.jetpack.engine.testing.TestImages;
 import dev.jetpack.engine.testing.TestKeys;
+import dev.jetpack.engine.fetch.http.HttpSettings;
+import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.fetch.trust.KeyAcceptance;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
@@ -54,8 +57,11 @@ class ImageFetcherTest {
     }
 
     FetchOptions.Builder options() {
-        return FetchOptions.builder().sslContext(server.clientSslContext())
-                .discoveryUri(prefix -> server.uri("/discovery/" + prefix + "?ac-discovery=1"));
+        return FetchOptions.builder()
+                .http(HttpSettings.builder()
+                        .tls(TlsPolicy.trusting(server.clientSslContext(), "the test certificate")).build())
+                .discovery(DiscoveryOptions.builder()
+                        .discoveryUri(prefix -> server.uri("/discovery/" + prefix + "?ac-discovery=1")).build());
     }
 
     ImageManifest hostManifest(String name, String version) {
@@ -126,7 +132,8 @@ class ImageFetcherTest {
             assertThatThrownBy(() -> fetcher.fetch(http.uri("/app.aci").toString(), options().build()))
                     .isInstanceOf(FetchException.class)
                     .hasMessageContaining("plain HTTP");
-            assertThat(fetcher.fetch(http.uri("/app.aci").toString(), options().allowHttp(true).build()).id())
+            assertThat(fetcher.fetch(http.uri("/app.aci").toString(), options().http(HttpSettings.builder()
+                    .allowPlainHttp(true).build()).build()).id())
                     .isEqualTo(aci.id());
         }
     }
@@ -143,7 +150,7 @@ class ImageFetcherTest {
                 .hasMessageContaining(".aci.asc");
         assertThat(store.list()).isEmpty();
 
-        StoredImage insecure = fetcher.fetch("example.com/app:1.0", options().insecureSkipVerify(true).build());
+        StoredImage insecure = fetcher.fetch("example.com/app:1.0", options().insecureSkipSignature(true).build());
         assertThat(insecure.id()).isEqualTo(aci.id());
         assertThat(log.warnings()).anyMatch(m -> m.contains("Signature checks are OFF"));
     }
@@ -181,7 +188,7 @@ class ImageFetcherTest {
         publish("example.com/app", "{name}-{version}.{ext}");
         server.serve("/images/example.com/app-1.0.aci", impostor.bytes());
         server.serve("/images/example.com/app-3.0.aci", wrongVersion.bytes());
-        FetchOptions insecure = options().insecureSkipVerify(true).build();
+        FetchOptions insecure = options().insecureSkipSignature(true).build();
 
         assertThatThrownBy(() -> fetcher.fetch("example.com/app:1.0", insecure))
                 .isInstanceOf(FetchException.class)
@@ -197,7 +204,7 @@ class ImageFetcherTest {
         TestImages.Aci aci = images.simple(hostManifest("example.com/app", "1.0"), "v1");
         publish("example.com/app", "{name}.{ext}");
         server.serveWithEtag("/images/example.com/app.aci", aci.bytes(), "\"e1\"");
-        FetchOptions insecure = options().insecureSkipVerify(true).build();
+        FetchOptions insecure = options().insecureSkipSignature(true).build();
 
         fetcher.fetch("example.com/app", insecure);
         StoredImage fromStore = fetcher.fetch("example.com/app", insecure);
@@ -231,7 +238,7 @@ class ImageFetcherTest {
                 .withDependencies(List.of(dependency("example.com/base", base.id(), "version", "1"))), "app");
         TestImages.Aci pinnedToOther = images.simple(hostManifest("example.com/app2", "1")
                 .withDependencies(List.of(dependency("example.com/base", otherBase.id(), "version", "1"))), "app2");
-        FetchOptions insecure = options().insecureSkipVerify(true).build();
+        FetchOptions insecure = options().insecureSkipSignature(true).build();
 
         assertThatThrownBy(() -> fetcher.fetch(pinnedToOther.file().toString(), insecure))
                 .isInstanceOf(FetchException.class)

@@ -10,7 +10,9 @@ import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.StoredImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,7 +51,7 @@ public final class ChildMain {
             case "write" -> {
                 AciWriter.Result result = AciWriter.write("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
                         .concat("\"name\":\"example.com/big\"}").getBytes(StandardCharsets.UTF_8), Path.of(args[1]),
-                        Path.of(args[2]), AciWriter.Options.defaults().withCompression(Compression.XZ, 9));
+                        Path.of(args[2]), WriterOptions.builder().compression(Compression.XZ).level(9).build());
                 System.out.println("DONE " + result.id());
             }
             default -> throw new IllegalArgumentException(args[0]);
@@ -64,6 +66,7 @@ public final class ChildMain {
     }
 
     static StoredImage fetch(Jetpack jetpack, String url) {
-        return jetpack.fetch(url, FetchOptions.builder().allowHttp(true).build());
+        return jetpack.fetch(url, FetchOptions.builder().http(HttpSettings.builder()
+                .allowPlainHttp(true).build()).build());
     }
 }

@@ -6,6 +6,7 @@ import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.aci.AciReader;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.testing.RecordingLog;
@@ -102,7 +103,7 @@ class ConcurrentBuildsTest {
                     "example.com/child-jvm1", "example.com/child-jvm2", "example.com/child-thread1",
                     "example.com/child-thread2");
             for (StoredImage image : opened.list()) {
-                assertThat(AciReader.inspect(image.aciFile(), AciReader.Options.defaults()).id())
+                assertThat(AciReader.inspect(image.aciFile(), ReaderOptions.defaults()).id())
                         .as("stored ACI of " + image.name() + " is intact").isEqualTo(image.id());
                 if (!image.name().equals("example.com/parent")) {
                     assertThat(image.rootfs().resolve("built.txt")).hasContent("built");

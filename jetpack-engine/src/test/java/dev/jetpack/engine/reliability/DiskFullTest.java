@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
@@ -55,7 +56,7 @@ class DiskFullTest {
     void writingAnAci() throws IOException {
         Path output = full.resolve("image.aci");
         assertThatThrownBy(() -> AciWriter.write(manifest(), rootfs, output,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1)))
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build()))
                 .isInstanceOf(JetpackException.class)
                 .hasMessageContaining(output.toString())
                 .hasMessageContaining("no space left on the file system holding " + output);
@@ -69,7 +70,8 @@ class DiskFullTest {
     @DisplayName("importing into a store on a full disk: an error saying 'no space', nothing stored, no work left")
     void importingIntoTheStore() throws IOException {
         Path aci = temp.resolve("big.aci");
-        AciWriter.write(manifest(), rootfs, aci, AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+        AciWriter.write(manifest(), rootfs, aci, WriterOptions.builder().compression(Compression.GZIP)
+                .level(1).build());
         ImageStore store = ImageStore.open(full.resolve("store"), new RecordingLog());
 
         assertThatThrownBy(() -> store.importAci(aci, ImportOptions.defaults()))
@@ -94,7 +96,7 @@ class DiskFullTest {
         Path small = Files.createDirectories(temp.resolve("small"));
         Files.writeString(small.resolve("hello"), "hello");
         Path aci = temp.resolve("padded.aci");
-        AciWriter.write(manifest(), small, aci, AciWriter.Options.defaults().withCompression(Compression.NONE, -1));
+        AciWriter.write(manifest(), small, aci, WriterOptions.builder().compression(Compression.NONE).build());
         try (OutputStream out = Files.newOutputStream(aci, StandardOpenOption.APPEND)) {
             out.write(new byte[4 * 1024 * 1024]);
         }

@@ -11,7 +11,10 @@ import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
@@ -92,7 +95,7 @@ class KilledRunRecoveryTest {
         Files.write(rootfs.resolve("noise"), noise);
         Path aci = temp.resolve("image.aci");
         AciWriter.write("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/slow\"}"
-                .getBytes(), rootfs, aci, AciWriter.Options.defaults().withCompression(Compression.NONE, -1));
+                .getBytes(), rootfs, aci, WriterOptions.builder().compression(Compression.NONE).build());
         byte[] bytes = Files.readAllBytes(aci);
         try (TestHttpServer server = TestHttpServer.http()) {
             server.stall("/slow.aci", Arrays.copyOf(bytes, bytes.length / 2), bytes.length);
@@ -114,12 +117,13 @@ class KilledRunRecoveryTest {
 
             server.serveWithEtag("/slow.aci", bytes, "\"v1\"");
             RecordingLog log = new RecordingLog();
-            StoredImage image = jetpack(store, log).fetch(url, FetchOptions.builder().allowHttp(true).build());
+            StoredImage image = jetpack(store, log).fetch(url, FetchOptions.builder().http(HttpSettings.builder()
+                    .allowPlainHttp(true).build()).build());
 
             assertThat(image.rootfs().resolve("noise")).hasBinaryContent(noise);
             assertThat(stagedAcis(staging)).as("partial download removed").isEmpty();
             assertThat(store.resolve("tmp")).isEmptyDirectory();
-            assertThat(AciReader.inspect(image.aciFile(), AciReader.Options.defaults()).id()).isEqualTo(image.id());
+            assertThat(AciReader.inspect(image.aciFile(), ReaderOptions.defaults()).id()).isEqualTo(image.id());
         }
     }
 
@@ -145,9 +149,9 @@ class KilledRunRecoveryTest {
 
         AciWriter.Result result = AciWriter.write("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":"
                 .concat("\"example.com/big\"}").getBytes(), rootfs, output,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build());
         assertThat(temporaries(target)).as("the dead writer's temporary file is gone").isEmpty();
-        assertThat(AciReader.inspect(output, AciReader.Options.defaults()).id()).isEqualTo(result.id());
+        assertThat(AciReader.inspect(output, ReaderOptions.defaults()).id()).isEqualTo(result.id());
     }
 
     static Jetpack jetpack(Path store, RecordingLog log) {

@@ -2,6 +2,7 @@ package dev.jetpack.engine.reliability;
 
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -120,7 +121,7 @@ final class Processes {
         ImageManifest manifest = ImageManifest.named(name).withLabel("version", "1.0").withLabel("os", "linux")
                 .withLabel("arch", dev.jetpack.engine.fetch.discovery.HostPlatform.arch());
         AciWriter.write(ManifestCodec.write(manifest, false), rootfs, aci,
-                AciWriter.Options.defaults().withCompression(Compression.NONE, -1));
+                WriterOptions.builder().compression(Compression.NONE).build());
         return aci;
     }
 

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.JetpackException;
-import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.DevicePolicy;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.discovery.HostPlatform;
+import dev.jetpack.engine.fetch.http.HttpSettings;
+import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.fetch.trust.KeyAcceptance;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
@@ -173,7 +176,7 @@ class HostileInputCorpusTest {
         // ...and anything else only when the user allows it.
         StoredImage allowed = fetchFile("block-allowed", new CraftedTar().start(manifestJson("example.com/disk"))
                 .device("rootfs/sda", '4', 8, 0).end(), FetchOptions.builder()
-                .readerOptions(AciReader.Options.untrusted().withDevices(DevicePolicy.ALL)).build());
+                .readerOptions(ReaderOptions.untrusted().toBuilder().devices(DevicePolicy.ALL).build()).build());
         assertThat(Files.exists(allowed.rootfs().resolve("sda"), LinkOption.NOFOLLOW_LINKS)).isTrue();
         System.out.println("[hostile input] standard devices (null 1:3, ptmx 5:2) accepted by default; block 8:0"
                 + " accepted only with DevicePolicy.ALL");
@@ -189,8 +192,8 @@ class HostileInputCorpusTest {
         byte[] someData = new byte[64 * 1024];
         byte[] huge = new CraftedTar().start(validManifest())
                 .fileWithSizeField("rootfs/huge", CraftedTar.base256(1L << 40), someData).cut();
-        FetchOptions limited = FetchOptions.builder().readerOptions(AciReader.Options.untrusted()
-                .withLimits(1L << 39, AciReader.Options.DEFAULT_MAX_EXPANSION_RATIO)).build();
+        FetchOptions limited = FetchOptions.builder().readerOptions(ReaderOptions.untrusted()
+                .toBuilder().maxUncompressedBytes(1L << 39).build()).build();
         refused("entry declaring 1 TiB (limit 512 GiB)", () -> fetchFile("huge", huge, limited), "rootfs/huge",
                 "declares 1099511627776 bytes", "refused before reading it");
         byte[] hugeDefault = new CraftedTar().start(validManifest())
@@ -217,12 +220,13 @@ class HostileInputCorpusTest {
             tar.fileWithSizeField("rootfs/zeros" + i, CraftedTar.octal(zeros.length, 12), zeros);
         }
         byte[] bomb = compress(tar.end(), Compression.GZIP);
-        FetchOptions smallTotal = FetchOptions.builder().readerOptions(AciReader.Options.untrusted()
-                .withLimits(4 * 1024 * 1024, 1_000_000)).build();
+        FetchOptions smallTotal = FetchOptions.builder().readerOptions(ReaderOptions.untrusted()
+                .toBuilder().maxUncompressedBytes(4 * 1024 * 1024).maxExpansionRatio(1_000_000).build()).build();
         refused("8 MiB of zeros, total limit 4 MiB", () -> fetchFile("bomb-total", bomb, smallTotal),
                 "expands to more than 4194304 bytes");
-        FetchOptions lowRatio = FetchOptions.builder().readerOptions(AciReader.Options.untrusted()
-                .withLimits(Long.MAX_VALUE, 100).withRatioGrace(1024 * 1024)).build();
+        FetchOptions lowRatio = FetchOptions.builder().readerOptions(ReaderOptions.untrusted()
+                .toBuilder().maxUncompressedBytes(Long.MAX_VALUE).maxExpansionRatio(100)
+                        .ratioGraceBytes(1024 * 1024).build()).build();
         refused("8 MiB of zeros gzipped (~1:1000), ratio limit 100 after 1 MiB", () -> fetchFile("bomb-ratio", bomb,
                 lowRatio), "beyond the limit of 100");
         // The same bytes pass with the default limits: the grace keeps small, very compressible images working.
@@ -273,8 +277,11 @@ class HostileInputCorpusTest {
     // ---- over the network ----
 
     FetchOptions.Builder network() {
-        return FetchOptions.builder().sslContext(https.clientSslContext())
-                .discoveryUri(prefix -> https.uri("/discovery/" + prefix + "?ac-discovery=1"));
+        return FetchOptions.builder()
+                .http(HttpSettings.builder()
+                        .tls(TlsPolicy.trusting(https.clientSslContext(), "the test certificate")).build())
+                .discovery(DiscoveryOptions.builder()
+                        .discoveryUri(prefix -> https.uri("/discovery/" + prefix + "?ac-discovery=1")).build());
     }
 
     ImageManifest hostManifest(String name, String version) {
@@ -298,7 +305,7 @@ class HostileInputCorpusTest {
                         "arch", HostPlatform.arch())));
         TestImages.Aci childAci = images.simple(child, "child");
         refused("dependency served with another ID", () -> fetcher.fetch(childAci.file().toString(),
-                network().insecureSkipVerify(true).build()), claimed.value(), base.id().value());
+                network().insecureSkipSignature(true).build()), claimed.value(), base.id().value());
     }
 
     @Test
@@ -309,7 +316,7 @@ class HostileInputCorpusTest {
                 "impostor").bytes());
         https.serve("/images/example.com/app-2.0.aci", images.simple(hostManifest("example.com/app", "6.6.6"),
                 "other version").bytes());
-        FetchOptions unsigned = network().insecureSkipVerify(true).build();
+        FetchOptions unsigned = network().insecureSkipSignature(true).build();
         refused("other name", () -> fetcher.fetch("example.com/app:1.0", unsigned), "example.com/evil");
         refused("other version label", () -> fetcher.fetch("example.com/app:2.0", unsigned), "version=6.6.6");
     }
@@ -354,7 +361,7 @@ class HostileInputCorpusTest {
                     "via http").bytes());
             https.redirect("/discovery/example.com/app", 302, plain.uri("/discovery/example.com/app").toString());
             refused("https discovery page redirecting to http", () -> fetcher.fetch("example.com/app:1.0",
-                    network().insecureSkipVerify(true).build()), "http://");
+                    network().insecureSkipSignature(true).build()), "http://");
             assertThat(plain.requests("/discovery/example.com/app")).as("the plain-HTTP page is never asked for")
                     .isZero();
         }

@@ -14,7 +14,10 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
+import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.discovery.HostPlatform;
+import dev.jetpack.engine.fetch.http.HttpSettings;
+import dev.jetpack.engine.fetch.http.TlsPolicy;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
@@ -55,7 +58,9 @@ class SafeDefaultsTest {
             assertThat(store.list()).isEmpty();
             // The same server is fine once its certificate is trusted: the failure was the verification.
             assertThat(new ImageFetcher(store, log).fetch(url, FetchOptions.builder()
-                    .sslContext(https.clientSslContext()).build()).id()).isEqualTo(aci.id());
+                    .http(HttpSettings.builder()
+                            .tls(TlsPolicy.trusting(https.clientSslContext(), "the test certificate")).build())
+                            .build()).id()).isEqualTo(aci.id());
         }
         System.out.println("[safe defaults] untrusted TLS certificate refused by default");
     }
@@ -76,18 +81,22 @@ class SafeDefaultsTest {
                     "1.0", "os", HostPlatform.os(), "arch", HostPlatform.arch()), "discovered").bytes());
             String url = http.uri("/app.aci").toString();
             FetchOptions.Builder discovery = FetchOptions.builder()
-                    .discoveryUri(prefix -> http.uri("/discovery/" + prefix + "?ac-discovery=1"));
+                    .discovery(DiscoveryOptions.builder()
+                            .discoveryUri(prefix -> http.uri("/discovery/" + prefix + "?ac-discovery=1")).build());
 
             assertThatThrownBy(() -> fetcher.fetch(url, FetchOptions.defaults())).hasMessageContaining("http");
-            assertThatThrownBy(() -> fetcher.fetch("example.com/app:1.0", discovery.allowHttp(true).build()))
+            assertThatThrownBy(() -> fetcher.fetch("example.com/app:1.0", discovery.http(HttpSettings.builder()
+                    .allowPlainHttp(true).build()).build()))
                     .as("unsigned discovered image").hasMessageContaining(".asc");
             assertThat(store.list()).isEmpty();
             assertThat(log.warnings()).as("a refused fetch warns of nothing it did not do")
                     .noneMatch(m -> m.contains("Signature checks are OFF"));
 
-            fetcher.fetch(url, FetchOptions.builder().allowHttp(true).build());
+            fetcher.fetch(url, FetchOptions.builder().http(HttpSettings.builder()
+                    .allowPlainHttp(true).build()).build());
             assertThat(log.warnings()).anyMatch(m -> m.toLowerCase().contains("plain http"));
-            fetcher.fetch("example.com/app:1.0", discovery.allowHttp(true).insecureSkipVerify(true).build());
+            fetcher.fetch("example.com/app:1.0", discovery.http(HttpSettings.builder().allowPlainHttp(true).build())
+                    .insecureSkipSignature(true).build());
             assertThat(log.warnings()).anyMatch(m -> m.contains("Signature checks are OFF"));
         }
         System.out.println("[safe defaults] plain HTTP and unsigned images refused without options, warned with");

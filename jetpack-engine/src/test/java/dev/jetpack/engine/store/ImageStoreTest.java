@@ -135,7 +135,7 @@ class ImageStoreTest {
         Map<String, Object> before = fileKeysAndTimes(first.directory());
 
         StoredImage again = store.importAci(new ByteArrayInputStream(aci.bytes()),
-                ImportOptions.defaults().withSource("the second copy"));
+                ImportOptions.builder().source("the second copy").build());
 
         assertThat(again.id()).isEqualTo(first.id());
         assertThat(fileKeysAndTimes(first.directory())).isEqualTo(before);
@@ -219,7 +219,7 @@ class ImageStoreTest {
         // The resolver "finds" the wrong image (as a server could serve one).
         DependencyResolver wrong = (dep, dependent, s) -> s.get(base.id()).orElseThrow();
 
-        assertThatThrownBy(() -> store.importAci(app.file(), ImportOptions.defaults().withDependencyResolver(wrong)))
+        assertThatThrownBy(() -> store.importAci(app.file(), ImportOptions.builder().dependencyResolver(wrong).build()))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining(other.id().value())
                 .hasMessageContaining(base.id().value())
@@ -242,7 +242,7 @@ class ImageStoreTest {
         assertThatThrownBy(() -> store.importAci(app.file(), ImportOptions.defaults()))
                 .isInstanceOf(ImageNotFoundException.class)
                 .hasMessageContaining("example.com/base");
-        StoredImage stored = store.importAci(app.file(), ImportOptions.defaults().withDependencyResolver(resolver));
+        StoredImage stored = store.importAci(app.file(), ImportOptions.builder().dependencyResolver(resolver).build());
 
         assertThat(asked).containsExactly("example.com/base for example.com/app");
         assertThat(stored.dependencyIds()).containsExactly(base.id());

@@ -17,7 +17,7 @@ public final class StoreImportMain {
         EngineLog log = new StdoutLog();
         ImageStore store = ImageStore.open(Path.of(args[0]), log);
         StoredImage image = args[1].equals("-")
-                ? store.importAci(System.in, ImportOptions.defaults().withSource("stdin"))
+                ? store.importAci(System.in, ImportOptions.builder().source("stdin").build())
                 : store.importAci(Path.of(args[1]), ImportOptions.defaults());
         System.out.println("ID " + image.id());
     }

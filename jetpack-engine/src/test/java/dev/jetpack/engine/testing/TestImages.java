@@ -1,6 +1,7 @@
 package dev.jetpack.engine.testing;
 
 import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.Dependency;
@@ -65,7 +66,7 @@ public final class TestImages {
         tree.fill(rootfs);
         Path file = dir.resolve("image.aci");
         AciWriter.Result result = AciWriter.write(ManifestCodec.write(manifest, true), rootfs, file,
-                AciWriter.Options.defaults().withCompression(Compression.GZIP, 1));
+                WriterOptions.builder().compression(Compression.GZIP).level(1).build());
         return new Aci(file, result.id(), manifest);
     }
 

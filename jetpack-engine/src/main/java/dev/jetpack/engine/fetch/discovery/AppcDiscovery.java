@@ -46,15 +46,15 @@ public final class AppcDiscovery {
         labels.putIfAbsent("version", "latest");
         labels.putIfAbsent("os", options.os());
         labels.putIfAbsent("arch", options.arch());
-        HttpFetcher fetcher = fetcherFor(options);
+        warnIfPlainHttp();
         List<String> attempts = new ArrayList<>();
         for (String prefix : prefixWalk(name)) {
-            for (URI page : options.discoveryUris(prefix)) {
-                Optional<List<MetaTags.Meta>> tags = readPage(fetcher, page, name, attempts);
+            for (URI page : options.discoveryUris(prefix, allowPlainHttp())) {
+                Optional<List<MetaTags.Meta>> tags = readPage(page, name, attempts);
                 if (tags.isEmpty()) {
                     continue;
                 }
-                List<DiscoveredEndpoints> endpoints = endpointsFrom(tags.get(), page, name, labels, options, attempts);
+                List<DiscoveredEndpoints> endpoints = endpointsFrom(tags.get(), page, name, labels, attempts);
                 if (!endpoints.isEmpty()) {
                     endpoints.forEach(e -> log.debug("Discovered " + name + " at " + SafeUris.display(e.aci())));
                     return endpoints;
@@ -74,13 +74,13 @@ public final class AppcDiscovery {
      */
     public List<URI> discoverPublicKeys(String name, DiscoveryOptions options) {
         requireValidName(name);
-        HttpFetcher fetcher = fetcherFor(options);
+        warnIfPlainHttp();
         List<String> attempts = new ArrayList<>();
         for (String prefix : prefixWalk(name)) {
-            for (URI page : options.discoveryUris(prefix)) {
-                Optional<List<MetaTags.Meta>> tags = readPage(fetcher, page, name, attempts);
+            for (URI page : options.discoveryUris(prefix, allowPlainHttp())) {
+                Optional<List<MetaTags.Meta>> tags = readPage(page, name, attempts);
                 if (tags.isPresent()) {
-                    List<URI> keys = publicKeysFrom(tags.get(), name, options, page);
+                    List<URI> keys = publicKeysFrom(tags.get(), name, page);
                     if (!keys.isEmpty()) {
                         return keys;
                     }
@@ -153,10 +153,10 @@ public final class AppcDiscovery {
         return name.equals(trimmed) || name.startsWith(trimmed + "/");
     }
 
-    private Optional<List<MetaTags.Meta>> readPage(HttpFetcher fetcher, URI page, String name, List<String> attempts) {
+    private Optional<List<MetaTags.Meta>> readPage(URI page, String name, List<String> attempts) {
         String html;
         try {
-            html = new String(fetcher.fetchBytes(page, "the discovery page for " + name,
+            html = new String(http.fetchBytes(page, "the discovery page for " + name,
                     DiscoveryOptions.MAX_PAGE_BYTES), StandardCharsets.UTF_8);
         } catch (FetchException e) {
             attempts.add(SafeUris.display(page) + ": " + e.getMessage());
@@ -173,7 +173,7 @@ public final class AppcDiscovery {
     }
 
     private List<DiscoveredEndpoints> endpointsFrom(List<MetaTags.Meta> tags, URI page, String name,
-            Map<String, String> labels, DiscoveryOptions options, List<String> attempts) {
+            Map<String, String> labels, List<String> attempts) {
         List<DiscoveryTemplate> candidates = new ArrayList<>();
         for (MetaTags.Meta tag : tags) {
             if (!tag.name().equalsIgnoreCase("ac-discovery")) {
@@ -191,9 +191,9 @@ public final class AppcDiscovery {
         }
         int best = -1;
         List<DiscoveredEndpoints> endpoints = new ArrayList<>();
-        List<URI> keys = publicKeysFrom(tags, name, options, page);
+        List<URI> keys = publicKeysFrom(tags, name, page);
         for (DiscoveryTemplate template : candidates) {
-            Optional<DiscoveredEndpoints> endpoint = render(template, name, labels, options, page, keys);
+            Optional<DiscoveredEndpoints> endpoint = render(template, name, labels, page, keys);
             if (endpoint.isEmpty()) {
                 continue;
             }
@@ -214,7 +214,7 @@ public final class AppcDiscovery {
     }
 
     private Optional<DiscoveredEndpoints> render(DiscoveryTemplate template, String name, Map<String, String> labels,
-            DiscoveryOptions options, URI page, List<URI> keys) {
+            URI page, List<URI> keys) {
         if (!template.hasExt()) {
             log.debug("Skipping template " + template.template() + ": it has no {ext}, so it cannot tell the ACI"
                     + " from its signature");
@@ -226,8 +226,8 @@ public final class AppcDiscovery {
             log.debug("Skipping template " + template.template() + ": a placeholder has no value among " + labels);
             return Optional.empty();
         }
-        Optional<URI> aciUri = usableUri(aci.get(), options);
-        Optional<URI> signatureUri = usableUri(signature.get(), options);
+        Optional<URI> aciUri = usableUri(aci.get());
+        Optional<URI> signatureUri = usableUri(signature.get());
         if (aciUri.isEmpty() || signatureUri.isEmpty()) {
             return Optional.empty();
         }
@@ -235,7 +235,7 @@ public final class AppcDiscovery {
                 page));
     }
 
-    private List<URI> publicKeysFrom(List<MetaTags.Meta> tags, String name, DiscoveryOptions options, URI page) {
+    private List<URI> publicKeysFrom(List<MetaTags.Meta> tags, String name, URI page) {
         List<URI> keys = new ArrayList<>();
         for (MetaTags.Meta tag : tags) {
             if (!tag.name().equalsIgnoreCase("ac-discovery-pubkeys")) {
@@ -243,7 +243,7 @@ public final class AppcDiscovery {
             }
             String[] parts = tag.content().split("\\s+");
             if (parts.length == 2 && prefixCovers(parts[0], name)) {
-                usableUri(parts[1], options).ifPresent(keys::add);
+                usableUri(parts[1]).ifPresent(keys::add);
             } else {
                 log.debug("Ignoring ac-discovery-pubkeys tag '" + tag.content() + "' on " + SafeUris.display(page));
             }
@@ -251,7 +251,7 @@ public final class AppcDiscovery {
         return keys;
     }
 
-    private Optional<URI> usableUri(String text, DiscoveryOptions options) {
+    private Optional<URI> usableUri(String text) {
         URI uri;
         try {
             uri = URI.create(text);
@@ -260,23 +260,24 @@ public final class AppcDiscovery {
             return Optional.empty();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https") || (scheme.equals("http") && options.allowHttp())) {
+        if (scheme.equals("https") || (scheme.equals("http") && allowPlainHttp())) {
             return Optional.of(uri);
         }
         log.debug("Skipping discovered URL " + SafeUris.display(uri) + ": only https"
-                + (options.allowHttp() ? " and http" : "") + " URLs are used");
+                + (allowPlainHttp() ? " and http" : "") + " URLs are used");
         return Optional.empty();
     }
 
-    private HttpFetcher fetcherFor(DiscoveryOptions options) {
-        if (options.allowHttp()) {
+    /** Plain HTTP is the fetcher's setting, so that discovery and the downloads it leads to agree on it. */
+    private boolean allowPlainHttp() {
+        return http.settings().allowPlainHttp();
+    }
+
+    private void warnIfPlainHttp() {
+        if (allowPlainHttp()) {
             log.warn("Discovery over plain HTTP is allowed: discovery pages and images can be read and altered"
                     + " in transit.");
         }
-        if (http.settings().allowPlainHttp() == options.allowHttp()) {
-            return http;
-        }
-        return new HttpFetcher(http.settings().toBuilder().allowPlainHttp(options.allowHttp()).build(), log);
     }
 
     private static String firstWord(String content) {

@@ -6,20 +6,21 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * How discovery runs. By default discovery pages are fetched from {@code https://PREFIX?ac-discovery=1} and only
- * https endpoints are used; the host's os and arch fill in missing labels.
+ * How discovery runs. By default discovery pages are fetched from {@code https://PREFIX?ac-discovery=1}; the
+ * host's os and arch fill in missing labels. Whether plain HTTP is allowed is not set here but by the
+ * {@link dev.jetpack.engine.fetch.http.HttpSettings} of the fetcher discovery reads with, so that downloads and
+ * discovery can never disagree about it. Immutable; start from {@link #defaults()} or {@link #builder()} and
+ * derive a variant with {@link #toBuilder()}.
  */
 public final class DiscoveryOptions {
     /** Discovery pages above this size are refused (a page is a few meta tags). */
     public static final long MAX_PAGE_BYTES = 1024 * 1024;
 
-    private final boolean allowHttp;
     private final Function<String, URI> discoveryUri;
     private final String os;
     private final String arch;
 
     private DiscoveryOptions(Builder builder) {
-        this.allowHttp = builder.allowHttp;
         this.discoveryUri = builder.discoveryUri;
         this.os = builder.os;
         this.arch = builder.arch;
@@ -33,9 +34,11 @@ public final class DiscoveryOptions {
         return new Builder();
     }
 
-    /** Whether plain-HTTP discovery pages, endpoints and redirects are allowed (insecure; logged as a warning). */
-    public boolean allowHttp() {
-        return allowHttp;
+    /** A builder preset with these options, to change some of them. */
+    public Builder toBuilder() {
+        Builder builder = new Builder().os(os).arch(arch);
+        builder.discoveryUri = discoveryUri;
+        return builder;
     }
 
     /** The OS label used when the request has none. */
@@ -52,27 +55,22 @@ public final class DiscoveryOptions {
      * The discovery page URLs to try for one prefix, in order: the resolver's URL if one was set, otherwise
      * {@code https://PREFIX?ac-discovery=1}, followed by the {@code http:} form when plain HTTP is allowed.
      */
-    public List<URI> discoveryUris(String prefix) {
+    public List<URI> discoveryUris(String prefix, boolean allowPlainHttp) {
         if (discoveryUri != null) {
             return List.of(discoveryUri.apply(prefix));
         }
         URI secure = URI.create("https://" + prefix + "?ac-discovery=1");
-        return allowHttp ? List.of(secure, URI.create("http://" + prefix + "?ac-discovery=1")) : List.of(secure);
+        return allowPlainHttp ? List.of(secure, URI.create("http://" + prefix + "?ac-discovery=1"))
+                : List.of(secure);
     }
 
     /** Builder; every setter is optional. */
     public static final class Builder {
-        private boolean allowHttp;
         private Function<String, URI> discoveryUri;
         private String os = HostPlatform.os();
         private String arch = HostPlatform.arch();
 
         private Builder() {
-        }
-
-        public Builder allowHttp(boolean value) {
-            this.allowHttp = value;
-            return this;
         }
 
         /**

@@ -14,7 +14,9 @@ public final class HttpSettings {
     private final Duration readTimeout;
     private final int maxRedirects;
     private final boolean allowPlainHttp;
+    /** Null: the JDK's default trust store, looked up when a fetcher is made (not for local-only work). */
     private final TlsPolicy tls;
+    /** Null: the environment's proxies, read when a fetcher is made, so a bad variable fails only downloads. */
     private final ProxySelector proxySelector;
     private final String userAgent;
 
@@ -23,9 +25,8 @@ public final class HttpSettings {
         this.readTimeout = builder.readTimeout;
         this.maxRedirects = builder.maxRedirects;
         this.allowPlainHttp = builder.allowPlainHttp;
-        this.tls = builder.tls != null ? builder.tls : TlsPolicy.systemDefault();
-        this.proxySelector = builder.proxySelector != null ? builder.proxySelector
-                : EnvironmentProxySelector.fromSystem();
+        this.tls = builder.tls;
+        this.proxySelector = builder.proxySelector;
         this.userAgent = builder.userAgent;
     }
 
@@ -37,7 +38,7 @@ public final class HttpSettings {
         return builder().build();
     }
 
-    /** A builder preset with these settings, to change one of them. */
+    /** A builder preset with these settings, to change some of them. */
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).readTimeout(readTimeout).maxRedirects(maxRedirects)
                 .allowPlainHttp(allowPlainHttp).tls(tls).proxySelector(proxySelector).userAgent(userAgent);
@@ -57,17 +58,25 @@ public final class HttpSettings {
         return maxRedirects;
     }
 
-    /** Whether {@code http:} URLs (and redirects from https to http) are allowed at all. */
+    /**
+     * Whether {@code http:} URLs (and redirects from https to http) are allowed at all: downloads, discovery
+     * pages and discovered endpoints alike (insecure; a warning is logged).
+     */
     public boolean allowPlainHttp() {
         return allowPlainHttp;
     }
 
+    /** The certificates HTTPS trusts: the given policy, else {@link TlsPolicy#systemDefault()}. */
     public TlsPolicy tls() {
-        return tls;
+        return tls != null ? tls : TlsPolicy.systemDefault();
     }
 
+    /**
+     * The proxies for every download: the given selector, else the environment's ({@code https_proxy},
+     * {@code http_proxy}, {@code no_proxy}) and Java's proxy properties ({@link EnvironmentProxySelector}).
+     */
     public ProxySelector proxySelector() {
-        return proxySelector;
+        return proxySelector != null ? proxySelector : EnvironmentProxySelector.fromSystem();
     }
 
     public String userAgent() {
@@ -110,11 +119,13 @@ public final class HttpSettings {
             return this;
         }
 
+        /** Null means the JDK's default trust store. */
         public Builder tls(TlsPolicy value) {
             this.tls = value;
             return this;
         }
 
+        /** Null means the environment's proxies. */
         public Builder proxySelector(ProxySelector value) {
             this.proxySelector = value;
             return this;

@@ -5,6 +5,7 @@ import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.discovery.AppcDiscovery;
 import dev.jetpack.engine.fetch.discovery.DiscoveryOptions;
 import dev.jetpack.engine.fetch.http.HttpFetcher;
+import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.fetch.http.SafeUris;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Adds keys to a {@link TrustStore} from where publishers put them: a file, an https URL, or the
@@ -35,6 +37,15 @@ public final class KeyFetcher {
         this.discovery = discovery;
         this.trustStore = trustStore;
         this.log = log;
+    }
+
+    /**
+     * A key fetcher into {@code trustStore} that downloads keys and discovery pages with {@code http}: the same
+     * settings (TLS, plain HTTP, timeouts, proxies) as the images they will verify.
+     */
+    public static KeyFetcher over(HttpSettings http, TrustStore trustStore, EngineLog log) {
+        HttpFetcher fetcher = new HttpFetcher(http, log);
+        return new KeyFetcher(fetcher, new AppcDiscovery(fetcher, log), trustStore, log);
     }
 
     /**
@@ -73,8 +84,9 @@ public final class KeyFetcher {
         List<URI> locations = discovery.discoverPublicKeys(prefix, options);
         if (locations.isEmpty()) {
             throw new TrustException("The discovery pages for " + prefix + " publish no public key"
-                    + " (<meta name=\"ac-discovery-pubkeys\">). Get the key URL from the publisher and run:"
-                    + " jetpack trust -prefix " + prefix + " -fingerprint FINGERPRINT KEY-URL");
+                    + " (<meta name=\"ac-discovery-pubkeys\">). Get the key's URL and fingerprint from the"
+                    + " publisher and trust that key for " + prefix + ".",
+                    new TrustRemedy.TrustKeyForPrefix(prefix, Optional.empty()));
         }
         List<TrustedKey> added = new ArrayList<>();
         List<String> failures = new ArrayList<>();

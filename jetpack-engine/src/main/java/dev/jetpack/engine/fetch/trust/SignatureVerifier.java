@@ -341,10 +341,9 @@ public final class SignatureVerifier {
         return new UnknownSignerException("The image " + imageName + " is signed by " + signer + ", which is not"
                 + " trusted for it: no trusted key for " + String.join(", ", prefixes) + " or the root matches."
                 + (elsewhere.isEmpty() ? "" : " That key is trusted only for " + elsewhere + ".")
-                + " The image was rejected. If you trust the signer, get their key and check its fingerprint with"
-                + " them, then run: jetpack trust -prefix " + imageName + " -fingerprint "
-                + (fingerprint != null ? fingerprint : "FINGERPRINT") + " KEY-URL"
-                + " (or list the key under the plugin's trusted keys configuration).",
+                + " The image was rejected. If you trust the signer, get their key, check its fingerprint"
+                + (fingerprint != null ? " " + fingerprint : "") + " with them and trust the key for " + imageName
+                + ".",
                 imageName, keyId, fingerprint);
     }
 

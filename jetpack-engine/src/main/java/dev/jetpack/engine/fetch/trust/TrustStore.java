@@ -101,6 +101,21 @@ public final class TrustStore {
     }
 
     /** Removes the key with this fingerprint from every scope; returns what was removed (empty if none). */
+    /**
+     * {@link #remove} for a user who named a key: a fingerprint that no trusted key has is an error.
+     *
+     * @throws TrustException when no trusted key has {@code fingerprint}
+     */
+    public List<TrustedKey> untrust(String fingerprint) {
+        List<TrustedKey> removed = remove(fingerprint);
+        if (removed.isEmpty()) {
+            throw new TrustException("No trusted key has the fingerprint " + fingerprint + " in " + directory()
+                    + ". List the trusted keys and give one of their fingerprints.",
+                    new TrustRemedy.ListTrustedKeys());
+        }
+        return removed;
+    }
+
     public List<TrustedKey> remove(String fingerprint) {
         String normalized = Fingerprints.normalize(fingerprint);
         List<TrustedKey> removed = new ArrayList<>();
@@ -210,7 +225,7 @@ public final class TrustStore {
         }
         if (rings.size() != 1 || !OpenPgpKeys.fingerprint(rings.get(0)).equals(expected)) {
             log.warn("Ignoring trusted key file " + file + ": it does not hold exactly the key its name says."
-                    + " Remove it and add the key again with 'jetpack trust'.");
+                    + " Remove it and trust the key again.");
             return Optional.empty();
         }
         PGPPublicKeyRing ring = rings.get(0);

@@ -14,7 +14,7 @@ public class UnknownSignerException extends TrustException {
     private final String fingerprint;
 
     public UnknownSignerException(String message, String imageName, String keyId, String fingerprint) {
-        super(message);
+        super(message, new TrustRemedy.TrustKeyForPrefix(imageName, Optional.ofNullable(fingerprint)));
         this.imageName = imageName;
         this.keyId = keyId;
         this.fingerprint = fingerprint;

@@ -29,6 +29,8 @@ class AppcDiscoveryTest {
     private TestHttpServer http;
     private final RecordingLog log = new RecordingLog();
     private AppcDiscovery discovery;
+    /** Reads with plain HTTP allowed. */
+    private AppcDiscovery plainHttpDiscovery;
 
     @TempDir
     Path dir;
@@ -43,6 +45,8 @@ class AppcDiscoveryTest {
                 .readTimeout(Duration.ofSeconds(5))
                 .build(), log);
         discovery = new AppcDiscovery(fetcher, log);
+        plainHttpDiscovery = new AppcDiscovery(new HttpFetcher(fetcher.settings().toBuilder().allowPlainHttp(true)
+                .build(), log), log);
     }
 
     @AfterEach
@@ -192,8 +196,8 @@ class AppcDiscoveryTest {
                 .isInstanceOf(FetchException.class)
                 .hasMessageContaining("Discovery found no download location for example.com/app");
 
-        List<DiscoveredEndpoints> allowed = discovery.discover(ImageReference.parse("example.com/app"),
-                on(https).allowHttp(true).build());
+        List<DiscoveredEndpoints> allowed = plainHttpDiscovery.discover(ImageReference.parse("example.com/app"),
+                on(https).build());
         assertThat(allowed).extracting(DiscoveredEndpoints::aci)
                 .containsExactly(URI.create(plain + "/example.com/app.aci"));
         assertThat(log.warnings()).anyMatch(w -> w.contains("plain HTTP"));
@@ -208,7 +212,7 @@ class AppcDiscoveryTest {
                 .hasMessageContaining("Refusing plain HTTP URL");
         assertThat(http.requests("/example.com/app")).isZero();
 
-        assertThat(discovery.discover(ImageReference.parse("example.com/app"), on(http).allowHttp(true).build()))
+        assertThat(plainHttpDiscovery.discover(ImageReference.parse("example.com/app"), on(http).build()))
                 .hasSize(1);
     }
 

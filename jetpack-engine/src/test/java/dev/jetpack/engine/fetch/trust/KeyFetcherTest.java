@@ -131,8 +131,11 @@ class KeyFetcherTest {
                 + https.uri("") + "/{name}.{ext}\"></head></html>");
 
         assertThatThrownBy(() -> keys.trustFromDiscovery("nokeys.example", KeyAcceptance.trustOnFirstUse(), options))
-                .isInstanceOf(TrustException.class)
+                .isInstanceOfSatisfying(TrustException.class, e -> assertThat(e.remedy())
+                        .hasValue(new TrustRemedy.TrustKeyForPrefix("nokeys.example", java.util.Optional.empty())))
                 .hasMessageContaining("publish no public key")
-                .hasMessageContaining("jetpack trust -prefix nokeys.example");
+                .hasMessageContaining("Get the key's URL and fingerprint from the publisher and trust that key for"
+                        + " nokeys.example.")
+                .hasMessageNotContaining("jetpack trust").hasMessageNotContaining("-prefix");
     }
 }

@@ -95,10 +95,15 @@ class SignatureVerifierTest {
                     assertThat(e.keyId()).isEqualTo(stranger.keyId());
                     assertThat(e.fingerprint()).hasValue(stranger.fingerprint());
                     assertThat(e.imageName()).isEqualTo("example.com/app");
+                    assertThat(e.remedy()).hasValue(new TrustRemedy.TrustKeyForPrefix("example.com/app",
+                            java.util.Optional.of(stranger.fingerprint())));
                 })
                 .hasMessageContaining(stranger.fingerprint())
                 .hasMessageContaining("example.com/app, example.com")
-                .hasMessageContaining("jetpack trust -prefix example.com/app -fingerprint " + stranger.fingerprint());
+                .hasMessageContaining("check its fingerprint " + stranger.fingerprint() + " with them and trust the"
+                        + " key for example.com/app.")
+                // Maven users read this message too: the command line adds its own command (TrustHints).
+                .hasMessageNotContaining("jetpack trust").hasMessageNotContaining("-prefix");
     }
 
     @Test

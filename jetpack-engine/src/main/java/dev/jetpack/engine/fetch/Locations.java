@@ -1,10 +1,7 @@
-package dev.jetpack.engine;
+package dev.jetpack.engine.fetch;
 
-import dev.jetpack.engine.fetch.FetchException;
-import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.fetch.http.HttpFetcher;
-import dev.jetpack.engine.fetch.http.HttpSettings;
-import dev.jetpack.engine.fetch.http.TlsPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,8 +11,9 @@ import java.util.Locale;
 
 /**
  * Reads what a user names by location for {@code import}: a path, a {@code file:} URL or an {@code http(s):} URL
- * (plain HTTP only when the fetch options allow it). Downloads go through {@link HttpFetcher}, so they have its
- * timeouts, proxy and error messages.
+ * (plain HTTP only when the fetch options allow it). Downloads go through an {@link HttpFetcher} made from the
+ * options' {@link FetchOptions#http()}, so they have the caller's TLS trust, timeouts, proxies and error messages,
+ * as fetches do.
  */
 final class Locations {
     private static final long MAX_SIGNATURE_BYTES = 1024 * 1024;
@@ -63,11 +61,8 @@ final class Locations {
         http().download(URI.create(url), target, "ACI " + url, options.progress());
     }
 
-    HttpFetcher http() {
-        HttpSettings.Builder settings = HttpSettings.builder().allowPlainHttp(options.allowHttp());
-        options.sslContext().ifPresent(context -> settings.tls(TlsPolicy.trusting(context, "the given SSL context")));
-        options.connectTimeout().ifPresent(settings::connectTimeout);
-        options.readTimeout().ifPresent(settings::readTimeout);
-        return new HttpFetcher(settings.build(), log);
+    /** Made on demand: local paths need no HTTP client (nor a valid proxy environment). */
+    private HttpFetcher http() {
+        return new HttpFetcher(options.http(), log);
     }
 }

@@ -1,0 +1,163 @@
+package dev.jetpack.engine.aci;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.ProgressListener;
+import java.util.Objects;
+
+/**
+ * How {@link AciReader} reads an archive: limits and permissions for untrusted input. Immutable; start from
+ * {@link #defaults()} (the user's own images) or {@link #untrusted()} (fetched ones), or {@link #builder()}, and
+ * derive a variant with {@link #toBuilder()}.
+ */
+public final class ReaderOptions {
+    /** 256 GiB: far beyond any real image, small enough to stop a bomb before it fills a disk. */
+    public static final long DEFAULT_MAX_UNCOMPRESSED_BYTES = 256L * 1024 * 1024 * 1024;
+    /** xz reaches about 1:1000 only on long runs of zeros; real images stay far below. */
+    public static final long DEFAULT_MAX_EXPANSION_RATIO = 1000;
+    /** 64 MiB: a bomb is only dangerous when large, while a small image may legitimately compress 1:1000+. */
+    public static final long DEFAULT_RATIO_GRACE_BYTES = 64L * 1024 * 1024;
+
+    private static final ReaderOptions DEFAULTS = builder().build();
+    private static final ReaderOptions UNTRUSTED = builder().devices(DevicePolicy.STANDARD).build();
+
+    private final DevicePolicy devices;
+    private final boolean restoreOwnership;
+    private final long maxUncompressedBytes;
+    private final long maxExpansionRatio;
+    private final long ratioGraceBytes;
+    private final ProgressListener progress;
+    private final EngineLog log;
+
+    private ReaderOptions(Builder builder) {
+        this.devices = builder.devices;
+        this.restoreOwnership = builder.restoreOwnership;
+        this.maxUncompressedBytes = builder.maxUncompressedBytes;
+        this.maxExpansionRatio = builder.maxExpansionRatio;
+        this.ratioGraceBytes = builder.ratioGraceBytes;
+        this.progress = builder.progress;
+        this.log = builder.log;
+    }
+
+    /** For images the user trusts (own builds, local files): every device node allowed, owners restored. */
+    public static ReaderOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** For images from elsewhere (fetched): only {@link DevicePolicy#STANDARD} devices. */
+    public static ReaderOptions untrusted() {
+        return UNTRUSTED;
+    }
+
+    /** A builder preset with {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preset with these options, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().devices(devices).restoreOwnership(restoreOwnership)
+                .maxUncompressedBytes(maxUncompressedBytes).maxExpansionRatio(maxExpansionRatio)
+                .ratioGraceBytes(ratioGraceBytes).progress(progress).log(log);
+    }
+
+    /**
+     * Which device nodes may be extracted (fifos always may); {@link DevicePolicy#ALL} suits trusted local
+     * images, a refused device fails the whole extraction.
+     */
+    public DevicePolicy devices() {
+        return devices;
+    }
+
+    /** Set each entry's uid/gid (needs root); false leaves everything owned by the caller. */
+    public boolean restoreOwnership() {
+        return restoreOwnership;
+    }
+
+    /** The largest uncompressed tar accepted; an entry that declares more is refused before its data is read. */
+    public long maxUncompressedBytes() {
+        return maxUncompressedBytes;
+    }
+
+    /** The largest ratio of uncompressed to compressed bytes, checked after {@link #ratioGraceBytes()}. */
+    public long maxExpansionRatio() {
+        return maxExpansionRatio;
+    }
+
+    /**
+     * Uncompressed bytes read before the ratio is checked, so that small, highly compressible images (a tar of a
+     * few files is mostly zero padding) pass.
+     */
+    public long ratioGraceBytes() {
+        return ratioGraceBytes;
+    }
+
+    /** Receives uncompressed bytes read. */
+    public ProgressListener progress() {
+        return progress;
+    }
+
+    /** Receives notes on attributes that could not be restored. */
+    public EngineLog log() {
+        return log;
+    }
+
+    /** Builder; every setter is optional. */
+    public static final class Builder {
+        private DevicePolicy devices = DevicePolicy.ALL;
+        private boolean restoreOwnership = true;
+        private long maxUncompressedBytes = DEFAULT_MAX_UNCOMPRESSED_BYTES;
+        private long maxExpansionRatio = DEFAULT_MAX_EXPANSION_RATIO;
+        private long ratioGraceBytes = DEFAULT_RATIO_GRACE_BYTES;
+        private ProgressListener progress = ProgressListener.NONE;
+        private EngineLog log = EngineLog.SILENT;
+
+        private Builder() {
+        }
+
+        public Builder devices(DevicePolicy value) {
+            this.devices = Objects.requireNonNull(value, "devices");
+            return this;
+        }
+
+        public Builder restoreOwnership(boolean value) {
+            this.restoreOwnership = value;
+            return this;
+        }
+
+        public Builder maxUncompressedBytes(long value) {
+            this.maxUncompressedBytes = value;
+            return this;
+        }
+
+        public Builder maxExpansionRatio(long value) {
+            this.maxExpansionRatio = value;
+            return this;
+        }
+
+        public Builder ratioGraceBytes(long value) {
+            this.ratioGraceBytes = value;
+            return this;
+        }
+
+        /** Null means none. */
+        public Builder progress(ProgressListener value) {
+            this.progress = value == null ? ProgressListener.NONE : value;
+            return this;
+        }
+
+        /** Null means silent. */
+        public Builder log(EngineLog value) {
+            this.log = value == null ? EngineLog.SILENT : value;
+            return this;
+        }
+
+        public ReaderOptions build() {
+            if (maxUncompressedBytes <= 0 || maxExpansionRatio <= 0 || ratioGraceBytes < 0) {
+                throw new IllegalArgumentException("The reader's limits must be positive: maxUncompressedBytes "
+                        + maxUncompressedBytes + ", maxExpansionRatio " + maxExpansionRatio + ", ratioGraceBytes "
+                        + ratioGraceBytes + ".");
+            }
+            return new ReaderOptions(this);
+        }
+    }
+}
