@@ -3,6 +3,7 @@ package dev.jetpack.bench;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.aci.compress.CompressionStreams;
 import dev.jetpack.engine.EngineLog;
