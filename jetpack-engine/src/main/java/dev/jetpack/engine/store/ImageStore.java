@@ -1,41 +1,29 @@
 package dev.jetpack.engine.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
-import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.io.InterProcessLock;
-import dev.jetpack.engine.io.TeeInputStream;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
-import dev.jetpack.engine.manifest.Label;
-import dev.jetpack.engine.manifest.ManifestCodec;
-import dev.jetpack.engine.manifest.ManifestValidator;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -87,9 +75,6 @@ public final class ImageStore {
     static final String OWN_ROOTFS = "own-rootfs";
     static final String INFO_FILE = "info.json";
 
-    /** Unprefixed hex shorter than this is taken as a name, not an ID prefix ("cafe" may well be a name). */
-    private static final int MIN_BARE_PREFIX = 6;
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Images being imported by this thread, outermost first: an import that needs one of them is a cycle. */
     private static final ThreadLocal<Deque<ImageId>> IMPORTS_IN_PROGRESS = ThreadLocal.withInitial(ArrayDeque::new);
@@ -100,6 +85,7 @@ public final class ImageStore {
     private final EngineLog log;
     private final StagingArea staging;
     private final WorkArea workArea;
+    private final StoredImages stored;
     private final InterProcessLock storeLock;
 
     private ImageStore(Path root, EngineLog log) {
@@ -109,6 +95,7 @@ public final class ImageStore {
         this.log = log;
         this.staging = new StagingArea(root.resolve("tmp"));
         this.workArea = new WorkArea(root.resolve(WorkArea.DIRECTORY), log);
+        this.stored = new StoredImages(root, images);
         this.storeLock = InterProcessLock.forFile(root.resolve("store.lock"));
     }
 
@@ -239,48 +226,7 @@ public final class ImageStore {
     }
 
     private StagedImage stage(InputStream aci, Path linkFrom, String source, ReaderOptions readerOptions) {
-        StagingArea.Workspace workspace = null;
-        boolean staged = false;
-        try {
-            workspace = staging.create("import");
-            Path aciFile = workspace.directory().resolve(ACI_FILE);
-            Path ownRootfs = workspace.directory().resolve(OWN_ROOTFS);
-            AciReader.Result result;
-            if (linkFrom != null && tryLink(linkFrom, aciFile)) {
-                // Read the linked inode itself, so the bytes hashed are the bytes kept even if the source path
-                // is replaced meanwhile.
-                try (InputStream linked = Files.newInputStream(aciFile)) {
-                    result = AciReader.extract(linked, ownRootfs, readerOptions);
-                }
-            } else {
-                try (InputStream in = aci != null ? notClosing(aci) : Files.newInputStream(linkFrom);
-                        OutputStream copy = new BufferedOutputStream(Files.newOutputStream(aciFile,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 65536)) {
-                    TeeInputStream tee = new TeeInputStream(in, copy);
-                    try {
-                        result = AciReader.extract(tee, ownRootfs, readerOptions);
-                    } catch (JetpackException e) {
-                        // The reader sees a failed write of the copy as a failed read ("truncated"): report the write.
-                        throw tee.copyFailure().map(failure -> importFailure(source, new IOException("writing "
-                                + aciFile + " failed: " + failure.getMessage(), failure))).orElseThrow(() -> e);
-                    }
-                    // Whatever the reader did not need (e.g. padding after the tar's end) still belongs to the ACI.
-                    tee.drain();
-                }
-            }
-            String manifestSource = "of the image from " + source;
-            ImageManifest manifest = ManifestValidator.requireValid(
-                    ManifestCodec.read(result.manifestJson(), manifestSource), manifestSource);
-            StagedImage image = new StagedImage(workspace, result.id(), manifest, result.manifestJson(), source);
-            staged = true;
-            return image;
-        } catch (IOException e) {
-            throw importFailure(source, e);
-        } finally {
-            if (!staged && workspace != null) {
-                closeQuietly(workspace);
-            }
-        }
+        return new AciStaging(staging, this::importFailure).stage(aci, linkFrom, source, readerOptions);
     }
 
     /**
@@ -307,32 +253,6 @@ public final class ImageStore {
         return new StoreException("Cannot import the image from " + source + ": " + e.getMessage()
                 + ". Nothing was stored; " + (full.isEmpty() ? "check the source and free disk space in " + root
                 + "." : full.strip()), e);
-    }
-
-    private static void closeQuietly(StagingArea.Workspace workspace) {
-        try {
-            workspace.close();
-        } catch (IOException e) {
-            // The failure being reported matters more; the next cleanup removes the directory.
-        }
-    }
-
-    /** The caller's stream stays open: it is the caller's to close. */
-    private static InputStream notClosing(InputStream in) {
-        return new java.io.FilterInputStream(in) {
-            @Override
-            public void close() {
-            }
-        };
-    }
-
-    private static boolean tryLink(Path existing, Path link) {
-        try {
-            Files.createLink(link, existing);
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false; // another file system, or no hard links there: copy instead
-        }
     }
 
     private StoredImage store(ImageId id, ImageManifest manifest, byte[] manifestJson, Path ownRootfs,
@@ -420,125 +340,34 @@ public final class ImageStore {
             found = matching(dependency.reference()).stream().findFirst();
         }
         StoredImage image = found.orElseGet(() -> resolver.resolve(dependency, dependent, this));
-        checkDependency(dependency, dependent, image);
+        DependencyResolver.requireMatch(dependency, dependent, image);
         return image;
-    }
-
-    private static void checkDependency(Dependency dependency, String dependent, StoredImage image) {
-        String wanted = DependencyResolver.describe(dependency);
-        if (dependency.imageID() != null && !dependency.imageID().equals(image.id().value())) {
-            throw new StoreException("Image " + dependent + " depends on " + dependency.imageName() + " with image ID "
-                    + dependency.imageID() + ", but the image found for it has ID " + image.id() + ". The dependency"
-                    + " must be exactly that image: fetch the image with ID " + dependency.imageID()
-                    + " or correct the imageID in the manifest of " + dependent + ".");
-        }
-        if (dependency.imageName() != null && !dependency.imageName().equals(image.name())) {
-            throw new StoreException("Image " + dependent + " depends on " + wanted + ", but the image found for it, "
-                    + image.id() + ", is named " + image.name() + ". Correct the dependency's imageName.");
-        }
-        for (Label label : dependency.labels()) {
-            Optional<String> actual = image.label(label.name());
-            if (!actual.equals(Optional.of(label.value()))) {
-                throw new StoreException("Image " + dependent + " depends on " + wanted + ", but the image found for"
-                        + " it, " + image.describe() + ", has " + label.name() + "=" + actual.orElse("(no such label)")
-                        + ". Correct the dependency's labels or provide the right image.");
-            }
-        }
     }
 
     /** The stored image with exactly this ID, if there is one. */
     public Optional<StoredImage> get(ImageId id) {
-        Path directory = images.resolve(id.value());
-        if (!Files.isDirectory(directory)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(read(id, directory));
-        } catch (NoSuchFileException e) {
-            return Optional.empty(); // removed while we were reading it
-        } catch (IOException e) {
-            throw new StoreException("Cannot read image " + id + " in " + directory + ": " + e.getMessage()
-                    + ". Remove the image and fetch it again.", e);
-        }
+        return stored.get(id);
     }
 
     public boolean contains(ImageId id) {
-        return Files.isDirectory(images.resolve(id.value()));
-    }
-
-    private StoredImage read(ImageId id, Path directory) throws IOException {
-        ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(MANIFEST_FILE)));
-        JsonNode info = JSON.readTree(Files.readAllBytes(directory.resolve(INFO_FILE)));
-        List<ImageId> dependencies = new ArrayList<>();
-        info.path("dependencies").forEach(node -> dependencies.add(ImageId.parse(node.asText())));
-        Path aciFile = directory.resolve(ACI_FILE);
-        return new StoredImage(id, manifest, directory, aciFile, directory.resolve(ROOTFS), Files.size(aciFile),
-                Instant.parse(info.path("importedAt").asText()), dependencies);
+        return stored.contains(id);
     }
 
     /** All stored images, ordered by ID. */
     public List<StoredImage> list() {
-        List<StoredImage> all = new ArrayList<>();
-        for (ImageId id : storedIds()) {
-            get(id).ifPresent(all::add);
-        }
-        return all;
-    }
-
-    private List<ImageId> storedIds() {
-        List<ImageId> ids = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(images)) {
-            for (Path entry : stream) {
-                String name = entry.getFileName().toString();
-                if (ImageId.isValid(name)) {
-                    ids.add(ImageId.parse(name));
-                }
-            }
-        } catch (IOException e) {
-            throw new StoreException("Cannot list " + images + ": " + e.getMessage(), e);
-        }
-        ids.sort(Comparator.naturalOrder());
-        return ids;
+        return stored.list();
     }
 
     /**
      * Finds an image the way users name one: a full image ID; an unambiguous ID prefix ({@code sha512-} plus at
-     * least one hex digit, or at least {@value #MIN_BARE_PREFIX} bare hex digits); or
-     * {@code NAME[:VERSION][,LABEL=VALUE...]} (see {@link #find(ImageReference)}).
+     * least one hex digit, or at least six bare hex digits); or {@code NAME[:VERSION][,LABEL=VALUE...]} (see
+     * {@link #find(ImageReference)}).
      *
      * @throws ImageNotFoundException when nothing matches
      * @throws StoreException         when an ID prefix matches several images (they are listed)
      */
     public StoredImage find(String what) {
-        String text = what == null ? "" : what.trim();
-        if (ImageId.isValid(text)) {
-            return get(ImageId.parse(text)).orElseThrow(() -> new ImageNotFoundException("No image with ID " + text
-                    + " in the store " + root + ". Fetch or import it first."));
-        }
-        boolean explicitPrefix = text.startsWith(ImageId.PREFIX);
-        String hex = explicitPrefix ? text.substring(ImageId.PREFIX.length()) : text;
-        if (HEX.matcher(hex).matches() && (explicitPrefix || hex.length() >= MIN_BARE_PREFIX)) {
-            List<ImageId> candidates = storedIds().stream().filter(id -> id.hex().startsWith(hex)).toList();
-            if (candidates.size() == 1) {
-                return get(candidates.get(0)).orElseThrow(() -> new ImageNotFoundException("Image " + candidates.get(0)
-                        + " was removed while it was being looked up."));
-            }
-            if (candidates.size() > 1) {
-                throw new StoreException("Image ID prefix '" + text + "' is ambiguous: it matches "
-                        + candidates.size() + " images in " + root + ":\n" + candidates.stream()
-                                .map(id -> "  " + get(id).map(StoredImage::describe).orElse(id.shortForm()) + "  " + id)
-                                .collect(Collectors.joining("\n"))
-                        + "\nGive more digits of the ID.");
-            }
-            if (explicitPrefix) {
-                throw new ImageNotFoundException("No image ID in the store " + root + " starts with " + text
-                        + ". List the stored images to see their IDs.");
-            }
-        } else if (explicitPrefix) {
-            throw new ImageNotFoundException("'" + text + "' is not an image ID or ID prefix: after 'sha512-' come"
-                    + " lowercase hex digits.");
-        }
-        return find(ImageReference.parse(text));
+        return stored.find(what);
     }
 
     /**
@@ -550,45 +379,18 @@ public final class ImageStore {
      * @throws ImageNotFoundException when no stored image matches
      */
     public StoredImage find(ImageReference reference) {
-        List<StoredImage> candidates = matching(reference);
-        if (!candidates.isEmpty()) {
-            return candidates.get(0);
-        }
-        List<StoredImage> sameName = list().stream().filter(image -> image.name().equals(reference.name())).toList();
-        String known = sameName.isEmpty() ? "No image of that name is stored."
-                : "Stored images of that name: " + sameName.stream().map(ImageStore::describeLabels)
-                        .collect(Collectors.joining("; ")) + ".";
-        throw new ImageNotFoundException("No image matching " + reference + " in the store " + root + ". " + known
-                + " Fetch the image first, or ask for labels that a stored image has.");
+        return stored.find(reference);
     }
 
     /** The stored images matching {@code reference} (see {@link #find(ImageReference)}), newest first. */
     public List<StoredImage> matching(ImageReference reference) {
-        List<StoredImage> candidates = list().stream().filter(image -> matches(image, reference.labels()))
-                .filter(image -> image.name().equals(reference.name())).collect(Collectors.toList());
-        if (candidates.isEmpty() && "latest".equals(reference.labels().get("version"))) {
-            Map<String, String> anyVersion = new java.util.LinkedHashMap<>(reference.labels());
-            anyVersion.remove("version");
-            return matching(new ImageReference(reference.name(), anyVersion));
-        }
-        candidates.sort(NEWEST_FIRST);
-        return candidates;
+        return stored.matching(reference);
     }
 
     /** Highest version first; among equal versions the most recently imported first. */
     public static final Comparator<StoredImage> NEWEST_FIRST = Comparator
             .comparing((StoredImage image) -> image.label("version").orElse(null), VersionComparator.INSTANCE)
             .thenComparing(StoredImage::importedAt).reversed();
-
-    private static boolean matches(StoredImage image, Map<String, String> labels) {
-        return labels.entrySet().stream()
-                .allMatch(wanted -> image.label(wanted.getKey()).equals(Optional.of(wanted.getValue())));
-    }
-
-    private static String describeLabels(StoredImage image) {
-        return image.manifest().labels().stream().map(label -> label.name() + "=" + label.value())
-                .collect(Collectors.joining(",", image.id().shortForm() + " [", "]"));
-    }
 
     /**
      * Removes a stored image. Refused while another stored image was rendered from it (that image is named).
