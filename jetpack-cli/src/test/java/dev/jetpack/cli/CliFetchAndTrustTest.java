@@ -137,7 +137,9 @@ class CliFetchAndTrustTest {
         assertThat(cli.run("trust").lines()).hasSize(1);
         Cli.Result again = cli.run("untrust", STRANGER.fingerprint());
         assertThat(again.exitCode()).isEqualTo(ExitCode.FAILED);
-        assertThat(again.stderr()).contains("No trusted key has the fingerprint");
+        assertThat(again.stderr()).contains("No trusted key has the fingerprint")
+                .as("the command line adds its own spelling of the fix to the engine's message")
+                .contains("'jetpack trust' lists the trusted keys with their fingerprints.");
     }
 
     @Test
