@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  */
 public final class ImageBuildService {
     /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
-    public static final String CONTAINERS = "containers";
+    static final String CONTAINERS = "containers";
 
     private final Supplier<ImageStore> store;
     private final JetpackSettings defaults;
