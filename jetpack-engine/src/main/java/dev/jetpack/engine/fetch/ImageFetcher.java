@@ -87,13 +87,6 @@ public final class ImageFetcher {
             throw new FetchException("Nothing to fetch: give an image ID, a path, a URL, mvn:GROUP:ARTIFACT:VERSION"
                     + " or a name such as example.com/app:1.0");
         }
-        if (HEX.matcher(text).matches()) {
-            try {
-                return store.find(text);
-            } catch (ImageNotFoundException e) {
-                // Not a stored ID prefix: it may still be a name or a file.
-            }
-        }
         return fetch(ImageSource.parse(text), options);
     }
 
@@ -103,7 +96,8 @@ public final class ImageFetcher {
             return store.find(id.idOrPrefix());
         }
         if (source instanceof ImageSource.Named named) {
-            return fetchByName(named.reference(), options);
+            Optional<StoredImage> byIdPrefix = storedIdPrefix(named.reference());
+            return byIdPrefix.isPresent() ? byIdPrefix.get() : fetchByName(named.reference(), options);
         }
         if (source instanceof ImageSource.Url url && options.offline()) {
             return previouslyFetched(url.uri()).orElseThrow(() -> new ImageNotFoundException("Cannot fetch "
@@ -111,6 +105,21 @@ public final class ImageFetcher {
                     + " store " + store.root() + ". Fetch it once while online."));
         }
         return downloadAndImport(source, Optional.empty(), options);
+    }
+
+    /*
+     * Bare hex digits (6+) are a stored image's ID prefix when one matches, and otherwise a name: the user cannot
+     * tell them apart by form, so the store decides.
+     */
+    private Optional<StoredImage> storedIdPrefix(ImageReference reference) {
+        if (!reference.labels().isEmpty() || !HEX.matcher(reference.name()).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(store.find(reference.name()));
+        } catch (ImageNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /**
