@@ -48,23 +48,20 @@ final class ImageBuildPlan {
         this.script = spec.buildScript().map(s -> s.requireManifest(givenManifest.isEmpty()));
     }
 
-    /** The manifest file's bytes, which go into the ACI as they are (makeaci); validated here. */
+    /** The manifest file's bytes, which go into the ACI as they are (makeaci); validated by the plan. */
     Optional<byte[]> verbatimManifest() {
         return verbatimManifest;
     }
 
     private static byte[] readManifestFile(Path manifest) {
-        byte[] json;
         try {
-            json = Files.readAllBytes(manifest);
+            return Files.readAllBytes(manifest);
         } catch (NoSuchFileException e) {
             throw new BuildException("The manifest " + manifest + " does not exist. Give the path of the image's"
                     + " manifest JSON file.", e);
         } catch (IOException e) {
             throw new BuildException("Cannot read the manifest " + manifest + ": " + e.getMessage(), e);
         }
-        ManifestValidator.requireValid(ManifestCodec.read(json, manifest.toString()), manifest.toString());
-        return json;
     }
 
     /**
@@ -79,7 +76,10 @@ final class ImageBuildPlan {
 
     private Optional<ImageManifest> readGivenManifest() {
         if (verbatimManifest.isPresent()) {
-            return Optional.of(ManifestCodec.read(verbatimManifest.get(), spec.manifestFile().get().toString()));
+            // Taken as it is, so it must be valid as it is: nothing completes it.
+            String origin = spec.manifestFile().get().toString();
+            return Optional.of(ManifestValidator.requireValid(ManifestCodec.read(verbatimManifest.get(), origin),
+                    origin));
         }
         Optional<Path> fromDirectory = spec.buildDirectory().map(dir -> dir.resolve("manifest.json"))
                 .filter(Files::isRegularFile);
