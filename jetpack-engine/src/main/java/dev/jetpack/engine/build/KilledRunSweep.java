@@ -15,9 +15,11 @@ import java.util.List;
  *   <li>OCI containers named after a dead JVM, with their bundles ({@link Runtimes#removeStaleContainers});
  *       first, because a live container keeps its overlay mount busy;</li>
  *   <li>build containers of dead JVMs: overlay mounts, upper dirs, copies ({@link BuildContainer#cleanStale});</li>
- *   <li>temporary build outputs, downloads and build scripts of dead JVMs ({@code store.WorkArea});</li>
- *   <li>the store's staging directories of interrupted imports ({@link ImageStore#cleanup}).</li>
+ *   <li>temporary build outputs, downloads and build scripts of dead JVMs ({@code store.WorkArea}).</li>
  * </ol>
+ *
+ * <p>The store's own staging directories of interrupted imports are removed by {@link ImageStore#open} (and
+ * {@link ImageStore#cleanup}), which every use of a store goes through, so the sweep does not repeat that.
  */
 public final class KilledRunSweep {
     private KilledRunSweep() {
@@ -29,7 +31,6 @@ public final class KilledRunSweep {
         BuildContainer.cleanStale(store.root().resolve(ImageBuildService.CONTAINERS), log)
                 .forEach(path -> removed.add(path.toString()));
         removed.addAll(store.workArea().removeAbandoned());
-        removed.addAll(store.cleanup());
         return removed;
     }
 }
