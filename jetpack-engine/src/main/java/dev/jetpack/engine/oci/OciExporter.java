@@ -41,12 +41,7 @@ public final class OciExporter {
      * @throws JetpackException naming the image, the destination and the fix when it cannot be written
      */
     public ExportedOciImage export(StoredImage image, OciExportOptions options) {
-        OciReference reference;
-        try {
-            reference = options.reference().orElseGet(() -> OciReference.defaultFor(image.manifest()));
-        } catch (IllegalArgumentException e) {
-            throw new OciFormatException("Cannot export " + image.describe() + " to OCI: " + e.getMessage(), e);
-        }
+        OciReference reference = options.reference().orElseGet(() -> OciReference.defaultFor(image.manifest()));
         Path destination = options.destination();
         try {
             if (options.format() == OciExportFormat.OCI_LAYOUT) {
