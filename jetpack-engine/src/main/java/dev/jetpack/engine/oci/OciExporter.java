@@ -72,20 +72,18 @@ public final class OciExporter {
         String task = "Exporting " + image.describe() + " to OCI";
         try {
             List<LayerSource> sources = new LayerPlanner(this::dependency, log).plan(image);
-            LayerTarWriter writer = new LayerTarWriter(options.compression(), options.threads(), log);
+            LayerTarWriter writer = new LayerTarWriter(options.compression(), options.threads(), log, progress, task);
             List<Descriptor> layers = new ArrayList<>();
             List<Digest> diffIds = new ArrayList<>();
             List<OciConfig.History> history = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
                 LayerSource source = sources.get(i);
-                progress.progress(task, i, sources.size());
                 LayerTarWriter.Layer layer = writer.write(source, layout);
                 layers.add(layer.blob());
                 diffIds.add(layer.diffId());
                 history.add(new OciConfig.History(AppcToOciConfig.created(source.image().manifest(), new ArrayList<>()),
                         null, null, "appc image " + source.image().describe(), false));
             }
-            progress.progress(task, sources.size(), sources.size());
             AppcToOciConfig.Mapping mapping = AppcToOciConfig.map(image.manifest(), image.id(), image.rootfs(),
                     diffIds, history);
             mapping.warnings().forEach(log::warn);

@@ -1,5 +1,6 @@
 package dev.jetpack.engine.oci;
 
+import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,9 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TarReader;
 import dev.jetpack.engine.io.HostCommand;
+import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
+import dev.jetpack.engine.testing.TestImages;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.BufferedInputStream;
@@ -81,6 +84,35 @@ class OciExportTest {
         assertThat(exported.config().history()).extracting(OciConfig.History::comment).containsExactly(
                 "appc image " + images.base.describe(), "appc image " + images.middle.describe(),
                 "appc image " + images.app.describe());
+    }
+
+    @Test
+    void aSecondDependencyIsOneLayerOfItsRenderedTreeAndTheWhitelistStillApplies() throws Exception {
+        TestImages acis = new TestImages(Files.createDirectories(temp.resolve("more-acis")));
+        StoredImage extra = images.store.importAci(acis.write(TestImages.manifest("example.com/extra", "os", "linux"),
+                rootfs -> {
+                    file(rootfs, "etc/motd", "extra motd", 0644);
+                    file(rootfs, "usr/share/extra", "from the second dependency", 0644);
+                }).file(), ImportOptions.defaults());
+        List<String> whitelist = new ArrayList<>(OciTestImages.paths(images.base.rootfs(), Set.of("/etc/removed-later")));
+        whitelist.addAll(List.of("/usr/share", "/usr/share/extra", "/combo"));
+        StoredImage combo = images.store.importAci(acis.write(TestImages.manifest("example.com/combo", "os", "linux")
+                        .withDependencies(List.of(TestImages.dependency("example.com/base", images.base.id()),
+                                TestImages.dependency("example.com/extra", extra.id())))
+                        .withPathWhitelist(whitelist.stream().distinct().sorted().toList()),
+                rootfs -> file(rootfs, "combo", "own", 0644)).file(), ImportOptions.defaults());
+
+        Path layout = temp.resolve("combo-layout");
+        ExportedOciImage exported = export(combo, layout);
+
+        assertThat(exported.layers()).hasSize(3);
+        OciLayout oci = OciLayout.open(layout);
+        assertThat(layerNames(oci, exported.layers().get(1))).containsExactly("etc", "etc/motd", "usr", "usr/share",
+                "usr/share/extra");
+        assertThat(layerNames(oci, exported.layers().get(2))).containsExactly("combo", "etc", "etc/.wh.removed-later");
+        validate(layout, "latest");
+        assertThat(unpack(layout, "latest", "combo-bundle")).isEqualTo(snapshot(combo.rootfs()));
+        assertThat(log.warnings()).noneMatch(warning -> warning.contains("as one layer"));
     }
 
     @Test
