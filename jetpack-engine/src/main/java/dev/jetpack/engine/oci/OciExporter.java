@@ -5,12 +5,10 @@ import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.io.DiskSpace;
-import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +45,9 @@ public final class OciExporter {
             if (options.format() == OciExportFormat.OCI_LAYOUT) {
                 return into(OciLayout.createOrOpen(destination), image, reference, options);
             }
-            Path parent = destination.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path staging = Files.createTempDirectory(parent, "." + destination.getFileName() + ".layout.tmp-");
+            // The layout is staged in the store's work area (a killed export's is swept like a killed build's) and
+            // then packed into the archive, which appears complete or not at all.
+            Path staging = store.workArea().newDirectory();
             try {
                 ExportedOciImage exported = into(OciLayout.createOrOpen(staging), image, reference, options);
                 DockerArchiveWriter.write(OciLayout.open(staging), exported.manifestDescriptor(), exported.manifest(),
@@ -58,7 +56,7 @@ public final class OciExporter {
                         exported.manifestDescriptor(), exported.manifest(), exported.config(), exported.layers(),
                         exported.warnings());
             } finally {
-                FileTrees.deleteRecursively(staging);
+                store.workArea().deleteQuietly(staging);
             }
         } catch (IOException e) {
             String full = DiskSpace.hint(e, destination);

@@ -171,6 +171,35 @@ class OciExportTest {
         try (Stream<Path> left = Files.list(temp)) {
             assertThat(left.map(path -> path.getFileName().toString())).noneMatch(name -> name.contains(".tmp-"));
         }
+        assertThat(workAreaEntries()).as("the staged layout is removed").isEmpty();
+    }
+
+    @Test
+    void aFailedExportSaysWhereAndWhyAndLeavesNothingBehind() throws Exception {
+        Path notADirectory = Files.writeString(temp.resolve("a-file"), "x");
+        assertThatThrownBy(() -> exporter.export(images.app, OciExportOptions.builder(OciExportFormat.DOCKER_ARCHIVE,
+                notADirectory.resolve("app.tar")).build()))
+                .isInstanceOf(dev.jetpack.engine.JetpackException.class)
+                .hasMessageContaining("Cannot export example.com/app:1.2.3").hasMessageContaining(notADirectory + "/app.tar");
+        assertThat(workAreaEntries()).isEmpty();
+
+        Path somethingElse = Files.createDirectories(temp.resolve("not-a-layout"));
+        Files.writeString(somethingElse.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> export(images.app, somethingElse))
+                .isInstanceOf(OciFormatException.class).hasMessageContaining("is not an OCI image layout");
+        try (Stream<Path> left = Files.list(somethingElse)) {
+            assertThat(left).containsExactly(somethingElse.resolve("notes.txt"));
+        }
+    }
+
+    private static List<Path> workAreaEntries() throws IOException {
+        Path work = images.store.workArea().directory();
+        if (!Files.isDirectory(work)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(work)) {
+            return entries.toList();
+        }
     }
 
     @Test
