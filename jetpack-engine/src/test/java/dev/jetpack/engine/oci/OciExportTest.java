@@ -14,6 +14,7 @@ import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.testing.TestImages;
+import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.BufferedInputStream;
@@ -61,6 +62,26 @@ class OciExportTest {
         assertThat(exported.reference()).isEqualTo(new OciReference("example.com/base", "1.0"));
         validate(layout, "1.0");
         assertThat(unpack(layout, "1.0", "flat-bundle")).isEqualTo(snapshot(images.base.rootfs()));
+    }
+
+    @Test
+    void ownersModesDevicesFifosXattrsHardLinksAndLongNamesSurviveTheLayer() throws Exception {
+        TestImages acis = new TestImages(Files.createDirectories(temp.resolve("rich-acis")));
+        StoredImage rich = images.store.importAci(acis.write(TestImages.manifest("example.com/rich", "os", "linux"),
+                rootfs -> TestTrees.createRichTree(rootfs, false)).file(), ImportOptions.defaults());
+        Path layout = temp.resolve("rich-layout");
+        export(rich, layout);
+        validate(layout, "latest");
+        Path bundle = temp.resolve("rich-bundle");
+        check("umoci", "unpack", "--image", layout + ":latest", bundle.toString());
+
+        Map<String, String> unpacked = new TreeMap<>(TreeSnapshot.ofWholeSeconds(bundle.resolve("rootfs")));
+        Map<String, String> stored = new TreeMap<>(TreeSnapshot.ofWholeSeconds(rich.rootfs()));
+        unpacked.remove(".");
+        stored.remove(".");
+        assertThat(unpacked).isEqualTo(stored);
+        assertThat(Files.isSameFile(bundle.resolve("rootfs/usr/bin/tool"), bundle.resolve("rootfs/usr/bin/tool-link")))
+                .isTrue();
     }
 
     @Test
