@@ -3,7 +3,6 @@ package dev.jetpack.engine.oci;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.AciReader;
 import dev.jetpack.engine.aci.ImageId;
-import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -71,10 +70,9 @@ final class LayerPlanner {
             }
         }
         TreeMap<String, Boolean> own = new TreeMap<>();
-        for (Map.Entry<String, TarEntry.Type> entry : AciReader.rootfsEntryTypes(image.aciFile()).entrySet()) {
-            Boolean kind = rendered.get(entry.getKey());
-            if (kind != null) { // what the pathWhitelist dropped is not part of the layer
-                addWithParents(own, entry.getKey(), rendered);
+        for (String path : AciReader.rootfsPaths(image.aciFile())) {
+            if (rendered.containsKey(path)) { // what the pathWhitelist dropped is not part of the layer
+                addWithParents(own, path, rendered);
             }
         }
         overlay(below, own);
