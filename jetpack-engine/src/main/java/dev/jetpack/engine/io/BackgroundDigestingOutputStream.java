@@ -9,7 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Computes the SHA-512 of the bytes (the image ID) and passes them on to {@code out} on a background thread, in
+ * Computes the SHA-512 of the bytes (the image ID; or another digest) and passes them on to {@code out} on a background thread, in
  * order. Hashing costs about as much as producing the tar of a tree of small files, so doing it (and the downstream
  * write) beside the tar writer instead of after it nearly halves an uncompressed write on a machine with two cores.
  *
@@ -26,7 +26,7 @@ public final class BackgroundDigestingOutputStream extends OutputStream {
     }
 
     private final OutputStream out;
-    private final MessageDigest digest = Sha512.newDigest();
+    private final MessageDigest digest;
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
     private final Thread worker;
@@ -38,7 +38,13 @@ public final class BackgroundDigestingOutputStream extends OutputStream {
     private boolean closed;
 
     public BackgroundDigestingOutputStream(OutputStream out) {
+        this(out, Sha512.newDigest());
+    }
+
+    /** Digests with {@code digest} instead of SHA-512 (OCI layers' diff IDs are SHA-256). */
+    public BackgroundDigestingOutputStream(OutputStream out, MessageDigest digest) {
         this.out = out;
+        this.digest = digest;
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK]);
         }
@@ -129,7 +135,7 @@ public final class BackgroundDigestingOutputStream extends OutputStream {
         return count;
     }
 
-    /** The SHA-512 of everything written; call after {@link #close()}. */
+    /** The digest (SHA-512 unless given) of everything written; call after {@link #close()}. */
     public byte[] digest() {
         return digest.digest();
     }

@@ -8,21 +8,21 @@ import dev.jetpack.engine.aci.TarStreamWriter;
 import dev.jetpack.engine.aci.TreeWalk;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.io.BackgroundDigestingOutputStream;
 import dev.jetpack.engine.io.CountingOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Writes one {@link LayerSource} into a layout as a layer blob in one pass: tree → tar → SHA-256 (the diff ID) →
- * compressor → blob (digested again by the layout). Entries come from {@link TreeWalk} (owners, modes, times, xattrs,
+ * Writes one {@link LayerSource} into a layout as a layer blob in one pass: tree → tar → SHA-256 (the diff ID, on
+ * a thread of its own) → compressor → blob (digested again by the layout). Entries come from {@link TreeWalk} (owners, modes, times, xattrs,
  * hard links and devices as stored; names sorted), in the tar dialect of {@link TarStreamWriter}, so the same tree
  * gives the same bytes. Names are relative ({@code etc/passwd}) with no entry for the root, as docker and Jib write
  * layers. Whiteouts are empty files {@code .wh.NAME}, owned by 0:0 with time 0, placed where their name sorts.
@@ -55,16 +55,20 @@ final class LayerTarWriter {
     }
 
     Layer write(LayerSource source, OciLayout layout) throws IOException {
-        MessageDigest diffId = Digest.newSha256();
-        Descriptor blob = layout.putBlob(compression.mediaType(), out -> writeTar(source, out, diffId));
-        return new Layer(blob, Digest.ofSha256(diffId));
+        Digest[] diffId = new Digest[1];
+        Descriptor blob = layout.putBlob(compression.mediaType(), out -> diffId[0] = writeTar(source, out));
+        return new Layer(blob, diffId[0]);
     }
 
-    private void writeTar(LayerSource source, OutputStream blob, MessageDigest diffId) throws IOException {
+    /** Writes the layer's compressed tar to {@code blob} and returns the SHA-256 of the uncompressed tar. */
+    private Digest writeTar(LayerSource source, OutputStream blob) throws IOException {
         OutputStream compressed = compression.compression().compress(
                 new BufferedOutputStream(new CountingOutputStream(blob), BUFFER), -1, threads);
+        // Hashing the tar costs as much as producing it: a second thread does it and feeds the compressor.
+        BackgroundDigestingOutputStream digesting = new BackgroundDigestingOutputStream(compressed, Digest.newSha256());
         boolean done = false;
-        try (TarStreamWriter tar = new TarStreamWriter(new DigestOutputStream(compressed, diffId))) {
+        try {
+            TarStreamWriter tar = new TarStreamWriter(digesting);
             Deque<String> whiteouts = new ArrayDeque<>(source.whiteouts().stream().map(LayerTarWriter::whiteoutName)
                     .sorted(LayerTarWriter::treeOrder).toList());
             WriterOptions walk = WriterOptions.builder().log(log)
@@ -84,10 +88,16 @@ final class LayerTarWriter {
             while (!whiteouts.isEmpty()) {
                 writeWhiteout(tar, whiteouts.removeFirst());
             }
+            tar.close(); // ends the tar and, through the digesting stream, finishes the compressor
             done = true;
+            return new Digest("sha256", HexFormat.of().formatHex(digesting.digest()));
         } finally {
-            if (!done && compressed instanceof AbortableOutputStream abortable) {
-                abortable.abort(); // stop the compression threads; the blob is discarded
+            if (!done) { // the blob is discarded: stop the digest and compression threads
+                digesting.abort();
+                if (compressed instanceof AbortableOutputStream abortable) {
+                    abortable.abort();
+                }
+                digesting.awaitAbort();
             }
         }
     }

@@ -39,6 +39,15 @@ public final class OciExporter {
      * @throws JetpackException naming the image, the destination and the fix when it cannot be written
      */
     public ExportedOciImage export(StoredImage image, OciExportOptions options) {
+        ExportedOciImage exported = write(image, options);
+        int layers = exported.layers().size();
+        log.info("Exported " + image.describe() + " as " + exported.reference() + "@"
+                + exported.manifestDescriptor().digest() + " (" + layers + " layer" + (layers == 1 ? "" : "s") + ") to "
+                + exported.destination());
+        return exported;
+    }
+
+    private ExportedOciImage write(StoredImage image, OciExportOptions options) {
         OciReference reference = options.reference().orElseGet(() -> OciReference.defaultFor(image.manifest()));
         Path destination = options.destination();
         try {
@@ -92,8 +101,6 @@ public final class OciExporter {
             Descriptor indexEntry = manifestBlob.withPlatform(new Descriptor.Platform(platform.architecture(),
                     platform.os(), platform.variant()));
             layout.tag(indexEntry, reference.tag(), Optional.of(reference.toString()));
-            log.info("Exported " + image.describe() + " as " + reference + "@" + manifestBlob.digest() + " ("
-                    + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + ") to " + layout.directory());
             return new ExportedOciImage(OciExportFormat.OCI_LAYOUT, layout.directory(), reference, manifestBlob,
                     manifest, mapping.config(), layers, mapping.warnings());
         } finally {
