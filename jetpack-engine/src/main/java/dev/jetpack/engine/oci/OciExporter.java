@@ -49,6 +49,8 @@ public final class OciExporter {
 
     private ExportedOciImage write(StoredImage image, OciExportOptions options) {
         OciReference reference = options.reference().orElseGet(() -> OciReference.defaultFor(image.manifest()));
+        // Refuses what OCI cannot express (an architecture, a /path user) before anything is written.
+        AppcToOciConfig.map(image.manifest(), image.id(), image.rootfs(), List.of(), List.of());
         Path destination = options.destination();
         try {
             if (options.format() == OciExportFormat.OCI_LAYOUT) {

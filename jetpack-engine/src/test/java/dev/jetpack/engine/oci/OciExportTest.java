@@ -204,6 +204,14 @@ class OciExportTest {
                 .hasMessageContaining("Cannot export example.com/app:1.2.3").hasMessageContaining(notADirectory + "/app.tar");
         assertThat(workAreaEntries()).isEmpty();
 
+        StoredImage bigEndian = images.store.importAci(new TestImages(Files.createDirectories(temp.resolve("be-acis")))
+                .simple(TestImages.manifest("example.com/big-endian", "os", "linux", "arch", "aarch64_be"), "x")
+                .file(), ImportOptions.defaults());
+        Path refusedLayout = temp.resolve("refused-layout");
+        assertThatThrownBy(() -> export(bigEndian, refusedLayout)).isInstanceOf(OciFormatException.class)
+                .hasMessageContaining("'aarch64_be'");
+        assertThat(refusedLayout).as("refused before anything is written").doesNotExist();
+
         Path somethingElse = Files.createDirectories(temp.resolve("not-a-layout"));
         Files.writeString(somethingElse.resolve("notes.txt"), "mine");
         assertThatThrownBy(() -> export(images.app, somethingElse))
