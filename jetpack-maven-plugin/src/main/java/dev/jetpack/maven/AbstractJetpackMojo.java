@@ -16,6 +16,7 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.Server;
 import org.apache.maven.settings.building.SettingsProblem;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
@@ -136,6 +137,26 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
             proxies = decryptProxies();
         }
         return proxies;
+    }
+
+    /**
+     * The {@code <server>} entries of settings.xml, passwords decrypted like the proxies' (registry credentials
+     * for {@code jetpack:push}).
+     */
+    protected List<Server> decryptedServers() throws MojoFailureException {
+        List<Server> servers = session.getSettings().getServers();
+        if (servers.isEmpty()) {
+            return List.of();
+        }
+        SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest()
+                .setServers(servers));
+        for (SettingsProblem problem : result.getProblems()) {
+            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
+                throw new MojoFailureException("Cannot use the servers of settings.xml: " + problem.getMessage()
+                        + "; fix the server's password (see mvn --encrypt-password)");
+            }
+        }
+        return result.getServers();
     }
 
     private ProxySettings decryptProxies() throws MojoFailureException {
