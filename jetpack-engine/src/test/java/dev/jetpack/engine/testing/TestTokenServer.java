@@ -46,6 +46,7 @@ public final class TestTokenServer implements AutoCloseable {
     private final String user;
     private final String password;
     private final long expiresIn;
+    private volatile String identityToken;
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     private TestTokenServer(Path directory, String user, String password, long expiresIn) throws Exception {
@@ -91,18 +92,36 @@ public final class TestTokenServer implements AutoCloseable {
         return certificateFile;
     }
 
-    /** Each token request's query, in order. */
+    /**
+     * Also accepts {@code POST grant_type=refresh_token&refresh_token=TOKEN} (docker's identity tokens) for the
+     * user, answering {@code access_token}.
+     */
+    public TestTokenServer acceptIdentityToken(String token) {
+        this.identityToken = token;
+        return this;
+    }
+
+    /** Each token request's query (a POST's form, prefixed "POST "), in order. */
     public List<String> requests() {
         return List.copyOf(requests);
     }
 
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String query = exchange.getRequestURI().getRawQuery();
-            requests.add(query == null ? "" : URLDecoder.decode(query, StandardCharsets.UTF_8));
+            boolean post = exchange.getRequestMethod().equals("POST");
+            String query = post ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    : exchange.getRequestURI().getRawQuery();
+            requests.add((post ? "POST " : "") + (query == null ? "" : URLDecoder.decode(query, StandardCharsets.UTF_8)));
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             boolean authenticated = false;
-            if (authorization != null) {
+            if (post) {
+                if (identityToken == null || !parameters(query, "grant_type").equals(List.of("refresh_token"))
+                        || !parameters(query, "refresh_token").equals(List.of(identityToken))) {
+                    exchange.sendResponseHeaders(401, -1);
+                    return;
+                }
+                authenticated = true;
+            } else if (authorization != null) {
                 String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                         .getBytes(StandardCharsets.UTF_8));
                 if (!authorization.equals(expected)) {
@@ -121,7 +140,7 @@ public final class TestTokenServer implements AutoCloseable {
                 }
             }
             Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("token", jwt(authenticated ? user : "", access));
+            reply.put(post ? "access_token" : "token", jwt(authenticated ? user : "", access));
             if (expiresIn > 0) {
                 reply.put("expires_in", expiresIn);
             }

@@ -66,12 +66,16 @@ public final class RegistryClient {
      * its own).
      */
     public RegistryClient(RegistryReference registry, RegistryOptions options, EngineLog log) {
+        this(registry, options, log, Clock.systemUTC());
+    }
+
+    /** @param clock tells when cached tokens expire (tests pass their own) */
+    RegistryClient(RegistryReference registry, RegistryOptions options, EngineLog log, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.http = options.http();
         this.log = Objects.requireNonNull(log, "log");
         this.client = http.newClient();
-        this.authenticator = new RegistryAuthenticator(registry, options.credentials(), client, http, log,
-                Clock.systemUTC());
+        this.authenticator = new RegistryAuthenticator(registry, options.credentials(), client, http, log, clock);
     }
 
     /** The registry as users name it, {@code host[:port]}. */

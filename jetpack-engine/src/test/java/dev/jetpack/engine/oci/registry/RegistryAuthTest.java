@@ -199,4 +199,64 @@ class RegistryAuthTest {
                 .hasMessageContaining(".docker/config.json");
         assertThat(tokens.requests()).isNotEmpty();
     }
+
+    @Test
+    void anIdentityTokenIsTradedAtTheTokenServer() throws Exception {
+        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, 300).acceptIdentityToken("refresh-42");
+        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+        Path layoutDir = temp.resolve("layout");
+        Descriptor manifest = image(layoutDir);
+        Path dockerConfig = Files.createDirectories(temp.resolve("docker"));
+        Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registry.address()
+                + "\":{\"identitytoken\":\"refresh-42\"}}}");
+
+        PushResult result = push(layoutDir, manifest, registry.address() + "/team/app:1",
+                isolated(Map.of("DOCKER_CONFIG", dockerConfig.toString())).build());
+
+        assertThat(result.pushed().digest()).contains(manifest.digest());
+        assertThat(tokens.requests()).isNotEmpty().allMatch(request -> request.startsWith("POST ")
+                && request.contains("grant_type=refresh_token") && request.contains("client_id=jetpack"));
+    }
+
+    @Test
+    void aCachedTokenIsRenewedWhenItExpires() throws Exception {
+        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, 120);
+        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+        Path layoutDir = temp.resolve("layout");
+        Descriptor manifest = image(layoutDir);
+        Path authFile = authFile(registry.address(), USER, PASSWORD);
+        CredentialStore credentials = isolated(Map.of("REGISTRY_AUTH_FILE", authFile.toString())).build();
+        push(layoutDir, manifest, registry.address() + "/team/app:1", credentials);
+        int before = tokens.requests().size();
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        RegistryReference pushed = RegistryReference.parse(registry.address() + "/team/app:1");
+        RegistryClient client = new RegistryClient(pushed, RegistryOptions.builder()
+                .http(HttpSettings.builder().allowPlainHttp(true).build()).credentials(credentials).build(),
+                EngineLog.SILENT, clock);
+
+        client.fetchManifest(pushed);
+        client.fetchManifest(pushed);
+        assertThat(tokens.requests().size() - before).as("one token for both").isEqualTo(1);
+
+        now.set(now.get().plusSeconds(115)); // inside the 10 s before expires_in (120 s) ends
+        assertThat(client.fetchManifest(pushed).descriptor().digest()).isEqualTo(manifest.digest());
+        assertThat(tokens.requests().size() - before).as("renewed once").isEqualTo(2);
+    }
 }
