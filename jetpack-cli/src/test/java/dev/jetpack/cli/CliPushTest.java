@@ -8,6 +8,7 @@ import dev.jetpack.engine.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,7 @@ class CliPushTest {
         assertThat(refused.stderr()).contains("HTTP 401").contains("--credentials-file FILE")
                 .contains("$JETPACK_REGISTRY_CREDENTIALS").contains("$REGISTRY_AUTH_FILE")
                 .contains(".docker/config.json");
+        assertThat(leftovers()).as("the scratch OCI layout of a failed push is removed").isEmpty();
 
         Path credentials = temp.resolve("registry-credentials");
         Files.writeString(credentials, "ci:pa55word\n");
@@ -71,10 +73,22 @@ class CliPushTest {
                 "example.com/base:1.0", target);
         assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
         assertThat(pushed.stderr()).doesNotContain("pa55word");
+        assertThat(leftovers()).isEmpty();
 
         Cli.Result viaEnvironment = cli.env("JETPACK_REGISTRY_CREDENTIALS", "ci:pa55word")
                 .run("push", "--allow-http", "example.com/base:1.0", registry.address() + "/example/env:1");
         assertThat(viaEnvironment.exitCode()).as(viaEnvironment.toString()).isZero();
+    }
+
+    /** What pushes left in the store's work area (each push exports to a scratch layout there). */
+    private List<Path> leftovers() throws IOException {
+        Path builds = cli.store().resolve("builds");
+        if (!Files.isDirectory(builds)) {
+            return List.of();
+        }
+        try (var children = Files.list(builds)) {
+            return children.toList();
+        }
     }
 
     @Test
