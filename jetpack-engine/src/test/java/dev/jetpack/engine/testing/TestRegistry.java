@@ -23,6 +23,7 @@ public final class TestRegistry implements AutoCloseable {
     private final int port;
     private final StringBuilder authConfig = new StringBuilder();
     private String tlsConfig = "";
+    private boolean relativeUrls;
     private Process process;
 
     private TestRegistry(Path directory) {
@@ -86,12 +87,19 @@ public final class TestRegistry implements AutoCloseable {
         return this;
     }
 
+    /** Location headers as paths without scheme and host ({@code http.relativeurls}), as some proxies rewrite them. */
+    public TestRegistry relativeUrls() {
+        this.relativeUrls = true;
+        return this;
+    }
+
     public TestRegistry start() {
         Path config = directory.resolve("config.yml");
         String yaml = "version: 0.1\n"
                 + "log:\n  level: info\n  accesslog:\n    disabled: true\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + storage() + "\n  delete:\n    enabled: true\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: jetpack-test-secret\n" + tlsConfig
+                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: jetpack-test-secret\n"
+                + (relativeUrls ? "  relativeurls: true\n" : "") + tlsConfig
                 + authConfig;
         try {
             Files.writeString(config, yaml);

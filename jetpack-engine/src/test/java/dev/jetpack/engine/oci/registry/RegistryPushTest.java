@@ -88,7 +88,9 @@ class RegistryPushTest {
     }
 
     @Test
-    void bigBlobsGoInChunksAndSkopeoCopiesThemBack() throws Exception {
+    void bigBlobsGoInChunksFollowingRelativeLocationsAndSkopeoCopiesThemBack() throws Exception {
+        registry.close();
+        registry = TestRegistry.in(temp.resolve("relative-registry")).relativeUrls().start();
         Path layoutDir = temp.resolve("layout");
         Descriptor manifest = TestOciImages.write(layoutDir, "big", TestOciImages.random(300_000, 2));
         OciLayout layout = OciLayout.open(layoutDir);
