@@ -150,12 +150,8 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
         }
         SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest()
                 .setServers(servers));
-        for (SettingsProblem problem : result.getProblems()) {
-            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-                throw new MojoFailureException("Cannot use the servers of settings.xml: " + problem.getMessage()
-                        + "; fix the server's password (see mvn --encrypt-password)");
-            }
-        }
+        requireNoErrors(result, "Cannot use the servers of settings.xml: ",
+                "; fix the server's password (see mvn --encrypt-password)");
         return result.getServers();
     }
 
@@ -171,12 +167,18 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
         }
         SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest()
                 .setProxies(active));
+        requireNoErrors(result, "Cannot use the proxies of settings.xml: ",
+                "; fix the proxy's password (see mvn --encrypt-password) or deactivate the proxy");
+        return ProxySettings.fromMaven(result.getProxies());
+    }
+
+    /** A decryption error (not a warning) fails the goal: {@code what}, the problem, then {@code fix}. */
+    private static void requireNoErrors(SettingsDecryptionResult result, String what, String fix)
+            throws MojoFailureException {
         for (SettingsProblem problem : result.getProblems()) {
             if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-                throw new MojoFailureException("Cannot use the proxies of settings.xml: " + problem.getMessage()
-                        + "; fix the proxy's password (see mvn --encrypt-password) or deactivate the proxy");
+                throw new MojoFailureException(what + problem.getMessage() + fix);
             }
         }
-        return ProxySettings.fromMaven(result.getProxies());
     }
 }

@@ -60,6 +60,15 @@ class RegistryAuthTest {
                 RegistryReference.parse(target), options);
     }
 
+    /** A token server (tokens living {@code expiresIn} s; identity token if not null) and a registry using it. */
+    private void startTokenAuth(long expiresIn, String identityToken) {
+        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, expiresIn);
+        if (identityToken != null) {
+            tokens.acceptIdentityToken(identityToken);
+        }
+        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+    }
+
     /** A home and environment with nothing in them: only what the test writes counts. */
     private CredentialStore.Builder isolated(Map<String, String> environment) throws IOException {
         Path home = Files.createDirectories(temp.resolve("home"));
@@ -146,8 +155,7 @@ class RegistryAuthTest {
 
     @Test
     void bearerTokensFromACredentialHelperOfDockerConfig() throws Exception {
-        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, 300);
-        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+        startTokenAuth(300, null);
         Path layoutDir = temp.resolve("layout");
         Descriptor manifest = image(layoutDir);
         Path bin = Files.createDirectories(temp.resolve("bin"));
@@ -186,8 +194,7 @@ class RegistryAuthTest {
 
     @Test
     void bearerWithoutCredentialsGetsAnAnonymousTokenAndAClearRefusal() throws Exception {
-        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, 0);
-        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+        startTokenAuth(0, null);
         Path layoutDir = temp.resolve("layout");
         Descriptor manifest = image(layoutDir);
 
@@ -202,8 +209,7 @@ class RegistryAuthTest {
 
     @Test
     void anIdentityTokenIsTradedAtTheTokenServer() throws Exception {
-        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, 300).acceptIdentityToken("refresh-42");
-        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+        startTokenAuth(300, "refresh-42");
         Path layoutDir = temp.resolve("layout");
         Descriptor manifest = image(layoutDir);
         Path dockerConfig = Files.createDirectories(temp.resolve("docker"));
@@ -220,8 +226,7 @@ class RegistryAuthTest {
 
     @Test
     void aCachedTokenIsRenewedWhenItExpires() throws Exception {
-        tokens = TestTokenServer.start(temp.resolve("tokens"), USER, PASSWORD, 120);
-        registry = TestRegistry.in(temp.resolve("registry")).token(tokens).start();
+        startTokenAuth(120, null);
         Path layoutDir = temp.resolve("layout");
         Descriptor manifest = image(layoutDir);
         Path authFile = authFile(registry.address(), USER, PASSWORD);
