@@ -16,6 +16,7 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.Server;
 import org.apache.maven.settings.building.SettingsProblem;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
@@ -138,6 +139,22 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
         return proxies;
     }
 
+    /**
+     * The {@code <server>} entries of settings.xml, passwords decrypted like the proxies' (registry credentials
+     * for {@code jetpack:push}).
+     */
+    protected List<Server> decryptedServers() throws MojoFailureException {
+        List<Server> servers = session.getSettings().getServers();
+        if (servers.isEmpty()) {
+            return List.of();
+        }
+        SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest()
+                .setServers(servers));
+        requireNoErrors(result, "Cannot use the servers of settings.xml: ",
+                "; fix the server's password (see mvn --encrypt-password)");
+        return result.getServers();
+    }
+
     private ProxySettings decryptProxies() throws MojoFailureException {
         List<Proxy> active = new ArrayList<>();
         for (Proxy proxy : session.getSettings().getProxies()) {
@@ -150,12 +167,18 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
         }
         SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest()
                 .setProxies(active));
+        requireNoErrors(result, "Cannot use the proxies of settings.xml: ",
+                "; fix the proxy's password (see mvn --encrypt-password) or deactivate the proxy");
+        return ProxySettings.fromMaven(result.getProxies());
+    }
+
+    /** A decryption error (not a warning) fails the goal: {@code what}, the problem, then {@code fix}. */
+    private static void requireNoErrors(SettingsDecryptionResult result, String what, String fix)
+            throws MojoFailureException {
         for (SettingsProblem problem : result.getProblems()) {
             if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-                throw new MojoFailureException("Cannot use the proxies of settings.xml: " + problem.getMessage()
-                        + "; fix the proxy's password (see mvn --encrypt-password) or deactivate the proxy");
+                throw new MojoFailureException(what + problem.getMessage() + fix);
             }
         }
-        return ProxySettings.fromMaven(result.getProxies());
     }
 }
