@@ -327,12 +327,7 @@ public final class AciReader {
                     break;
                 case CHAR_DEVICE:
                 case BLOCK_DEVICE:
-                    if (!options.devices().allows(entry.type(), entry.devMajor(), entry.devMinor())) {
-                        throw AciFormatException.forEntry(name, "device nodes are not allowed here (" + entry.type()
-                                + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy "
-                                + options.devices() + "): a device in an unpacked image gives whoever can open it"
-                                + " access to the host's hardware. Allow devices only for images you trust");
-                    }
+                    options.devices().requireAllowed(entry);
                     known.put(path, entry.type());
                     if (extractor != null) {
                         extractor.special(path, entry);
