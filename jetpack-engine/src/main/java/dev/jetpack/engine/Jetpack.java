@@ -15,6 +15,9 @@ import dev.jetpack.engine.fetch.trust.KeyFetcher;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.TrustedKey;
+import dev.jetpack.engine.oci.ExportedOciImage;
+import dev.jetpack.engine.oci.OciExportOptions;
+import dev.jetpack.engine.oci.OciExporter;
 import dev.jetpack.engine.store.ImageExporter;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
@@ -200,6 +203,16 @@ public final class Jetpack {
     /** {@link #export(String, boolean, OutputStream)} into {@code file}, which appears complete or not at all. */
     public ImageId export(String image, boolean flat, Path file) {
         return exporter().export(find(image), flat, file);
+    }
+
+    /**
+     * Writes a stored image to the OCI world ({@link OciExporter}): an OCI image layout or a docker/podman load
+     * archive, as {@code options} say; the same image gives the same digests on every export.
+     *
+     * @param image as for {@link #find(String)}
+     */
+    public ExportedOciImage exportOci(String image, OciExportOptions options) {
+        return new OciExporter(store(), log, progress).export(find(image), options);
     }
 
     private ImageExporter exporter() {

@@ -112,6 +112,30 @@ public final class AciReader {
         }
     }
 
+    /**
+     * The paths an ACI's own {@code rootfs/} holds (relative, e.g. {@code etc/passwd}; the rootfs itself left out),
+     * each with its entry type: what a layered image adds over its dependencies. Reads headers only; meant for
+     * stored ACIs, which were checked on import.
+     */
+    public static java.util.SortedMap<String, TarEntry.Type> rootfsEntryTypes(Path aciFile) {
+        java.util.SortedMap<String, TarEntry.Type> types = new java.util.TreeMap<>();
+        try (InputStream raw = open(aciFile);
+             BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
+             InputStream tarStream = Compression.detect(buffered).decompress(buffered)) {
+            TarReader tar = new TarReader(tarStream);
+            TarEntry entry;
+            while ((entry = tar.next()) != null) {
+                String name = ArchivePaths.normalize(entry.name(), entry.name());
+                if (name.startsWith("rootfs/")) {
+                    types.put(name.substring("rootfs/".length()), entry.type());
+                }
+            }
+            return types;
+        } catch (IOException e) {
+            throw new JetpackException("Could not read the entries of " + aciFile + ": " + e, e);
+        }
+    }
+
     private static InputStream open(Path file) throws IOException {
         try {
             return Files.newInputStream(file);

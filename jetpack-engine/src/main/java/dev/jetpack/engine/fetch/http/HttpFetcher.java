@@ -38,13 +38,7 @@ public final class HttpFetcher {
     public HttpFetcher(HttpSettings settings, EngineLog log) {
         this.settings = settings;
         this.log = log;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(settings.proxySelector())
-                .sslContext(settings.tls().sslContext())
-                .build();
+        this.client = settings.newClient();
     }
 
     public HttpSettings settings() {

@@ -1,6 +1,7 @@
 package dev.jetpack.engine.fetch.http;
 
 import java.net.ProxySelector;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -81,6 +82,20 @@ public final class HttpSettings {
 
     public String userAgent() {
         return userAgent;
+    }
+
+    /**
+     * A JDK client with these settings: HTTP/1.1, the connect timeout, the proxies and the TLS trust; redirects
+     * are never followed by the client, so that each caller checks every hop (https never becomes http).
+     */
+    public HttpClient newClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(proxySelector())
+                .sslContext(tls().sslContext())
+                .build();
     }
 
     /** Builder; every setter is optional. */

@@ -1,0 +1,103 @@
+package dev.jetpack.engine.oci;
+
+import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.aci.TarEntry;
+import dev.jetpack.engine.aci.TarStreamWriter;
+import dev.jetpack.engine.aci.TreeWalk;
+import dev.jetpack.engine.aci.WriterOptions;
+import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.io.CountingOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Writes one {@link LayerSource} into a layout as a layer blob in one pass: tree → tar → SHA-256 (the diff ID) →
+ * compressor → blob (digested again by the layout). Entries come from {@link TreeWalk} (owners, modes, times, xattrs,
+ * hard links and devices as stored; names sorted), in the tar dialect of {@link TarStreamWriter}, so the same tree
+ * gives the same bytes. Names are relative ({@code etc/passwd}) with no entry for the root, as docker and Jib write
+ * layers. Whiteouts are empty files {@code .wh.NAME}, owned by 0:0 with time 0, placed where their name sorts.
+ */
+final class LayerTarWriter {
+    private static final int BUFFER = 64 * 1024;
+    private static final String WHITEOUT_PREFIX = ".wh.";
+
+    private final LayerCompression compression;
+    private final int threads;
+    private final EngineLog log;
+
+    LayerTarWriter(LayerCompression compression, int threads, EngineLog log) {
+        this.compression = compression;
+        this.threads = threads;
+        this.log = log;
+    }
+
+    /** A written layer: its blob and the digest of its uncompressed tar. */
+    record Layer(Descriptor blob, Digest diffId) {
+    }
+
+    Layer write(LayerSource source, OciLayout layout) throws IOException {
+        MessageDigest diffId = Digest.newSha256();
+        Descriptor blob = layout.putBlob(compression.mediaType(), out -> writeTar(source, out, diffId));
+        return new Layer(blob, Digest.ofSha256(diffId));
+    }
+
+    private void writeTar(LayerSource source, OutputStream blob, MessageDigest diffId) throws IOException {
+        OutputStream compressed = compression.compression().compress(
+                new BufferedOutputStream(new CountingOutputStream(blob), BUFFER), -1, threads);
+        boolean done = false;
+        try (TarStreamWriter tar = new TarStreamWriter(new DigestOutputStream(compressed, diffId))) {
+            Deque<String> whiteouts = new ArrayDeque<>(source.whiteouts().stream().map(LayerTarWriter::whiteoutName)
+                    .sorted(LayerTarWriter::treeOrder).toList());
+            WriterOptions walk = WriterOptions.builder().log(log)
+                    .exclude(path -> source.included().map(included -> !included.contains(path.toString())).orElse(false))
+                    .build();
+            TreeWalk.walk(source.tree(), "", walk, (entry, content) -> {
+                while (!whiteouts.isEmpty() && treeOrder(whiteouts.peekFirst(), entry.name()) < 0) {
+                    writeWhiteout(tar, whiteouts.removeFirst());
+                }
+                tar.write(entry, content);
+            });
+            while (!whiteouts.isEmpty()) {
+                writeWhiteout(tar, whiteouts.removeFirst());
+            }
+            done = true;
+        } finally {
+            if (!done && compressed instanceof AbortableOutputStream abortable) {
+                abortable.abort(); // stop the compression threads; the blob is discarded
+            }
+        }
+    }
+
+    private static void writeWhiteout(TarStreamWriter tar, String name) throws IOException {
+        tar.write(new TarEntry(name, TarEntry.Type.FILE, 0644, 0, 0, 0, Instant.EPOCH, "", 0, 0,
+                Map.of()), InputStream.nullInputStream());
+    }
+
+    /** {@code etc/motd} → {@code etc/.wh.motd}: the OCI whiteout that deletes it from the layers below. */
+    static String whiteoutName(String deleted) {
+        int slash = deleted.lastIndexOf('/');
+        return deleted.substring(0, slash + 1) + WHITEOUT_PREFIX + deleted.substring(slash + 1);
+    }
+
+    /** The order of a depth-first walk with sorted children: path components compared one by one. */
+    static int treeOrder(String a, String b) {
+        String[] left = a.split("/");
+        String[] right = b.split("/");
+        for (int i = 0; i < Math.min(left.length, right.length); i++) {
+            int byName = AciWriter.compareCodePoints(left[i], right[i]);
+            if (byName != 0) {
+                return byName;
+            }
+        }
+        return Integer.compare(left.length, right.length);
+    }
+}
