@@ -2,6 +2,7 @@ package dev.jetpack.engine.fetch;
 
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageReference;
+import dev.jetpack.engine.oci.registry.RegistryReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,8 +96,8 @@ public sealed interface ImageSource {
         }
     }
 
-    /** An image in a registry ({@code docker://HOST/REPOSITORY[:TAG][@DIGEST]}), without the scheme. */
-    record DockerRegistry(String reference) implements ImageSource {
+    /** An image in a registry ({@code docker://HOST/REPOSITORY[:TAG][@DIGEST]}). */
+    record DockerRegistry(RegistryReference reference) implements ImageSource {
         public DockerRegistry {
             Objects.requireNonNull(reference, "reference");
         }
@@ -163,12 +164,7 @@ public sealed interface ImageSource {
      */
     private static ImageSource ociSource(String text, Path baseDirectory) {
         if (text.regionMatches(true, 0, "docker://", 0, "docker://".length())) {
-            String reference = text.substring("docker://".length());
-            if (reference.isBlank() || !reference.contains("/")) {
-                throw new FetchException("'" + text + "' names no registry image: write"
-                        + " docker://HOST[:PORT]/REPOSITORY:TAG, e.g. docker://127.0.0.1:5000/team/app:1.0");
-            }
-            return new DockerRegistry(reference);
+            return new DockerRegistry(RegistryReference.parse(text));
         }
         boolean layout = text.regionMatches(true, 0, "oci:", 0, "oci:".length());
         String rest = text.substring(layout ? "oci:".length() : "docker-archive:".length());

@@ -9,9 +9,16 @@ import dev.jetpack.engine.aci.Ownership;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.fetch.FetchException;
 import dev.jetpack.engine.fetch.FetchOptions;
+import dev.jetpack.engine.fetch.FetchPolicy;
 import dev.jetpack.engine.fetch.FetchRecords;
 import dev.jetpack.engine.fetch.ImageSource;
 import dev.jetpack.engine.manifest.ImageManifest;
+import dev.jetpack.engine.oci.registry.ImagePuller;
+import dev.jetpack.engine.oci.registry.PlatformSelector;
+import dev.jetpack.engine.oci.registry.RegistryClient;
+import dev.jetpack.engine.oci.registry.RegistryOptions;
+import dev.jetpack.engine.oci.registry.RegistryReference;
+import dev.jetpack.engine.oci.registry.RemoteImage;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.manifest.ManifestValidator;
 import dev.jetpack.engine.store.ImageNotFoundException;
@@ -32,8 +39,10 @@ import java.util.Optional;
  * an appc manifest ({@link OciToAppcManifest}), and the tree is written as an ACI and imported.
  *
  * <p>The stored image is recorded under the image's config digest (which fixes the config and every layer) and
- * name, and under the reference as typed: the same image is never applied twice, and offline a registry
- * reference is answered from what it gave last time. Whatever fails leaves nothing in the store.
+ * name, and under the reference as typed: the same image is never applied twice, and a registry reference is
+ * answered from what it gave last time without asking the registry (offline, with {@link FetchPolicy#PREFER_STORE}
+ * and always for a digest); {@link FetchPolicy#REFRESH} resolves the tag again and applies layers only for a new
+ * config. Whatever fails leaves nothing in the store.
  */
 public final class OciImageImporter {
     private final ImageStore store;
@@ -55,11 +64,20 @@ public final class OciImageImporter {
      */
     public StoredImage fetch(ImageSource source, FetchOptions options) {
         String referenceKey = "oci-reference\0" + source;
-        if (source instanceof ImageSource.DockerRegistry && options.offline()) {
-            return records.lookup(referenceKey).flatMap(entry -> store.get(entry.id()))
-                    .orElseThrow(() -> new ImageNotFoundException("Cannot fetch " + source + ": fetching is offline"
-                            + " and this image was never fetched into the store " + store.root() + ". Fetch it once"
-                            + " while online."));
+        if (source instanceof ImageSource.DockerRegistry registry
+                && (options.offline() || options.policy() == FetchPolicy.PREFER_STORE
+                || registry.reference().digest().isPresent())) {
+            // As for names: what this reference gave before is used without asking the registry, unless a
+            // refresh is asked for (a digest never changes what it names).
+            Optional<StoredImage> known = records.lookup(referenceKey).flatMap(entry -> store.get(entry.id()));
+            if (known.isPresent()) {
+                log.info("Image " + source + " is in the store as " + known.get().describe() + "; not pulled again");
+                return known.get();
+            }
+            if (options.offline()) {
+                throw new ImageNotFoundException("Cannot fetch " + source + ": fetching is offline and this image"
+                        + " was never fetched into the store " + store.root() + ". Fetch it once while online.");
+            }
         }
         OciImage image;
         try {
@@ -84,13 +102,24 @@ public final class OciImageImporter {
 
     private OciImage read(ImageSource source, FetchOptions options) throws IOException {
         if (source instanceof ImageSource.OciLayoutSource layout) {
-            return OciLayoutImages.read(layout.directory(), layout.tag(), OciPlatforms.host());
+            return OciLayoutImages.read(layout.directory(), layout.tag(), PlatformSelector.host());
         }
         if (source instanceof ImageSource.DockerArchive archive) {
             return DockerArchiveImages.read(archive.file(), archive.reference());
         }
-        throw new FetchException("Cannot fetch " + source + ": registry images are not supported yet; copy the"
-                + " image into an OCI layout (skopeo copy " + source + " oci:DIR:TAG) and use oci:DIR:TAG");
+        RegistryReference reference = ((ImageSource.DockerRegistry) source).reference();
+        RegistryClient client = new RegistryClient(reference, RegistryOptions.builder().http(options.http())
+                .progress(options.progress()).build(), log);
+        RemoteImage remote = new ImagePuller(client).resolve(reference, PlatformSelector.host());
+        List<OciImage.Layer> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < remote.manifest().layers().size(); i++) {
+            Descriptor layer = remote.manifest().layers().get(i);
+            layers.add(new OciImage.Layer(layer.mediaType(), "layer " + (i + 1) + " (" + layer.digest() + ") of "
+                    + source, () -> client.openBlob(remote.reference(), layer)));
+        }
+        return new OciImage(source.toString(), reference.name(), reference.tag(),
+                Optional.of(remote.manifestDescriptor().digest()), remote.manifest().config().digest(),
+                remote.config(), layers);
     }
 
     /** Applies the layers into a fresh tree, writes it as an ACI and imports that; removes both afterwards. */

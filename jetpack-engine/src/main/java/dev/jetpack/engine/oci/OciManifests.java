@@ -1,5 +1,6 @@
 package dev.jetpack.engine.oci;
 
+import dev.jetpack.engine.oci.registry.PlatformSelector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class OciManifests {
             }
             OciIndex index = OciJson.read(blobs.read(current), OciIndex.class, "image index " + current.digest()
                     + " of " + source);
-            current = OciPlatforms.select(index, platform, source);
+            current = PlatformSelector.select(index, platform, source);
         }
         if (!OciMediaTypes.MANIFESTS.contains(current.mediaType())) {
             throw new OciFormatException(source + " names a " + current.mediaType() + " (" + current.digest()

@@ -43,7 +43,7 @@ public final class OciToAppcManifest {
         ImageManifest manifest = ImageManifest.named(acIdentifier(image.repository(), image.source()));
         List<Label> labels = new ArrayList<>();
         image.tag().ifPresent(tag -> labels.add(new Label("version", tag)));
-        Optional<String> arch = OciPlatforms.appcArch(config.architecture(), config.variant());
+        Optional<String> arch = appcArch(config.architecture(), config.variant());
         if (arch.isPresent() && OsArch.isSupported(config.os(), arch.get())) {
             labels.add(new Label("os", config.os()));
             labels.add(new Label("arch", arch.get()));
@@ -176,6 +176,17 @@ public final class OciToAppcManifest {
     /** {@code text} as an AC Name ({@code [a-z0-9]+(-[a-z0-9]+)*}). */
     private static String acName(String text) {
         return acIdentifier(text.replaceAll("[^A-Za-z0-9]", "-"), text).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    /** The appc {@code arch} label of an OCI architecture and variant; empty when appc has none for it. */
+    static Optional<String> appcArch(String architecture, String variant) {
+        return Optional.ofNullable(switch (architecture) {
+            case "amd64", "ppc64", "ppc64le", "s390x" -> architecture;
+            case "arm64" -> "aarch64";
+            case "386" -> "i386";
+            case "arm" -> "v6".equals(variant) ? "armv6l" : "armv7l";
+            default -> null;
+        });
     }
 
     private static boolean isAlphanumeric(char c) {
