@@ -7,9 +7,9 @@ import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TarReader;
 import dev.jetpack.engine.io.CountingInputStream;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.utils.BoundedSeekableByteChannelInputStream;
 
 /**
  * Reads an image out of a {@code docker save} archive ({@code docker-archive:FILE[:NAME:TAG]}): a tar holding
@@ -182,28 +183,15 @@ public final class DockerArchiveImages {
 
     private static InputStream open(Path file, Member member) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        channel.position(member.offset());
-        InputStream whole = Channels.newInputStream(channel);
-        return new java.io.FilterInputStream(whole) {
-            private long left = member.size();
-
+        return new FilterInputStream(new BoundedSeekableByteChannelInputStream(member.offset(), member.size(),
+                channel)) {
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left == 0) {
-                    return -1;
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    channel.close();
                 }
-                int n = super.read(b, off, (int) Math.min(len, left));
-                if (n < 0) {
-                    throw new OciFormatException(file + " ends inside a member: the archive is truncated");
-                }
-                left -= n;
-                return n;
             }
         };
     }

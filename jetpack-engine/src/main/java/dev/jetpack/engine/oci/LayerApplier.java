@@ -115,11 +115,7 @@ public final class LayerApplier {
 
         void accept(TarEntry entry, InputStream content) throws IOException {
             String name = entry.name();
-            if (entry.size() > options.maxUncompressedBytes()) {
-                throw AciFormatException.forEntry(name, "the entry declares " + entry.size() + " bytes: more than "
-                        + options.maxUncompressedBytes() + " bytes, the limit for a whole image (refused before"
-                        + " reading it). Raise the limit if the image is genuine.");
-            }
+            options.requireDeclaredSizeWithinLimit(entry);
             String path = ArchivePaths.normalize(name, name);
             String parent = parentOf(path);
             String base = path.substring(parent.isEmpty() ? 0 : parent.length() + 1);
@@ -229,33 +225,35 @@ public final class LayerApplier {
 
         /** Creates missing parents; refuses a parent that is a link or a file in the tree. */
         private void ensureParents(String path, String name) throws IOException {
+            walkParents(path, name, true);
+        }
+
+        /** False when a parent is missing; refuses a parent that is a link or a file. */
+        private boolean parentsAreDirectories(String path, String name) throws IOException {
+            return walkParents(path, name, false);
+        }
+
+        /**
+         * Checks each parent of {@code path}, top first: a link or file is refused; a missing one is created (and
+         * counted as this layer's) when {@code create}, else the walk answers false.
+         */
+        private boolean walkParents(String path, String name, boolean create) throws IOException {
             int slash = path.indexOf('/');
             while (slash >= 0) {
                 String directory = path.substring(0, slash);
                 BasicFileAttributes attributes = lstat(directory);
                 if (attributes == null) {
+                    if (!create) {
+                        return false;
+                    }
                     touchParent(parentOf(directory));
                     extractor.implicitDirectory(directory);
                     implicit.add(directory);
                 } else if (!attributes.isDirectory()) {
                     throw throughLink(name, directory, attributes);
                 }
-                own.add(directory);
-                slash = path.indexOf('/', slash + 1);
-            }
-        }
-
-        /** False when a parent is missing; refuses a parent that is a link or a file. */
-        private boolean parentsAreDirectories(String path, String name) throws IOException {
-            int slash = path.indexOf('/');
-            while (slash >= 0) {
-                String directory = path.substring(0, slash);
-                BasicFileAttributes attributes = lstat(directory);
-                if (attributes == null) {
-                    return false;
-                }
-                if (!attributes.isDirectory()) {
-                    throw throughLink(name, directory, attributes);
+                if (create) {
+                    own.add(directory);
                 }
                 slash = path.indexOf('/', slash + 1);
             }

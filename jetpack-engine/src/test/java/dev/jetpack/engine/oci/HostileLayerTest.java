@@ -2,6 +2,12 @@ package dev.jetpack.engine.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.jetpack.engine.testing.TestTars.compress;
+import static dev.jetpack.engine.testing.TestTars.device;
+import static dev.jetpack.engine.testing.TestTars.dir;
+import static dev.jetpack.engine.testing.TestTars.file;
+import static dev.jetpack.engine.testing.TestTars.link;
+import static dev.jetpack.engine.testing.TestTars.tar;
 
 import dev.jetpack.engine.aci.AciFormatException;
 import dev.jetpack.engine.aci.Compression;
@@ -12,16 +18,12 @@ import dev.jetpack.engine.fetch.ImageFetcher;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.testing.RecordingLog;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,49 +45,6 @@ class HostileLayerTest {
         outside = Files.createDirectories(tmp.resolve("outside"));
         Files.writeString(outside.resolve("victim"), "precious");
         tree = Files.createDirectories(tmp.resolve("work/tree"));
-    }
-
-    interface Entries {
-        void write(TarArchiveOutputStream tar) throws IOException;
-    }
-
-    static byte[] tar(Entries entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            entries.write(tar);
-        }
-        return out.toByteArray();
-    }
-
-    static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-        entry.setSize(data.length);
-        tar.putArchiveEntry(entry);
-        tar.write(data);
-        tar.closeArchiveEntry();
-    }
-
-    static void dir(TarArchiveOutputStream tar, String name) throws IOException {
-        tar.putArchiveEntry(new TarArchiveEntry(name, TarConstants.LF_DIR, true));
-        tar.closeArchiveEntry();
-    }
-
-    static void link(TarArchiveOutputStream tar, String name, byte type, String target) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
-        entry.setLinkName(target);
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
-    }
-
-    static void device(TarArchiveOutputStream tar, String name, byte type, int major, int minor) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
-        entry.setDevMajor(major);
-        entry.setDevMinor(minor);
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
     }
 
     private LayerApplier applier(ReaderOptions options) {
@@ -193,7 +152,7 @@ class HostileLayerTest {
         // a gzip bomb: ratio limit
         ReaderOptions ratio = ReaderOptions.untrusted().toBuilder().maxExpansionRatio(10).ratioGraceBytes(1024)
                 .build();
-        byte[] bomb = compress(tar(t -> file(t, "zeros", "\0".repeat(1024 * 1024))));
+        byte[] bomb = compress(tar(t -> file(t, "zeros", "\0".repeat(1024 * 1024))), Compression.GZIP);
         assertThatThrownBy(() -> apply(applier(ratio), bomb)).isInstanceOf(AciFormatException.class)
                 .hasMessageContaining("decompression bomb");
     }
@@ -321,7 +280,7 @@ class HostileLayerTest {
         }
 
         // gzip layers are read too, and their diff ID is that of the uncompressed tar
-        Path gzip = layout("gzip", compress(layer), OciMediaTypes.LAYER_GZIP, Digest.sha256(layer));
+        Path gzip = layout("gzip", compress(layer, Compression.GZIP), OciMediaTypes.LAYER_GZIP, Digest.sha256(layer));
         assertThat(new ImageFetcher(store, log).fetch("oci:" + gzip + ":1", FetchOptions.defaults()).rootfs()
                 .resolve("hello")).hasContent("hello");
     }
@@ -338,13 +297,5 @@ class HostileLayerTest {
                 OciJson.write(OciManifest.of(configBlob, List.of(layer))));
         layout.tag(manifest, "1", Optional.empty());
         return directory;
-    }
-
-    private static byte[] compress(byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream gzip = Compression.GZIP.compress(out, 6)) {
-            gzip.write(data);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,5 +1,8 @@
 package dev.jetpack.engine.oci;
 
+import static dev.jetpack.engine.testing.TestTars.dir;
+import static dev.jetpack.engine.testing.TestTars.file;
+import static dev.jetpack.engine.testing.TestTars.tar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.fetch.FetchOptions;
@@ -9,7 +12,6 @@ import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.TreeSnapshot;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +19,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,38 +130,6 @@ class OciParentInteropTest {
         actualTimes.remove("opq/keep");
         expectedTimes.remove("opq/keep");
         assertThat(TreeSnapshot.lines(actualTimes)).containsExactlyElementsOf(TreeSnapshot.lines(expectedTimes));
-        assertThat(Files.getLastModifiedTime(rootfs.resolve("opq/keep")).toMillis()).isEqualTo(1_700_000_000_000L);
-    }
-
-    interface Entries {
-        void write(TarArchiveOutputStream tar) throws IOException;
-    }
-
-    static byte[] tar(Entries entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            entries.write(tar);
-        }
-        return out.toByteArray();
-    }
-
-    static void file(TarArchiveOutputStream tar, String name, String content, int mode) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-        entry.setSize(data.length);
-        entry.setMode(mode);
-        entry.setModTime(1_700_000_000_000L);
-        tar.putArchiveEntry(entry);
-        tar.write(data);
-        tar.closeArchiveEntry();
-    }
-
-    static void dir(TarArchiveOutputStream tar, String name, int mode) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_DIR, true);
-        entry.setMode(mode);
-        entry.setModTime(1_700_000_000_000L);
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
+        assertThat(Files.getLastModifiedTime(rootfs.resolve("opq/keep")).toMillis()).isEqualTo(dev.jetpack.engine.testing.TestTars.MTIME_MILLIS);
     }
 }
