@@ -18,6 +18,10 @@ import dev.jetpack.engine.fetch.trust.TrustedKey;
 import dev.jetpack.engine.oci.ExportedOciImage;
 import dev.jetpack.engine.oci.OciExportOptions;
 import dev.jetpack.engine.oci.OciExporter;
+import dev.jetpack.engine.oci.registry.ImagePusher;
+import dev.jetpack.engine.oci.registry.PushOptions;
+import dev.jetpack.engine.oci.registry.PushResult;
+import dev.jetpack.engine.oci.registry.RegistryReference;
 import dev.jetpack.engine.store.ImageExporter;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
@@ -213,6 +217,16 @@ public final class Jetpack {
      */
     public ExportedOciImage exportOci(String image, OciExportOptions options) {
         return new OciExporter(store(), log, progress).export(find(image), options);
+    }
+
+    /**
+     * Pushes a stored image straight to a registry as {@code target} ({@link ImagePusher}): exported to OCI,
+     * blobs the registry lacks uploaded, the manifest put under the tag.
+     *
+     * @param image as for {@link #find(String)}
+     */
+    public PushResult push(String image, RegistryReference target, PushOptions options) {
+        return new ImagePusher(store(), log, progress).push(find(image), target, options);
     }
 
     private ImageExporter exporter() {

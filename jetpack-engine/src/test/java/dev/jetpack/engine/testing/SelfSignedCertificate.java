@@ -60,6 +60,26 @@ public final class SelfSignedCertificate {
         return certificate;
     }
 
+    /** The certificate as PEM, for servers that read files (docker-registry). */
+    public String certificatePem() {
+        try {
+            return pem("CERTIFICATE", certificate.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The private key as PKCS#8 PEM. */
+    public String privateKeyPem() {
+        return pem("PRIVATE KEY", keyPair.getPrivate().getEncoded());
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
     /** For the server side: presents this certificate. */
     public SSLContext serverContext() {
         try {

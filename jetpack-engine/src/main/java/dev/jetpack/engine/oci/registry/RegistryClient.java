@@ -244,13 +244,17 @@ public final class RegistryClient {
         requireDigest(response, digest, what);
     }
 
-    /** Cancels an upload session (DELETE), so that a failed upload leaves nothing behind; failures are logged. */
+    /**
+     * Cancels an upload session (DELETE) so that the registry drops what arrived of a failed upload; failures are
+     * only logged. (distribution 2.8 refuses the DELETE when the cut transfer left more bytes than the session's
+     * {@code _state} says, and keeps them until its own purge of abandoned uploads; no blob exists either way.)
+     */
     void cancelUpload(URI location, String repository) {
-        Request request = new Request("DELETE", location, Scope.push(repository), Map.of(), null, 0,
+        Request cancel = new Request("DELETE", location, Scope.push(repository), Map.of(), null, 0,
                 "cancelling an upload to " + registry() + "/" + repository);
         try {
-            HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
-            log.debug("Cancelled the upload session " + location.getPath() + ": HTTP " + response.statusCode());
+            int status = send(cancel, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
+            log.debug("Cancelling the upload session " + location.getPath() + ": HTTP " + status);
         } catch (RuntimeException e) {
             log.debug("Could not cancel the upload session " + location.getPath() + " (the registry expires it"
                     + " itself): " + e.getMessage());
@@ -374,6 +378,13 @@ public final class RegistryClient {
         } catch (RegistryException e) {
             boolean noTls = e.getCause() instanceof SSLException && !(e.getCause() instanceof SSLHandshakeException
                     && e.getCause().getMessage() != null && e.getCause().getMessage().contains("certificat"));
+            if (noTls && !http.allowPlainHttp()) {
+                throw new RegistryException("The registry " + registry() + " does not speak TLS at https://"
+                        + registry.apiHost() + " (" + e.getCause().getMessage() + "). jetpack uses https with"
+                        + " verified certificates; for a registry that serves plain HTTP (e.g. a local test"
+                        + " registry), allow plain HTTP explicitly, accepting that the traffic can be read and"
+                        + " altered", -1, e);
+            }
             if (!http.allowPlainHttp() || !(noTls || e.getCause() instanceof ConnectException)) {
                 throw e;
             }
