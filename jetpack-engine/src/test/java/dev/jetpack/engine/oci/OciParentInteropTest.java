@@ -4,6 +4,7 @@ import static dev.jetpack.engine.testing.TestTars.dir;
 import static dev.jetpack.engine.testing.TestTars.file;
 import static dev.jetpack.engine.testing.TestTars.tar;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
@@ -46,6 +47,9 @@ class OciParentInteropTest {
         TestTrees.file(rootfs, "etc/gone.conf", "bye\n", 0600);
         TestTrees.file(rootfs, "bin/tool", "#!/bin/sh\n", 04755);
         Files.createLink(rootfs.resolve("bin/tool-link"), rootfs.resolve("bin/tool"));
+        Files.createLink(rootfs.resolve("bin/tool-kept"), rootfs.resolve("bin/tool"));
+        Files.createDirectories(rootfs.resolve("dev"));
+        TestTrees.run("mknod", rootfs.resolve("dev/null").toString(), "c", "1", "3");
         TestTrees.symlink(rootfs, "bin/sh", "tool");
         TestTrees.symlink(rootfs, "abs", "/etc/config");
         TestTrees.file(rootfs, "var/cache/a", "cache a\n", 0644);
@@ -112,6 +116,17 @@ class OciParentInteropTest {
         assertSameTree(image.rootfs());
         assertThat(image.name()).isEqualTo("docker.io/team/app"); // skopeo writes the normalized name into RepoTags
         assertThat(image.label("version")).contains("1.0");
+
+        // NAME:TAG picks an image of the archive; one it lacks is refused with the tags there are
+        assertThat(new ImageFetcher(store, log).fetch("docker-archive:" + archive + ":docker.io/team/app:1.0",
+                FetchOptions.defaults()).id()).isEqualTo(image.id());
+        assertThatThrownBy(() -> new ImageFetcher(store, log).fetch("docker-archive:" + archive + ":other:2",
+                FetchOptions.defaults())).hasMessageContainingAll("no image tagged 'other:2'", "docker.io/team/app:1.0");
+        // a compressed archive is named as such
+        Path gzipped = tmp.resolve("app.tar.gz");
+        TestTrees.run("sh", "-c", "gzip -c " + archive + " > " + gzipped);
+        assertThatThrownBy(() -> new ImageFetcher(store, log).fetch("docker-archive:" + gzipped,
+                FetchOptions.defaults())).hasMessageContainingAll("compressed", "gunzip");
     }
 
     /**
