@@ -190,6 +190,11 @@ public final class LayerApplier {
             }
             String path = parent.isEmpty() ? target : parent + "/" + target;
             claim(path, name);
+            if (own.contains(path)) {
+                // a directory that earlier entries of this layer are in: the whiteout would delete them
+                throw AciFormatException.forEntry(name, "the whiteout names '" + path + "', which holds earlier"
+                        + " entries of this layer: a whiteout deletes only what the layers below have");
+            }
             if (!parentsAreDirectories(path, name)) {
                 return; // nothing below a missing directory to delete
             }

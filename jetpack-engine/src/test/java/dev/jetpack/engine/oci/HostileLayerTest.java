@@ -231,6 +231,10 @@ class HostileLayerTest {
             file(t, "d/inner", "x");
             file(t, "d", "now a file");
         }), "'d' is already a directory");
+        assertRefused(tar(t -> {
+            file(t, "w/inner/kept", "x");
+            file(t, "w/.wh.inner", "");
+        }), "w/.wh.inner", "holds earlier entries of this layer");
     }
 
     @Test
