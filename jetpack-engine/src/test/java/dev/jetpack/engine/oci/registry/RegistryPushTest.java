@@ -12,6 +12,7 @@ import dev.jetpack.engine.oci.OciLayout;
 import dev.jetpack.engine.testing.CuttingProxy;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.SelfSignedCertificate;
+import dev.jetpack.engine.testing.Skopeo;
 import dev.jetpack.engine.testing.TestOciImages;
 import dev.jetpack.engine.testing.TestRegistry;
 import java.io.IOException;
@@ -66,9 +67,9 @@ class RegistryPushTest {
 
         assertThat(result.pushed().digest()).contains(manifest.digest());
         assertThat(result.count(PushResult.Outcome.UPLOADED)).isEqualTo(3);
-        String raw = skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + target);
+        String raw = Skopeo.run("inspect", "--tls-verify=false", "--raw", "docker://" + target);
         assertThat(raw.getBytes(StandardCharsets.UTF_8)).isEqualTo(layout.readBlob(manifest));
-        assertThat(skopeo("inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + target).strip())
+        assertThat(Skopeo.digest(target.toString()))
                 .isEqualTo(manifest.digest().toString());
 
         PushResult again = new LayoutPusher(log)
@@ -97,7 +98,7 @@ class RegistryPushTest {
         new LayoutPusher(log).push(layout, manifest, target, chunked);
 
         Path copy = temp.resolve("copy");
-        skopeo("copy", "--src-tls-verify=false", "docker://" + target, "oci:" + copy + ":big");
+        Skopeo.run("copy", "--src-tls-verify=false", "docker://" + target, "oci:" + copy + ":big");
         OciLayout copied = OciLayout.open(copy);
         Descriptor copiedManifest = copied.find(java.util.Optional.of("big"));
         assertThat(copiedManifest.digest()).isEqualTo(manifest.digest());
@@ -120,8 +121,7 @@ class RegistryPushTest {
                 plainHttp().toBuilder().mountFrom(List.of("team/base")).build());
 
         assertThat(result.count(PushResult.Outcome.MOUNTED)).isEqualTo(2);
-        assertThat(skopeo("inspect", "--tls-verify=false", "--format", "{{.Digest}}",
-                "docker://" + registry.address() + "/team/app:1").strip()).isEqualTo(manifest.digest().toString());
+        assertThat(Skopeo.digest(registry.address() + "/team/app:1")).isEqualTo(manifest.digest().toString());
     }
 
     @Test
@@ -181,8 +181,8 @@ class RegistryPushTest {
         // No blob and no tag: the registry exposes nothing of the cut upload. (distribution 2.8 keeps the cut
         // session's bytes under _uploads until its own purge: its DELETE needs a _state whose offset matches.)
         assertThat(registry.storesBlob(layer.digest().hex())).isFalse();
-        assertThat(skopeoFails("inspect", "--tls-verify=false", "docker://" + registry.address() + "/cut/app:1"))
-                .isTrue();
+        assertThat(Skopeo.attempt("inspect", "--tls-verify=false", "docker://" + registry.address() + "/cut/app:1")
+                .exitCode()).isNotZero();
 
         try (CuttingProxy proxy = new CuttingProxy(registry.port(), 150_000, 1)) {
             RegistryReference viaProxy = RegistryReference.parse("127.0.0.1:" + proxy.port() + "/cut/app:1");
@@ -191,8 +191,7 @@ class RegistryPushTest {
             assertThat(result.pushed().digest()).contains(manifest.digest());
         }
         assertThat(log.warnings()).anyMatch(w -> w.contains("attempt 1 of 3") && w.contains("trying again"));
-        assertThat(skopeo("inspect", "--tls-verify=false", "--format", "{{.Digest}}",
-                "docker://" + registry.address() + "/cut/app:1").strip()).isEqualTo(manifest.digest().toString());
+        assertThat(Skopeo.digest(registry.address() + "/cut/app:1")).isEqualTo(manifest.digest().toString());
     }
 
     @Test
@@ -211,24 +210,5 @@ class RegistryPushTest {
 
         registry.start();
         assertThat(pusher.push(layout, manifest, target, plainHttp()).pushed().digest()).contains(manifest.digest());
-    }
-
-    private String skopeo(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed: " + output);
-        }
-        return output;
-    }
-
-    private boolean skopeoFails(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor() != 0;
     }
 }
