@@ -31,7 +31,7 @@ public enum LayerCompression {
                 return candidate;
             }
         }
-        throw new IllegalArgumentException("OCI layer compression '" + value + "' is not supported: use gzip or none");
+        throw new OciFormatException("OCI layer compression '" + value + "' is not supported: use gzip or none");
     }
 
     public String configName() {

@@ -1,6 +1,7 @@
 package dev.jetpack.engine.oci;
 
 import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TarStreamWriter;
@@ -29,15 +30,24 @@ import java.util.Map;
 final class LayerTarWriter {
     private static final int BUFFER = 64 * 1024;
     private static final String WHITEOUT_PREFIX = ".wh.";
+    private static final long PROGRESS_STEP = 8L * 1024 * 1024;
 
     private final LayerCompression compression;
     private final int threads;
     private final EngineLog log;
+    private final ProgressListener progress;
+    private final String task;
+    /** File bytes written so far, over all layers of this writer: what the progress reports. */
+    private long contentBytes;
+    private long nextProgress = PROGRESS_STEP;
 
-    LayerTarWriter(LayerCompression compression, int threads, EngineLog log) {
+    /** @param task names the export in progress reports */
+    LayerTarWriter(LayerCompression compression, int threads, EngineLog log, ProgressListener progress, String task) {
         this.compression = compression;
         this.threads = threads;
         this.log = log;
+        this.progress = progress;
+        this.task = task;
     }
 
     /** A written layer: its blob and the digest of its uncompressed tar. */
@@ -65,6 +75,11 @@ final class LayerTarWriter {
                     writeWhiteout(tar, whiteouts.removeFirst());
                 }
                 tar.write(entry, content);
+                contentBytes += entry.size();
+                if (contentBytes >= nextProgress) {
+                    progress.progress(task, contentBytes, -1);
+                    nextProgress = contentBytes + PROGRESS_STEP;
+                }
             });
             while (!whiteouts.isEmpty()) {
                 writeWhiteout(tar, whiteouts.removeFirst());

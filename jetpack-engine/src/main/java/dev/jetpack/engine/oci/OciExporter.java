@@ -5,12 +5,10 @@ import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.io.DiskSpace;
-import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,20 +39,15 @@ public final class OciExporter {
      * @throws JetpackException naming the image, the destination and the fix when it cannot be written
      */
     public ExportedOciImage export(StoredImage image, OciExportOptions options) {
-        OciReference reference;
-        try {
-            reference = options.reference().orElseGet(() -> OciReference.defaultFor(image.manifest()));
-        } catch (IllegalArgumentException e) {
-            throw new OciFormatException("Cannot export " + image.describe() + " to OCI: " + e.getMessage(), e);
-        }
+        OciReference reference = options.reference().orElseGet(() -> OciReference.defaultFor(image.manifest()));
         Path destination = options.destination();
         try {
             if (options.format() == OciExportFormat.OCI_LAYOUT) {
                 return into(OciLayout.createOrOpen(destination), image, reference, options);
             }
-            Path parent = destination.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path staging = Files.createTempDirectory(parent, "." + destination.getFileName() + ".layout.tmp-");
+            // The layout is staged in the store's work area (a killed export's is swept like a killed build's) and
+            // then packed into the archive, which appears complete or not at all.
+            Path staging = store.workArea().newDirectory();
             try {
                 ExportedOciImage exported = into(OciLayout.createOrOpen(staging), image, reference, options);
                 DockerArchiveWriter.write(OciLayout.open(staging), exported.manifestDescriptor(), exported.manifest(),
@@ -63,7 +56,7 @@ public final class OciExporter {
                         exported.manifestDescriptor(), exported.manifest(), exported.config(), exported.layers(),
                         exported.warnings());
             } finally {
-                FileTrees.deleteRecursively(staging);
+                store.workArea().deleteQuietly(staging);
             }
         } catch (IOException e) {
             String full = DiskSpace.hint(e, destination);
@@ -77,20 +70,18 @@ public final class OciExporter {
         String task = "Exporting " + image.describe() + " to OCI";
         try {
             List<LayerSource> sources = new LayerPlanner(this::dependency, log).plan(image);
-            LayerTarWriter writer = new LayerTarWriter(options.compression(), options.threads(), log);
+            LayerTarWriter writer = new LayerTarWriter(options.compression(), options.threads(), log, progress, task);
             List<Descriptor> layers = new ArrayList<>();
             List<Digest> diffIds = new ArrayList<>();
             List<OciConfig.History> history = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
                 LayerSource source = sources.get(i);
-                progress.progress(task, i, sources.size());
                 LayerTarWriter.Layer layer = writer.write(source, layout);
                 layers.add(layer.blob());
                 diffIds.add(layer.diffId());
                 history.add(new OciConfig.History(AppcToOciConfig.created(source.image().manifest(), new ArrayList<>()),
                         null, null, "appc image " + source.image().describe(), false));
             }
-            progress.progress(task, sources.size(), sources.size());
             AppcToOciConfig.Mapping mapping = AppcToOciConfig.map(image.manifest(), image.id(), image.rootfs(),
                     diffIds, history);
             mapping.warnings().forEach(log::warn);

@@ -33,33 +33,38 @@ public record OciReference(String repository, String tag) {
     /**
      * Parses {@code NAME:TAG} or {@code NAME} (tag {@code latest}, as docker does).
      *
-     * @throws IllegalArgumentException naming the rule that is broken
+     * @throws OciFormatException naming the rule that is broken
      */
     public static OciReference parse(String text) {
         Objects.requireNonNull(text, "reference");
         int slash = text.lastIndexOf('/');
         int colon = text.lastIndexOf(':');
-        if (colon > slash) {
-            return new OciReference(text.substring(0, colon), text.substring(colon + 1));
+        try {
+            if (colon > slash) {
+                return new OciReference(text.substring(0, colon), text.substring(colon + 1));
+            }
+            return new OciReference(text, "latest");
+        } catch (IllegalArgumentException e) {
+            throw new OciFormatException("The image name '" + text + "' cannot be used: " + e.getMessage()
+                    + ". Write it as NAME:TAG, e.g. example.com/app:1.0");
         }
-        return new OciReference(text, "latest");
     }
 
     /**
      * The name an appc image is exported under when the user gives none: its name, tagged with its
      * {@code version} label ({@code latest} without one).
      *
-     * @throws IllegalArgumentException when the appc name or version is not valid in OCI, with the fix
+     * @throws OciFormatException when the appc name or version is not valid in OCI, with the fix
      */
     public static OciReference defaultFor(ImageManifest manifest) {
         String tag = manifest.label("version").orElse("latest");
         String problem = repositoryProblem(manifest.name());
         if (problem != null) {
-            throw new IllegalArgumentException("The appc name '" + manifest.name() + "' is not a valid OCI repository"
+            throw new OciFormatException("The appc name '" + manifest.name() + "' is not a valid OCI repository"
                     + " name (" + problem + "): give the exported image a name with a tag option (NAME:TAG)");
         }
         if (!TAG.matcher(tag).matches()) {
-            throw new IllegalArgumentException("The version label '" + tag + "' of " + manifest.name() + " is not a"
+            throw new OciFormatException("The version label '" + tag + "' of " + manifest.name() + " is not a"
                     + " valid OCI tag (" + TAG_RULE + "): give the exported image a name with a tag option (NAME:TAG)");
         }
         return new OciReference(manifest.name(), tag);

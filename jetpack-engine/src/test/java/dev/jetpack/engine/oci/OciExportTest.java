@@ -1,5 +1,6 @@
 package dev.jetpack.engine.oci;
 
+import static dev.jetpack.engine.testing.TestTrees.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,10 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TarReader;
 import dev.jetpack.engine.io.HostCommand;
+import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
+import dev.jetpack.engine.testing.TestImages;
+import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.BufferedInputStream;
@@ -61,6 +65,26 @@ class OciExportTest {
     }
 
     @Test
+    void ownersModesDevicesFifosXattrsHardLinksAndLongNamesSurviveTheLayer() throws Exception {
+        TestImages acis = new TestImages(Files.createDirectories(temp.resolve("rich-acis")));
+        StoredImage rich = images.store.importAci(acis.write(TestImages.manifest("example.com/rich", "os", "linux"),
+                rootfs -> TestTrees.createRichTree(rootfs, false)).file(), ImportOptions.defaults());
+        Path layout = temp.resolve("rich-layout");
+        export(rich, layout);
+        validate(layout, "latest");
+        Path bundle = temp.resolve("rich-bundle");
+        check("umoci", "unpack", "--image", layout + ":latest", bundle.toString());
+
+        Map<String, String> unpacked = new TreeMap<>(TreeSnapshot.ofWholeSeconds(bundle.resolve("rootfs")));
+        Map<String, String> stored = new TreeMap<>(TreeSnapshot.ofWholeSeconds(rich.rootfs()));
+        unpacked.remove(".");
+        stored.remove(".");
+        assertThat(unpacked).isEqualTo(stored);
+        assertThat(Files.isSameFile(bundle.resolve("rootfs/usr/bin/tool"), bundle.resolve("rootfs/usr/bin/tool-link")))
+                .isTrue();
+    }
+
+    @Test
     void aLayeredImageIsOneLayerPerImageOfItsChainAndUnpacksToItsRenderedRootfs() throws Exception {
         Path layout = temp.resolve("chain-layout");
         ExportedOciImage exported = export(images.app, layout);
@@ -81,6 +105,35 @@ class OciExportTest {
         assertThat(exported.config().history()).extracting(OciConfig.History::comment).containsExactly(
                 "appc image " + images.base.describe(), "appc image " + images.middle.describe(),
                 "appc image " + images.app.describe());
+    }
+
+    @Test
+    void aSecondDependencyIsOneLayerOfItsRenderedTreeAndTheWhitelistStillApplies() throws Exception {
+        TestImages acis = new TestImages(Files.createDirectories(temp.resolve("more-acis")));
+        StoredImage extra = images.store.importAci(acis.write(TestImages.manifest("example.com/extra", "os", "linux"),
+                rootfs -> {
+                    file(rootfs, "etc/motd", "extra motd", 0644);
+                    file(rootfs, "usr/share/extra", "from the second dependency", 0644);
+                }).file(), ImportOptions.defaults());
+        List<String> whitelist = new ArrayList<>(OciTestImages.paths(images.base.rootfs(), Set.of("/etc/removed-later")));
+        whitelist.addAll(List.of("/usr/share", "/usr/share/extra", "/combo"));
+        StoredImage combo = images.store.importAci(acis.write(TestImages.manifest("example.com/combo", "os", "linux")
+                        .withDependencies(List.of(TestImages.dependency("example.com/base", images.base.id()),
+                                TestImages.dependency("example.com/extra", extra.id())))
+                        .withPathWhitelist(whitelist.stream().distinct().sorted().toList()),
+                rootfs -> file(rootfs, "combo", "own", 0644)).file(), ImportOptions.defaults());
+
+        Path layout = temp.resolve("combo-layout");
+        ExportedOciImage exported = export(combo, layout);
+
+        assertThat(exported.layers()).hasSize(3);
+        OciLayout oci = OciLayout.open(layout);
+        assertThat(layerNames(oci, exported.layers().get(1))).containsExactly("etc", "etc/motd", "usr", "usr/share",
+                "usr/share/extra");
+        assertThat(layerNames(oci, exported.layers().get(2))).containsExactly("combo", "etc", "etc/.wh.removed-later");
+        validate(layout, "latest");
+        assertThat(unpack(layout, "latest", "combo-bundle")).isEqualTo(snapshot(combo.rootfs()));
+        assertThat(log.warnings()).noneMatch(warning -> warning.contains("as one layer"));
     }
 
     @Test
@@ -138,6 +191,35 @@ class OciExportTest {
         assertThat(Files.readAllBytes(archive2)).isEqualTo(Files.readAllBytes(archive1));
         try (Stream<Path> left = Files.list(temp)) {
             assertThat(left.map(path -> path.getFileName().toString())).noneMatch(name -> name.contains(".tmp-"));
+        }
+        assertThat(workAreaEntries()).as("the staged layout is removed").isEmpty();
+    }
+
+    @Test
+    void aFailedExportSaysWhereAndWhyAndLeavesNothingBehind() throws Exception {
+        Path notADirectory = Files.writeString(temp.resolve("a-file"), "x");
+        assertThatThrownBy(() -> exporter.export(images.app, OciExportOptions.builder(OciExportFormat.DOCKER_ARCHIVE,
+                notADirectory.resolve("app.tar")).build()))
+                .isInstanceOf(dev.jetpack.engine.JetpackException.class)
+                .hasMessageContaining("Cannot export example.com/app:1.2.3").hasMessageContaining(notADirectory + "/app.tar");
+        assertThat(workAreaEntries()).isEmpty();
+
+        Path somethingElse = Files.createDirectories(temp.resolve("not-a-layout"));
+        Files.writeString(somethingElse.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> export(images.app, somethingElse))
+                .isInstanceOf(OciFormatException.class).hasMessageContaining("is not an OCI image layout");
+        try (Stream<Path> left = Files.list(somethingElse)) {
+            assertThat(left).containsExactly(somethingElse.resolve("notes.txt"));
+        }
+    }
+
+    private static List<Path> workAreaEntries() throws IOException {
+        Path work = images.store.workArea().directory();
+        if (!Files.isDirectory(work)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(work)) {
+            return entries.toList();
         }
     }
 

@@ -92,7 +92,7 @@ final class OciTestImages {
     }
 
     /** Every path of {@code tree} as "/a/b", leaving out {@code without} and what is below them. */
-    private static List<String> paths(Path tree, Set<String> without) throws IOException {
+    static List<String> paths(Path tree, Set<String> without) throws IOException {
         try (Stream<Path> walk = Files.walk(tree)) {
             return walk.filter(path -> !path.equals(tree)).map(path -> "/" + tree.relativize(path))
                     .filter(path -> without.stream().noneMatch(gone -> path.equals(gone) || path.startsWith(gone + "/")))

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * podman with storage of its own under a test directory (vfs, so no overlay mounts), and the flags it needs on this
  * host (NOTES §7): runc, no network, explicit ulimits, cgroupfs, no event log. {@link #close()} removes its images
- * and the storage, and unmounts anything podman left below it.
+ * and the storage, and unmounts anything podman left below it. podman refuses a runroot path over 50 characters:
+ * give a short directory (a JUnit {@code @TempDir} under /tmp is).
  */
 public final class PrivatePodman implements AutoCloseable {
     private final Path directory;
