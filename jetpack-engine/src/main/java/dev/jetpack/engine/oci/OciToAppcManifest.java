@@ -10,6 +10,7 @@ import dev.jetpack.engine.manifest.Label;
 import dev.jetpack.engine.manifest.MountPoint;
 import dev.jetpack.engine.manifest.OsArch;
 import dev.jetpack.engine.manifest.Port;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +24,10 @@ import java.util.Optional;
  * named {@code 80-tcp}; Volumes become mount points {@code volume-<path>}; the name comes from the repository
  * (made an AC Identifier: {@code 127.0.0.1:5000/team/app} becomes {@code 127.0.0.1-5000/team/app}), the
  * {@code version} label from the tag, {@code os}/{@code arch} from the config. Entrypoint and Cmd are also kept as
- * docker2aci's annotations {@code appc.io/docker/entrypoint} and {@code appc.io/docker/cmd}, so that an export
- * back to OCI can restore them; config Labels whose names are AC Identifiers become annotations.
+ * docker2aci's annotations ({@link AppcToOciConfig#DOCKER_ENTRYPOINT}, {@link AppcToOciConfig#DOCKER_CMD}),
+ * which an export back to OCI restores; config Labels whose names are AC Identifiers become annotations.
  */
 public final class OciToAppcManifest {
-    public static final String ENTRYPOINT_ANNOTATION = "appc.io/docker/entrypoint";
-    public static final String CMD_ANNOTATION = "appc.io/docker/cmd";
     /** The config digest: Docker's image ID. */
     public static final String IMAGE_ID_ANNOTATION = "appc.io/docker/imageid";
     public static final String MANIFEST_DIGEST_ANNOTATION = "appc.io/docker/manifesthash";
@@ -62,12 +61,12 @@ public final class OciToAppcManifest {
         }
         if (execution != null) {
             if (!execution.entrypoint().isEmpty()) {
-                annotations.add(new Annotation(ENTRYPOINT_ANNOTATION, new String(OciJson.write(execution.entrypoint()),
-                        java.nio.charset.StandardCharsets.UTF_8)));
+                annotations.add(new Annotation(AppcToOciConfig.DOCKER_ENTRYPOINT,
+                        new String(OciJson.write(execution.entrypoint()), StandardCharsets.UTF_8)));
             }
             if (!execution.cmd().isEmpty()) {
-                annotations.add(new Annotation(CMD_ANNOTATION, new String(OciJson.write(execution.cmd()),
-                        java.nio.charset.StandardCharsets.UTF_8)));
+                annotations.add(new Annotation(AppcToOciConfig.DOCKER_CMD,
+                        new String(OciJson.write(execution.cmd()), StandardCharsets.UTF_8)));
             }
         }
         annotations.add(new Annotation(IMAGE_ID_ANNOTATION, image.configDigest().toString()));

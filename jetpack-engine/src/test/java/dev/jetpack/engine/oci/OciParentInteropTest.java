@@ -14,12 +14,14 @@ import dev.jetpack.engine.fetch.ImageFetcher;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.testing.RecordingLog;
+import dev.jetpack.engine.testing.TestTars;
 import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -64,7 +66,7 @@ class OciParentInteropTest {
         TestTrees.file(rootfs, "srv/owned", "owned\n", 0640);
         TestTrees.run("chown", "-R", "1234:5678", rootfs.resolve("srv").toString());
         TestTrees.run("mkfifo", rootfs.resolve("srv/fifo").toString());
-        Files.getFileAttributeView(rootfs.resolve("etc/config"), java.nio.file.attribute.UserDefinedFileAttributeView.class)
+        Files.getFileAttributeView(rootfs.resolve("etc/config"), UserDefinedFileAttributeView.class)
                 .write("origin", StandardCharsets.UTF_8.encode("base"));
         TestTrees.run("umoci", "repack", "--image", layout + ":app", bundle.toString());
 
@@ -125,7 +127,8 @@ class OciParentInteropTest {
         assertThat(new ImageFetcher(store, log).fetch("docker-archive:" + archive + ":docker.io/team/app:1.0",
                 FetchOptions.defaults()).id()).isEqualTo(image.id());
         assertThatThrownBy(() -> new ImageFetcher(store, log).fetch("docker-archive:" + archive + ":other:2",
-                FetchOptions.defaults())).hasMessageContainingAll("no image tagged 'other:2'", "docker.io/team/app:1.0");
+                FetchOptions.defaults()))
+                .hasMessageContainingAll("no image tagged 'other:2'", "docker.io/team/app:1.0");
         // a compressed archive is named as such
         Path gzipped = tmp.resolve("app.tar.gz");
         TestTrees.run("sh", "-c", "gzip -c " + archive + " > " + gzipped);
@@ -169,6 +172,6 @@ class OciParentInteropTest {
             expectedTimes.remove(path);
         }
         assertThat(TreeSnapshot.lines(actualTimes)).containsExactlyElementsOf(TreeSnapshot.lines(expectedTimes));
-        assertThat(Files.getLastModifiedTime(rootfs.resolve("opq/keep")).toMillis()).isEqualTo(dev.jetpack.engine.testing.TestTars.MTIME_MILLIS);
+        assertThat(Files.getLastModifiedTime(rootfs.resolve("opq/keep")).toMillis()).isEqualTo(TestTars.MTIME_MILLIS);
     }
 }
