@@ -271,6 +271,9 @@ public final class LayerApplier {
             if (target.isEmpty()) {
                 throw AciFormatException.forEntry(name, "hard link to the layer's top directory");
             }
+            if (target.equals(ArchivePaths.normalize(name, name))) {
+                throw AciFormatException.forEntry(name, "hard link to itself: it would replace the file it links to");
+            }
             if (!parentsAreDirectories(target, name)) {
                 throw AciFormatException.forEntry(name, "hard link to '" + entry.linkName() + "', which is not in"
                         + " the image: a hard link must point at a file of this or a lower layer");

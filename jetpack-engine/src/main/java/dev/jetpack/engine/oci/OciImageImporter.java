@@ -137,6 +137,11 @@ public final class OciImageImporter {
                     diffId = applier.apply(blob);
                 } catch (AciFormatException e) {
                     throw new OciFormatException("Refused " + layer.what() + ": " + e.getMessage(), e);
+                } catch (IOException e) {
+                    String full = dev.jetpack.engine.io.DiskSpace.hint(e, work);
+                    throw new JetpackException("Cannot apply " + layer.what() + " in " + work + ": " + e + "."
+                            + (full.isEmpty() ? " The layer is truncated or corrupt, or the disk failed; nothing was"
+                            + " stored." : full), e);
                 }
                 if (!diffId.equals(diffIds.get(i))) {
                     throw new OciFormatException("Refused " + layer.what() + ": its uncompressed tar has the digest "

@@ -118,6 +118,15 @@ class HostileLayerTest {
             dir(t, "d/");
             link(t, "hl", TarConstants.LF_LINK, "d");
         }), "hl", "directory");
+        assertRefused(tar(t -> {
+            file(t, "self", "x");
+            link(t, "./self", TarConstants.LF_LINK, "self");
+        }), "named twice");
+        LayerApplier applier = applier(ReaderOptions.untrusted());
+        apply(applier, tar(t -> file(t, "lower-self", "x")));
+        assertThatThrownBy(() -> apply(applier, tar(t -> link(t, "lower-self", TarConstants.LF_LINK, "lower-self"))))
+                .isInstanceOf(AciFormatException.class).hasMessageContaining("hard link to itself");
+        assertThat(tree.resolve("lower-self")).hasContent("x");
     }
 
     @Test
@@ -282,6 +291,13 @@ class HostileLayerTest {
         try (var left = Files.list(store.workArea().directory())) {
             assertThat(left.toList()).isEmpty();
         }
+
+        byte[] gzipped = compress(layer, Compression.GZIP);
+        byte[] cut = java.util.Arrays.copyOf(gzipped, gzipped.length / 2);
+        Path truncated = layout("truncated", cut, OciMediaTypes.LAYER_GZIP, Digest.sha256(layer));
+        assertThatThrownBy(() -> new ImageFetcher(store, log).fetch("oci:" + truncated + ":1",
+                FetchOptions.defaults())).hasMessageContaining("layer 1");
+        assertThat(store.list()).isEmpty();
 
         // gzip layers are read too, and their diff ID is that of the uncompressed tar
         Path gzip = layout("gzip", compress(layer, Compression.GZIP), OciMediaTypes.LAYER_GZIP, Digest.sha256(layer));
