@@ -18,6 +18,10 @@ import picocli.CommandLine.Parameters;
                 + " present), an image ID or prefix (looked up in the store), or a name such as"
                 + " example.com/app:1.0,os=linux (the store first, then appc discovery; the signature must verify"
                 + " against the trusted keys, see 'jetpack trust').",
+            "OCI images, in skopeo's spellings: oci:DIR[:TAG] (an image layout), docker-archive:FILE[:NAME:TAG]"
+                + " (a docker save archive), docker://HOST[:PORT]/REPO:TAG (a registry; --allow-http for a plain-HTTP"
+                + " one). Their layers are applied once into an appc image; a registry reference is answered from"
+                + " the store unless --refresh.",
             "The command stops at the first image that fails."},
         footerHeading = "%n", footer = JetpackCommand.FOOTER)
 final class FetchCommand extends JetpackSubcommand {
@@ -28,7 +32,7 @@ final class FetchCommand extends JetpackSubcommand {
     @Mixin
     FetchFlags flags;
 
-    @Parameters(arity = "1..*", paramLabel = "NAME|PATH|URL", description = "What to fetch.")
+    @Parameters(arity = "1..*", paramLabel = "NAME|PATH|URL|OCI", description = "What to fetch.")
     List<String> images;
 
     @Override

@@ -18,8 +18,8 @@ final class FetchFlags {
     @Option(names = {"--offline"}, description = "Use only the store; download nothing.")
     boolean offline;
 
-    @Option(names = {"--refresh"}, description = "For names: ask the network even when the store has a matching"
-            + " image (an unchanged image is not downloaded again).")
+    @Option(names = {"--refresh"}, description = "For names and docker:// references: ask the network even when"
+            + " the store has a matching image (an unchanged image is not downloaded again).")
     boolean refresh;
 
     FetchOptions options(Terminal terminal) {

@@ -9,6 +9,7 @@ import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.testing.TestHttpServer;
 import dev.jetpack.engine.testing.TestKeys;
+import dev.jetpack.engine.testing.TestOciImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,21 @@ class CliFetchAndTrustTest {
         assertThat(result.lines()).hasSize(2).allMatch(line -> line.matches("sha512-[0-9a-f]{128}"));
         assertThat(Files.readAllLines(temp.resolve("ids.txt"))).isEqualTo(result.lines());
         assertThat(cli.run("show-image", result.lines().get(1)).out()).contains("example.com/other");
+    }
+
+    @Test
+    void fetchTakesOciLayoutsAndRegistryReferencesInSkopeosSpellings() throws IOException {
+        TestOciImages.write(temp.resolve("layout"), "1.0", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Cli.Result result = cli.run("fetch", "oci:layout:1.0");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.lines()).singleElement().matches(line -> line.matches("sha512-[0-9a-f]{128}"));
+        assertThat(cli.run("show-image", result.lines().get(0)).out()).contains("layout").contains("version")
+                .contains("1.0");
+
+        Cli.Result offline = cli.run("fetch", "--offline", "docker://127.0.0.1:9/team/app:1.0");
+        assertThat(offline.exitCode()).as(offline.toString()).isNotZero();
+        assertThat(offline.stderr()).contains("docker://127.0.0.1:9/team/app:1.0").contains("offline");
     }
 
     @Test

@@ -23,14 +23,23 @@ import org.eclipse.aether.RepositorySystem;
 public abstract class AbstractImageMojo extends AbstractJetpackMojo {
     /**
      * The parent image (PARENT_IMAGE): a path to an .aci file, a URL, an appc discovery name
-     * ({@code example.com/app:1.0,os=linux}) or Maven coordinates
+     * ({@code example.com/app:1.0,os=linux}), Maven coordinates
      * ({@code groupId:artifactId[:extension[:classifier]]:version}, extension {@code aci} by default, or the
      * command line's {@code mvn:groupId:artifactId:version[:classifier]}), which may name another module of the
-     * same reactor (declare it as a dependency of type {@code aci} so that the reactor builds it first). Unset
-     * for a base image.
+     * same reactor (declare it as a dependency of type {@code aci} so that the reactor builds it first), or an
+     * OCI image in skopeo's spellings: {@code oci:DIR[:TAG]}, {@code docker-archive:FILE},
+     * {@code docker://HOST[:PORT]/REPOSITORY:TAG}. Unset for a base image.
      */
     @Parameter(property = "jetpack.parentImage")
     protected String parentImage;
+
+    /**
+     * Allows plain HTTP for fetching images: {@code http://} URLs and discovery, and {@code docker://} registries
+     * that speak HTTP (such as a registry on 127.0.0.1 for tests). Insecure: anyone on the path can change the
+     * image; a warning is logged.
+     */
+    @Parameter(property = "jetpack.allowHttp", defaultValue = "false")
+    protected boolean allowHttp;
 
     @Component
     private RepositorySystem repositorySystem;
@@ -76,11 +85,14 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
      * settings.xml.
      */
     protected StoredImage fetch(Jetpack jetpack, ConfiguredImage image) throws MojoFailureException {
+        if (allowHttp) {
+            getLog().warn("allowHttp: images may be fetched over plain HTTP; they can be altered in transit");
+        }
         FetchOptions options = FetchOptions.builder()
                 .offline(offline())
                 .mavenResolver(new MavenImageResolver(repositorySystem, session.getRepositorySession(),
                         project.getRemoteProjectRepositories()))
-                .http(HttpSettings.builder()
+                .http(HttpSettings.builder().allowPlainHttp(allowHttp)
                         .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
                         .build())
                 .build();

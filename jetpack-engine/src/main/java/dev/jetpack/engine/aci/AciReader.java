@@ -251,13 +251,7 @@ public final class AciReader {
         void accept(TarEntry entry, InputStream content) throws IOException {
             entries++;
             String name = entry.name();
-            if (entry.size() > options.maxUncompressedBytes()) {
-                // Refused on the header's word, before a byte is written: otherwise a huge entry would fill the
-                // disk up to the limit first.
-                throw AciFormatException.forEntry(name, "the entry declares " + entry.size() + " bytes: more than "
-                        + options.maxUncompressedBytes() + " bytes, the limit for a whole image (refused before"
-                        + " reading it). Raise the limit if the image is genuine.");
-            }
+            options.requireDeclaredSizeWithinLimit(entry);
             String path = ArchivePaths.normalize(name, name);
             if (path.isEmpty()) {
                 if (entry.type() != TarEntry.Type.DIRECTORY) {
@@ -351,12 +345,7 @@ public final class AciReader {
                     break;
                 case CHAR_DEVICE:
                 case BLOCK_DEVICE:
-                    if (!options.devices().allows(entry.type(), entry.devMajor(), entry.devMinor())) {
-                        throw AciFormatException.forEntry(name, "device nodes are not allowed here (" + entry.type()
-                                + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy "
-                                + options.devices() + "): a device in an unpacked image gives whoever can open it"
-                                + " access to the host's hardware. Allow devices only for images you trust");
-                    }
+                    options.devices().requireAllowed(entry);
                     known.put(path, entry.type());
                     if (extractor != null) {
                         extractor.special(path, entry);

@@ -30,6 +30,19 @@ public enum DevicePolicy {
         }
     }
 
+    /**
+     * Refuses a device entry this policy does not allow, naming it and the rule; the one check for ACIs and OCI
+     * layers alike.
+     */
+    public void requireAllowed(TarEntry entry) {
+        if (!allows(entry.type(), entry.devMajor(), entry.devMinor())) {
+            throw AciFormatException.forEntry(entry.name(), "device nodes are not allowed here (" + entry.type()
+                    + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy " + this + "): a device in"
+                    + " an unpacked image gives whoever can open it access to the host's hardware. Allow devices"
+                    + " only for images you trust");
+        }
+    }
+
     private static boolean isStandard(int major, int minor) {
         if (major == 1) {
             return minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9;

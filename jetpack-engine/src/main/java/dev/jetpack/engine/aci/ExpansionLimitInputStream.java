@@ -9,7 +9,7 @@ import java.io.InputStream;
  * exceeds a ratio to the compressed bytes read (after a grace amount, so that small, highly compressible images
  * are fine). It reads through the stream that hashes the tar, so that the bytes drained are hashed too.
  */
-final class ExpansionLimitInputStream extends InputStream {
+public final class ExpansionLimitInputStream extends InputStream {
     private final InputStream tar;
     private final CountingInputStream uncompressed;
     private final CountingInputStream compressed;
@@ -23,7 +23,7 @@ final class ExpansionLimitInputStream extends InputStream {
      * @param uncompressed counts the uncompressed bytes
      * @param compressed   counts the compressed bytes
      */
-    ExpansionLimitInputStream(InputStream tar, CountingInputStream uncompressed, CountingInputStream compressed,
+    public ExpansionLimitInputStream(InputStream tar, CountingInputStream uncompressed, CountingInputStream compressed,
             long maxBytes, long maxRatio, long ratioGraceBytes) {
         this.tar = tar;
         this.uncompressed = uncompressed;
@@ -66,7 +66,7 @@ final class ExpansionLimitInputStream extends InputStream {
     }
 
     /** Reads the rest of the stream (e.g. the tar's end padding) so that the ID covers every byte. */
-    void drain() throws IOException {
+    public void drain() throws IOException {
         byte[] buffer = new byte[64 * 1024];
         while (read(buffer, 0, buffer.length) >= 0) {
             // hashed by the digesting stream, checked by read

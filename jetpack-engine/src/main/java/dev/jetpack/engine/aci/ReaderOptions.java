@@ -91,6 +91,18 @@ public final class ReaderOptions {
         return ratioGraceBytes;
     }
 
+    /**
+     * Refuses an entry whose header declares more than {@link #maxUncompressedBytes()}, on the header's word and
+     * before a byte is written: otherwise a huge entry would fill the disk up to the limit first.
+     */
+    public void requireDeclaredSizeWithinLimit(TarEntry entry) {
+        if (entry.size() > maxUncompressedBytes) {
+            throw AciFormatException.forEntry(entry.name(), "the entry declares " + entry.size() + " bytes: more"
+                    + " than " + maxUncompressedBytes + " bytes, the limit for a whole image (refused before reading"
+                    + " it). Raise the limit if the image is genuine.");
+        }
+    }
+
     /** Receives uncompressed bytes read. */
     public ProgressListener progress() {
         return progress;

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Creates validated rootfs entries below a fresh destination directory. It relies on {@link AciReader} having
- * checked that every parent of an entry is a directory this extraction created; on top of that, every
- * operation refuses to follow a link at the final component (create-new semantics, NOFOLLOW_LINKS), so no entry
- * can be redirected outside the destination.
+ * Creates validated rootfs entries below a destination directory. It relies on its caller ({@link AciReader} for
+ * an ACI, {@code oci.LayerApplier} for an OCI layer) having checked that every parent of an entry is a real
+ * directory of the tree, never a link; on top of that, every operation refuses to follow a link at the final
+ * component (create-new semantics, NOFOLLOW_LINKS), so no entry can be redirected outside the destination.
  */
-final class TreeExtractor {
+public final class TreeExtractor {
     private final Path root;
     private final boolean restoreOwnership;
     private final EngineLog log;
@@ -31,7 +31,7 @@ final class TreeExtractor {
     private final List<Object[]> directories = new ArrayList<>();
     private final byte[] buffer = new byte[64 * 1024];
 
-    TreeExtractor(Path root, boolean restoreOwnership, EngineLog log) {
+    public TreeExtractor(Path root, boolean restoreOwnership, EngineLog log) {
         this.root = root;
         this.restoreOwnership = restoreOwnership;
         this.log = log;
@@ -41,11 +41,11 @@ final class TreeExtractor {
         return relative.isEmpty() ? root : root.resolve(relative);
     }
 
-    void implicitDirectory(String relative) throws IOException {
+    public void implicitDirectory(String relative) throws IOException {
         Files.createDirectory(resolve(relative));
     }
 
-    void directory(String relative, TarEntry entry, boolean exists) throws IOException {
+    public void directory(String relative, TarEntry entry, boolean exists) throws IOException {
         Path path = resolve(relative);
         if (!exists) {
             Files.createDirectory(path);
@@ -53,7 +53,7 @@ final class TreeExtractor {
         directories.add(new Object[] {path, entry});
     }
 
-    void file(String relative, TarEntry entry, InputStream content, String archiveName) throws IOException {
+    public void file(String relative, TarEntry entry, InputStream content, String archiveName) throws IOException {
         Path path = resolve(relative);
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
@@ -76,17 +76,17 @@ final class TreeExtractor {
         metadata(path, entry, true);
     }
 
-    void symlink(String relative, TarEntry entry) throws IOException {
+    public void symlink(String relative, TarEntry entry) throws IOException {
         Path path = resolve(relative);
         Files.createSymbolicLink(path, path.getFileSystem().getPath(entry.linkName()));
         metadata(path, entry, false);
     }
 
-    void hardLink(String relative, String targetRelative) throws IOException {
+    public void hardLink(String relative, String targetRelative) throws IOException {
         Files.createLink(resolve(relative), resolve(targetRelative));
     }
 
-    void special(String relative, TarEntry entry) throws IOException {
+    public void special(String relative, TarEntry entry) throws IOException {
         Path path = resolve(relative);
         List<String> command = new ArrayList<>();
         if (entry.type() == TarEntry.Type.FIFO) {
@@ -101,7 +101,7 @@ final class TreeExtractor {
     }
 
     /** Applies the deferred directory metadata, once every entry exists. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         for (Object[] directory : directories) {
             metadata((Path) directory[0], (TarEntry) directory[1], true);
         }
@@ -175,14 +175,14 @@ final class TreeExtractor {
     }
 
     /** A failure reading the archive (not writing the tree), wrapped so the reader can report it as a bad archive. */
-    static final class ArchiveReadException extends RuntimeException {
+    public static final class ArchiveReadException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         ArchiveReadException(IOException cause) {
             super(cause);
         }
 
-        IOException io() {
+        public IOException io() {
             return (IOException) getCause();
         }
     }

@@ -20,13 +20,13 @@ import java.util.Properties;
 
 /**
  * Which stored image a source gave last time: per URL (with the ETag/Last-Modified the server sent with it, for
- * the next conditional request) and per identity of a local file. One small properties file per source in the
+ * the next conditional request), per identity of a local file, and per OCI image (config digest) and reference. One small properties file per source in the
  * store's {@code cache/fetched/}. The records only save work: a lost or damaged one costs a download, and an
  * image removed from the store makes its record meaningless ({@link #lookup} callers check that it is stored).
  */
-final class FetchRecords {
+public final class FetchRecords {
     /** What a source gave: the image's ID, and for a URL the validators of the body it came in. */
-    record Entry(ImageId id, Optional<CacheValidators> validators) {
+    public record Entry(ImageId id, Optional<CacheValidators> validators) {
     }
 
     private final Path directory;
@@ -38,11 +38,11 @@ final class FetchRecords {
     }
 
     /** The records of {@code store}. */
-    static FetchRecords of(ImageStore store, EngineLog log) {
+    public static FetchRecords of(ImageStore store, EngineLog log) {
         return new FetchRecords(store.cacheDirectory("fetched"), log);
     }
 
-    Optional<Entry> lookup(String source) {
+    public Optional<Entry> lookup(String source) {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file(source))) {
             properties.load(in);
@@ -63,7 +63,7 @@ final class FetchRecords {
     }
 
     /** Records that {@code source} gave image {@code id}; {@code display} names the source in a warning. */
-    void remember(String source, ImageId id, Optional<CacheValidators> validators, String display) {
+    public void remember(String source, ImageId id, Optional<CacheValidators> validators, String display) {
         Properties properties = new Properties();
         properties.setProperty("source", source);
         properties.setProperty("id", id.value());

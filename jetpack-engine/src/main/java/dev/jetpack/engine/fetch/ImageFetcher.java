@@ -13,6 +13,7 @@ import dev.jetpack.engine.io.InterProcessLock;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
+import dev.jetpack.engine.oci.OciImageImporter;
 import dev.jetpack.engine.store.DependencyResolver;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
@@ -46,6 +47,8 @@ import java.util.regex.Pattern;
  * network access; otherwise it is discovered and its signature is REQUIRED for that name (unless
  * {@link FetchOptions#insecureSkipSignature()}), and the image's manifest must carry the requested name and
  * labels.</li>
+ * <li><b>OCI images</b> ({@code oci:DIR[:TAG]}, {@code docker-archive:FILE}, {@code docker://HOST/REPO:TAG}) are
+ * converted by {@link OciImageImporter}, once per image.</li>
  * <li><b>Paths, URLs and {@code mvn:} artifacts</b> are imported; a signature next to them ({@code .asc}) is
  * verified against the name in the image's manifest before the image becomes visible, and is required with
  * {@link FetchOptions#requireSignature()}.</li>
@@ -229,6 +232,10 @@ public final class ImageFetcher {
             FetchOptions options) {
         SignatureVerifier verifier = new SignatureVerifier(
                 options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
+        if (source instanceof ImageSource.OciLayoutSource || source instanceof ImageSource.DockerArchive
+                || source instanceof ImageSource.DockerRegistry) {
+            return new OciImageImporter(store, log).fetch(source, options);
+        }
         if (source instanceof ImageSource.Url || source instanceof ImageSource.Named) {
             ImageDownloader downloader = downloader(verifier, options);
             try (Download download = downloader.download(source, options)) {

@@ -2,11 +2,13 @@ package dev.jetpack.engine.fetch;
 
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageReference;
+import dev.jetpack.engine.oci.registry.RegistryReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where an image comes from, as a user types it ({@code jetpack fetch ACI}, a plugin's parent image):
@@ -17,6 +19,8 @@ import java.util.Objects;
  *       {@code groupId:artifactId[:aci[:classifier]]:version} (two colons or more and no slash, which an image
  *       name cannot have): a Maven artifact of type {@code aci};</li>
  *   <li>{@code https://...} or {@code http://...}: a URL;</li>
+ *   <li>{@code oci:DIR[:TAG]}, {@code docker-archive:FILE[:NAME:TAG]} and {@code docker://HOST/REPO:TAG} (skopeo's
+ *       spellings): an OCI image layout, a {@code docker save} archive, an image in a registry;</li>
  *   <li>{@code file:...}, or a path: starting with {@code /}, {@code ./}, {@code ../} or {@code ~/}, ending in
  *       {@code .aci}, or naming an existing file;</li>
  *   <li>anything else: an image name with labels for discovery, e.g. {@code example.com/app:1.0,os=linux}.</li>
@@ -63,6 +67,47 @@ public sealed interface ImageSource {
         }
     }
 
+    /** An OCI image layout directory and, when it holds several images, the tag of one ({@code oci:DIR[:TAG]}). */
+    record OciLayoutSource(Path directory, Optional<String> tag) implements ImageSource {
+        public OciLayoutSource {
+            directory = directory.toAbsolutePath().normalize();
+            Objects.requireNonNull(tag, "tag");
+        }
+
+        @Override
+        public String toString() {
+            return "oci:" + directory + tag.map(t -> ":" + t).orElse("");
+        }
+    }
+
+    /**
+     * A {@code docker save} archive and, when it holds several images, the {@code NAME:TAG} of one
+     * ({@code docker-archive:FILE[:NAME:TAG]}).
+     */
+    record DockerArchive(Path file, Optional<String> reference) implements ImageSource {
+        public DockerArchive {
+            file = file.toAbsolutePath().normalize();
+            Objects.requireNonNull(reference, "reference");
+        }
+
+        @Override
+        public String toString() {
+            return "docker-archive:" + file + reference.map(r -> ":" + r).orElse("");
+        }
+    }
+
+    /** An image in a registry ({@code docker://HOST/REPOSITORY[:TAG][@DIGEST]}). */
+    record DockerRegistry(RegistryReference reference) implements ImageSource {
+        public DockerRegistry {
+            Objects.requireNonNull(reference, "reference");
+        }
+
+        @Override
+        public String toString() {
+            return "docker://" + reference;
+        }
+    }
+
     /** Parses {@code text}, resolving relative paths against the working directory. */
     static ImageSource parse(String text) {
         return parse(text, Path.of("").toAbsolutePath());
@@ -81,6 +126,9 @@ public sealed interface ImageSource {
         }
         if (lower.startsWith("mvn:")) {
             return maven(trimmed);
+        }
+        if (lower.startsWith("oci:") || lower.startsWith("docker-archive:") || lower.startsWith("docker://")) {
+            return ociSource(trimmed, baseDirectory);
         }
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             try {
@@ -108,6 +156,29 @@ public sealed interface ImageSource {
             return mavenCoordinates(trimmed);
         }
         return new Named(ImageReference.parse(trimmed));
+    }
+
+    /*
+     * skopeo's transports: the path ends at the first colon after the transport name (a path with a colon cannot
+     * be named this way, as with skopeo), the rest names the image inside.
+     */
+    private static ImageSource ociSource(String text, Path baseDirectory) {
+        if (text.regionMatches(true, 0, "docker://", 0, "docker://".length())) {
+            return new DockerRegistry(RegistryReference.parse(text));
+        }
+        boolean layout = text.regionMatches(true, 0, "oci:", 0, "oci:".length());
+        String rest = text.substring(layout ? "oci:".length() : "docker-archive:".length());
+        int colon = rest.indexOf(':');
+        String path = colon < 0 ? rest : rest.substring(0, colon);
+        Optional<String> inside = colon < 0 || colon == rest.length() - 1 ? Optional.empty()
+                : Optional.of(rest.substring(colon + 1));
+        if (path.isBlank()) {
+            throw new FetchException("'" + text + "' names no " + (layout ? "directory" : "file") + ": write "
+                    + (layout ? "oci:DIRECTORY[:TAG], e.g. oci:target/layout:1.0"
+                    : "docker-archive:FILE[:NAME:TAG], e.g. docker-archive:target/app.tar"));
+        }
+        Path resolved = expandHome(path, baseDirectory);
+        return layout ? new OciLayoutSource(resolved, inside) : new DockerArchive(resolved, inside);
     }
 
     private static boolean looksLikePath(String text) {

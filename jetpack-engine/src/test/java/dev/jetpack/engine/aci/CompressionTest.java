@@ -28,8 +28,8 @@ class CompressionTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void roundTripsAndIsDetectedFromItsOwnOutput(Compression compression) throws IOException {
-        byte[] tar = HostileArchiveTest.tar(HostileArchiveTest::start);
-        byte[] compressed = HostileArchiveTest.compress(tar, compression);
+        byte[] tar = dev.jetpack.engine.testing.TestTars.tar(HostileArchiveTest::start);
+        byte[] compressed = dev.jetpack.engine.testing.TestTars.compress(tar, compression);
 
         assertThat(Compression.detect(compressed)).isEqualTo(compression);
         BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(compressed));

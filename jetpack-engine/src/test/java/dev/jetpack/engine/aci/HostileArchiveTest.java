@@ -2,13 +2,17 @@ package dev.jetpack.engine.aci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.jetpack.engine.testing.TestTars.compress;
+import static dev.jetpack.engine.testing.TestTars.dir;
+import static dev.jetpack.engine.testing.TestTars.file;
+import static dev.jetpack.engine.testing.TestTars.link;
+import static dev.jetpack.engine.testing.TestTars.tar;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,52 +39,9 @@ class HostileArchiveTest {
         destination = tmp.resolve("work/dest");
     }
 
-    /** Builds a tar with commons-compress; entries are written exactly as given (absolute names kept). */
-    interface Entries {
-        void write(TarArchiveOutputStream tar) throws IOException;
-    }
-
-    static byte[] tar(Entries entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            entries.write(tar);
-        }
-        return out.toByteArray();
-    }
-
-    static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-        entry.setSize(data.length);
-        tar.putArchiveEntry(entry);
-        tar.write(data);
-        tar.closeArchiveEntry();
-    }
-
-    static void dir(TarArchiveOutputStream tar, String name) throws IOException {
-        tar.putArchiveEntry(new TarArchiveEntry(name, TarConstants.LF_DIR, true));
-        tar.closeArchiveEntry();
-    }
-
-    static void link(TarArchiveOutputStream tar, String name, byte type, String target) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
-        entry.setLinkName(target);
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
-    }
-
     static void start(TarArchiveOutputStream tar) throws IOException {
         file(tar, "manifest", "{}");
         dir(tar, "rootfs/");
-    }
-
-    static byte[] compress(byte[] data, Compression compression) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream c = compression.compress(out, 1)) {
-            c.write(data);
-        }
-        return out.toByteArray();
     }
 
     private void assertRejected(byte[] archive, String... messageParts) throws IOException {

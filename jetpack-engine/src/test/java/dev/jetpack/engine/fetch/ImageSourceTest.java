@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.manifest.ImageReference;
+import dev.jetpack.engine.oci.registry.RegistryReference;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +92,27 @@ class ImageSourceTest {
         assertThat(parse("example.com/app:1.0,os=linux,arch=amd64"))
                 .isEqualTo(new ImageSource.Named(ImageReference.parse("example.com/app:1.0,os=linux,arch=amd64")));
         assertThat(parse("example.com/app")).isInstanceOf(ImageSource.Named.class);
+    }
+
+    @Test
+    void ociSourcesInSkopeosSpellings() {
+        assertThat(parse("oci:target/layout:1.0"))
+                .isEqualTo(new ImageSource.OciLayoutSource(base.resolve("target/layout"), Optional.of("1.0")));
+        assertThat(parse("oci:/srv/layout")).isEqualTo(new ImageSource.OciLayoutSource(Path.of("/srv/layout"),
+                Optional.empty()));
+        assertThat(parse("docker-archive:app.tar"))
+                .isEqualTo(new ImageSource.DockerArchive(base.resolve("app.tar"), Optional.empty()));
+        assertThat(parse("docker-archive:/tmp/app.tar:team/app:1.0"))
+                .isEqualTo(new ImageSource.DockerArchive(Path.of("/tmp/app.tar"), Optional.of("team/app:1.0")));
+        ImageSource registry = parse("docker://127.0.0.1:5000/team/app:1.0");
+        assertThat(registry).isEqualTo(new ImageSource.DockerRegistry(
+                RegistryReference.parse("127.0.0.1:5000/team/app:1.0")));
+        assertThat(registry.toString()).isEqualTo("docker://127.0.0.1:5000/team/app:1.0");
+        assertThatThrownBy(() -> parse("oci::1.0")).isInstanceOf(FetchException.class)
+                .hasMessageContaining("oci:DIRECTORY[:TAG]");
+        assertThatThrownBy(() -> parse("docker-archive:")).isInstanceOf(FetchException.class)
+                .hasMessageContaining("docker-archive:FILE");
+        assertThatThrownBy(() -> parse("docker://127.0.0.1:5000/Bad Name:1")).hasMessageContaining("invalid");
     }
 
     @Test
