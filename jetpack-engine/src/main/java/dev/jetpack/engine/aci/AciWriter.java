@@ -65,6 +65,7 @@ public final class AciWriter {
         try (AciTarWriter tar = AciTarWriter.open(out, options.compression(), options.level(),
                 options.threads())) {
             Instant manifestTime = options.fixedTimestamp() != null ? options.fixedTimestamp()
+                    : options.manifestTimestamp() != null ? options.manifestTimestamp()
                     : Instant.now().truncatedTo(ChronoUnit.SECONDS);
             tar.writeManifest(manifestJson, manifestTime);
             long[] nextProgress = {PROGRESS_STEP};

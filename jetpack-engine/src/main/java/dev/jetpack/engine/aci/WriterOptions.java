@@ -18,6 +18,7 @@ public final class WriterOptions {
     private final Compression compression;
     private final int level;
     private final Instant fixedTimestamp;
+    private final Instant manifestTimestamp;
     private final Ownership ownership;
     private final Predicate<Path> exclude;
     private final ProgressListener progress;
@@ -28,6 +29,7 @@ public final class WriterOptions {
         this.compression = builder.compression;
         this.level = builder.level;
         this.fixedTimestamp = builder.fixedTimestamp;
+        this.manifestTimestamp = builder.manifestTimestamp;
         this.ownership = builder.ownership;
         this.exclude = builder.exclude;
         this.progress = builder.progress;
@@ -48,7 +50,7 @@ public final class WriterOptions {
     /** A builder preset with these options, to change some of them. */
     public Builder toBuilder() {
         return new Builder().compression(compression).level(level).fixedTimestamp(fixedTimestamp)
-                .ownership(ownership).exclude(exclude).progress(progress).log(log).threads(threads);
+                .manifestTimestamp(manifestTimestamp).ownership(ownership).exclude(exclude).progress(progress).log(log).threads(threads);
     }
 
     /** The compression of the output. */
@@ -67,6 +69,15 @@ public final class WriterOptions {
      */
     public Instant fixedTimestamp() {
         return fixedTimestamp;
+    }
+
+    /**
+     * The time of the manifest entry when {@link #fixedTimestamp()} is null: null stamps it with the time of
+     * writing. An image converted from another format passes its own creation time, so that the same input
+     * always gives the same image ID while the files keep their own mtimes.
+     */
+    public Instant manifestTimestamp() {
+        return manifestTimestamp;
     }
 
     /** Numeric owners from the file system, or 0:0 for everything. */
@@ -99,6 +110,7 @@ public final class WriterOptions {
         private Compression compression = Compression.XZ;
         private int level = -1;
         private Instant fixedTimestamp;
+        private Instant manifestTimestamp;
         private Ownership ownership = Ownership.PRESERVE;
         private Predicate<Path> exclude = path -> false;
         private ProgressListener progress = ProgressListener.NONE;
@@ -122,6 +134,12 @@ public final class WriterOptions {
         /** Null keeps each file's mtime. */
         public Builder fixedTimestamp(Instant value) {
             this.fixedTimestamp = value;
+            return this;
+        }
+
+        /** Null stamps the manifest entry with the time of writing (unless a fixed timestamp is set). */
+        public Builder manifestTimestamp(Instant value) {
+            this.manifestTimestamp = value;
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.FetchPolicy;
 import dev.jetpack.engine.fetch.FetchRecords;
 import dev.jetpack.engine.fetch.ImageSource;
+import dev.jetpack.engine.manifest.AcSyntax;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.oci.registry.ImagePuller;
 import dev.jetpack.engine.oci.registry.PlatformSelector;
@@ -25,6 +26,10 @@ import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -127,6 +132,11 @@ public final class OciImageImporter {
         Path work = store.workArea().newDirectory();
         try {
             Path rootfs = Files.createDirectory(work.resolve("rootfs"));
+            // Layers rarely list the root directory itself: without this it would carry the time of the import,
+            // and the same OCI image would get another image ID on every import (the applier puts a lower
+            // directory's time back after its children change, so this time stays unless a layer sets it).
+            Instant created = creationTime(image);
+            Files.setLastModifiedTime(rootfs, FileTime.from(created));
             LayerApplier applier = new LayerApplier(rootfs, options.readerOptions());
             List<Digest> diffIds = image.config().rootfs().diffIds();
             for (int i = 0; i < image.layers().size(); i++) {
@@ -153,7 +163,8 @@ public final class OciImageImporter {
             ImageManifest manifest = ManifestValidator.requireValid(OciToAppcManifest.map(image, log), image.source());
             Path aci = work.resolve("image.aci");
             AciWriter.write(ManifestCodec.write(manifest, false), rootfs, aci, WriterOptions.builder()
-                    .compression(Compression.GZIP).ownership(Ownership.PRESERVE).log(log).build());
+                    .compression(Compression.GZIP).ownership(Ownership.PRESERVE).manifestTimestamp(created)
+                    .log(log).build());
             StoredImage stored = store.importAci(aci, ImportOptions.builder().source(image.source())
                     .readerOptions(options.readerOptions()).linkSourceFile(true).build());
             log.info("Imported " + image.source() + " (" + image.layers().size() + " layers, config "
@@ -166,5 +177,14 @@ public final class OciImageImporter {
         } finally {
             store.workArea().deleteQuietly(work);
         }
+    }
+
+    /** The config's {@code created} time, to the second; the epoch when it has none (as Jib writes). */
+    static Instant creationTime(OciImage image) {
+        String created = image.config().created();
+        if (created != null && AcSyntax.isRfc3339(created)) {
+            return OffsetDateTime.parse(created).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        }
+        return Instant.EPOCH;
     }
 }

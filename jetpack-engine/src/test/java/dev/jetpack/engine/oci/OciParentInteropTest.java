@@ -112,6 +112,16 @@ class OciParentInteropTest {
     }
 
     @Test
+    void theSameOciImageGetsTheSameImageIdInEveryStore() throws Exception {
+        StoredImage first = new ImageFetcher(ImageStore.open(tmp.resolve("store"), log), log)
+                .fetch("oci:" + layout + ":app", FetchOptions.defaults());
+        Thread.sleep(1100); // an ID that took the time of the import (manifest entry, root directory) would differ
+        StoredImage second = new ImageFetcher(ImageStore.open(tmp.resolve("other-store"), log), log)
+                .fetch("oci:" + layout + ":app", FetchOptions.defaults());
+        assertThat(second.id()).isEqualTo(first.id());
+    }
+
+    @Test
     void skopeoDockerArchiveGivesTheSameTree() throws IOException {
         Path archive = tmp.resolve("app.tar");
         TestTrees.run("skopeo", "copy", "oci:" + layout + ":app", "docker-archive:" + archive + ":team/app:1.0");
