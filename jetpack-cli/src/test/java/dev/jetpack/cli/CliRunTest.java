@@ -156,7 +156,7 @@ class CliRunTest {
         Cli.Result next = cli.run("--runtime", "chroot", "run", "--volume", "data=" + data, showenvAsRoot.toString());
         assertThat(next.exitCode()).as(next.toString()).isZero();
         assertThat(next.stderr()).contains("Removed the stale runc container jetpack-" + pid + "-")
-                .contains("Removed the stale build container " + cli.store().resolve("runs"));
+                .contains("Removed the stale app container " + cli.store().resolve("runs"));
         assertThat(runcContainersOf(pid)).isEmpty();
         // nothingLeft() checks the run directory and the mounts
     }

@@ -195,6 +195,14 @@ public final class BuildContainer implements AutoCloseable {
      * @return the container directories removed
      */
     public static List<Path> cleanStale(Path containersDir, EngineLog log) {
+        return cleanStale(containersDir, "build container", log);
+    }
+
+    /**
+     * {@link #cleanStale(Path, EngineLog)} of containers that serve another purpose, named {@code kind} in the
+     * log (e.g. "app container" for {@code jetpack run}).
+     */
+    public static List<Path> cleanStale(Path containersDir, String kind, EngineLog log) {
         List<Path> removed = new ArrayList<>();
         if (!Files.isDirectory(containersDir)) {
             return removed;
@@ -207,13 +215,13 @@ public final class BuildContainer implements AutoCloseable {
                 try {
                     remove(entry);
                     removed.add(entry);
-                    log.info("Removed the stale build container " + entry + " (its build process is gone)");
+                    log.info("Removed the stale " + kind + " " + entry + " (the process that made it is gone)");
                 } catch (IOException e) {
-                    log.warn("Cannot remove the stale build container " + entry + ": " + e.getMessage());
+                    log.warn("Cannot remove the stale " + kind + " " + entry + ": " + e.getMessage());
                 }
             }
         } catch (IOException e) {
-            log.warn("Cannot look for stale build containers in " + containersDir + ": " + e.getMessage());
+            log.warn("Cannot look for stale " + kind + "s in " + containersDir + ": " + e.getMessage());
         }
         return removed;
     }
