@@ -36,6 +36,7 @@ class CliRunTest {
     static Path showenvAsRoot;
     static Path sleeper;
     static Path badPreStart;
+    static Path interruptible;
 
     @TempDir
     Path temp;
@@ -51,6 +52,9 @@ class CliRunTest {
         sleeper = images.withApp("example.com/sleeper", "{\"exec\": [\"/bin/sh\", \"-c\", \"echo ready; sleep 600\"],"
                 + " \"user\": \"0\", \"group\": \"0\", \"eventHandlers\": [{\"name\": \"post-stop\", \"exec\":"
                 + " [\"/bin/echo\", \"post-stop ran\"]}]}").file();
+        interruptible = images.withApp("example.com/interruptible", "{\"exec\": [\"/bin/sh\", \"-c\", \"trap"
+                + " 'echo got INT; exit 7' INT; echo ready; while true; do sleep 1; done\"], \"user\": \"0\","
+                + " \"group\": \"0\"}").file();
         badPreStart = images.withApp("example.com/bad-pre-start", "{\"exec\": [\"/bin/echo\", \"app ran\"],"
                 + " \"user\": \"0\", \"group\": \"0\", \"eventHandlers\": [{\"name\": \"pre-start\", \"exec\":"
                 + " [\"/bin/sh\", \"-c\", \"echo cannot prepare >&2; exit 4\"]}]}").file();
@@ -137,6 +141,18 @@ class CliRunTest {
         assertThat(run.stderr()).contains("exited with 143 (killed by SIGTERM)");
     }
 
+    @Test
+    void ctrlCAtATerminalReachesOnlyJetpackWhichPassesItOn() throws Exception {
+        // A terminal's Ctrl-C signals the whole foreground process group: jetpack and, unless they have a
+        // session of their own, the runtime processes it started (bwrap's outer process would die of it).
+        Started run = Started.run(temp, cli.store(), "bwrap", interruptible, List.of("setsid"));
+        run.waitForLine("ready");
+        assertThat(HostCommand.run(List.of("kill", "-INT", "--", "-" + run.process.pid())).succeeded()).isTrue();
+        assertThat(run.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).as("the app's own exit on SIGINT: " + run).isEqualTo(7);
+        assertThat(run.stdout()).contains("got INT");
+    }
+
     /* One whose app is pid 1 (the signal is turned into a kill), one whose app is a helper init's child; the
        engine's AppRunTest covers all four. */
     static List<String> oneOfEachKind() {
@@ -170,11 +186,18 @@ class CliRunTest {
     /** A {@code jetpack run} in the background, for the tests that signal or kill it. */
     private record Started(Process process, Path out, Path err) {
         static Started run(Path workDir, Path store, String runtime, Path image) throws IOException {
+            return run(workDir, store, runtime, image, List.of());
+        }
+
+        /** With {@code wrapper} before the JVM's command line (e.g. setsid: the JVM leads a process group). */
+        static Started run(Path workDir, Path store, String runtime, Path image, List<String> wrapper)
+                throws IOException {
             Path out = Files.createTempFile(workDir, "stdout", ".txt");
             Path err = Files.createTempFile(workDir, "stderr", ".txt");
-            List<String> command = ChildJvm.command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                    JetpackCommand.class, new ArrayList<>(List.of("--store", store.toString(), "--runtime", runtime,
-                            "run", image.toString())));
+            List<String> command = new ArrayList<>(wrapper);
+            command.addAll(ChildJvm.command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                    JetpackCommand.class, List.of("--store", store.toString(), "--runtime", runtime, "run",
+                            image.toString())));
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();

@@ -159,7 +159,7 @@ class AppRunTest {
                 .isInstanceOf(RunException.class)
                 .hasMessageContaining("bwrap runs commands as root only")
                 .hasMessageContaining("uid 1000, gid 1000")
-                .hasMessageContaining("--runtime runc or crun");
+                .hasMessageContaining("Choose another runtime (runc or crun)");
         assertThat(output).as("pre-start did not run").isEmpty();
     }
 
