@@ -15,6 +15,9 @@ import dev.jetpack.engine.fetch.trust.KeyFetcher;
 import dev.jetpack.engine.fetch.trust.TrustScope;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.TrustedKey;
+import dev.jetpack.engine.run.AppRun;
+import dev.jetpack.engine.run.AppRunSpec;
+import dev.jetpack.engine.run.AppRunner;
 import dev.jetpack.engine.store.ImageExporter;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.StoredImage;
@@ -158,6 +161,27 @@ public final class Jetpack {
      */
     public ImageBuild buildImage(ImageBuildSpec spec) {
         return new ImageBuildService(this::store, settings, log, progress).build(spec);
+    }
+
+    /**
+     * Starts the app of the stored image {@code spec} names, in the background ({@link AppRunner}): returns once
+     * its pre-start handler succeeded and its process runs. Close the handle to remove everything.
+     *
+     * @throws dev.jetpack.engine.run.EventHandlerFailedException when the pre-start handler fails; nothing is left
+     * @throws dev.jetpack.engine.run.RunException                 when the app cannot be run as asked
+     */
+    public AppRun start(AppRunSpec spec) {
+        return new AppRunner(store(), settings, log).start(spec);
+    }
+
+    /**
+     * Runs the app of the stored image {@code spec} names in the foreground ({@link AppRunner}): SIGINT and
+     * SIGTERM are passed on to the app; everything is removed afterwards.
+     *
+     * @return the app's exit code (128+N when signal N killed it)
+     */
+    public int run(AppRunSpec spec) {
+        return new AppRunner(store(), settings, log).run(spec);
     }
 
     /** All stored images, ordered by ID. */
