@@ -1,0 +1,70 @@
+// The invoker's run (runtime auto), then the same build on each runtime the engine supports, then one whose test
+// fails: every run starts the app, the test reaches it, and jetpack:stop leaves nothing running.
+def common = evaluate(new File(itDirectory, 'common.groovy'))
+def localRepository = new File(basedir, '../../local-repo').canonicalFile
+
+// Nothing of a run is left: the port is closed, no httpd of that port runs, the state file is gone.
+def nothingLeft = { int port, String what ->
+    assert !common.listening(port) : "${what}: something still listens on port ${port}"
+    def left = common.processesWith(['httpd', "127.0.0.1:${port}"])
+    assert left.isEmpty() : "${what}: still running: ${left}"
+    assert !new File(basedir, 'target/jetpack/started-apps').exists() : "${what}: jetpack:stop left its state file"
+}
+
+def checkStartedAndStopped = { String log, String what ->
+    assert log =~ /Started web \(/ : "${what}: no start logged"
+    assert log =~ /App web is ready \(http http:\/\/127\.0\.0\.1:\d+\/, tcp 127\.0\.0\.1:\d+\) after \d+ ms/ : what
+    assert log.contains('Stopped web (exit code') : "${what}: jetpack:stop did not stop the app"
+    assert log =~ /\[web\] .*GET \/cgi-bin\/env\.cgi/ || log.contains('[web] ') : "${what}: no app output in the log"
+}
+
+// 1. The invoker's run.
+def port = (new File(basedir, '.mvn/maven.config').text =~ /-Dit\.port=(\d+)/)[0][1] as int
+def log = new File(basedir, 'build.log').text
+checkStartedAndStopped(log, 'invoker run')
+assert log =~ /Tests run: 2, Failures: 0, Errors: 0, Skipped: 0/
+def appLog = new File(basedir, 'target/jetpack/web.log')
+assert appLog.isFile() : 'no target/jetpack/web.log'
+println "[start-stop] app log of the invoker run:\n" + appLog.text
+assert appLog.text.contains('GET /cgi-bin/env.cgi') || appLog.text.contains('/cgi-bin/env.cgi') : appLog.text
+nothingLeft(port, 'invoker run')
+
+// 2. Each runtime (a few seconds each: the image is rebuilt for the new port, the test JVM forks once).
+for (runtime in ['runc', 'crun', 'bwrap', 'chroot']) {
+    int runPort = common.freePort()
+    def runLog = new File(basedir, "runtime-${runtime}.log")
+    def process = common.startMaven(basedir, localRepository, runLog,
+            ['verify', "-Djetpack.runtime=${runtime}", "-Dit.port=${runPort}"])
+    int exit = common.finish(process, "the run on ${runtime}")
+    def text = runLog.text
+    assert exit == 0 && text.contains('BUILD SUCCESS') : "run on ${runtime} failed (exit ${exit}), see ${runLog}"
+    checkStartedAndStopped(text, runtime)
+    assert text =~ /Tests run: 2, Failures: 0, Errors: 0, Skipped: 0/ : runtime
+    nothingLeft(runPort, runtime)
+    println "[start-stop] ${runtime}: started, tested, stopped"
+}
+
+// 3. A failing test: failsafe's integration-test records the failure, jetpack:stop (post-integration-test) still
+// stops the app, then failsafe's verify fails the build.
+int failPort = common.freePort()
+def failLog = new File(basedir, 'failing-test.log')
+int failExit = common.finish(common.startMaven(basedir, localRepository, failLog,
+        ['verify', "-Dit.port=${failPort}", '-Dit.expected=a text the page does not have']), 'the failing-test run')
+def failText = failLog.text
+assert failExit != 0 && failText.contains('BUILD FAILURE') : "the failing-test run did not fail (exit ${failExit})"
+assert failText =~ /Tests run: 2, Failures: 1/ : 'the failing test did not fail'
+int stoppedAt = failText.indexOf('Stopped web (exit code')
+int failedAt = failText.indexOf('There are test failures')
+assert stoppedAt > 0 : 'jetpack:stop did not run after the failed test'
+assert failedAt > stoppedAt : 'the build failed before jetpack:stop ran'
+nothingLeft(failPort, 'failing-test run')
+println "[start-stop] failing test: stopped before verify failed the build"
+
+// 4. -DskipITs skips start and stop (and failsafe), saying so.
+def skipLog = new File(basedir, 'skip-its.log')
+int skipExit = common.finish(common.startMaven(basedir, localRepository, skipLog,
+        ['verify', "-Dit.port=${common.freePort()}", '-DskipITs']), 'the skipITs run')
+assert skipExit == 0 : "the skipITs run failed, see ${skipLog}"
+assert skipLog.text.contains('Skipping jetpack:start (skipITs=true)')
+assert skipLog.text.contains('Skipping jetpack:stop (skipITs=true)')
+true
