@@ -113,13 +113,18 @@ public abstract class AbstractRunMojo extends AbstractImageMojo {
         }
     }
 
+    /** The configured network, parsed. */
+    protected RunNetwork network() throws ConfigurationException {
+        return Choices.parse(RunNetwork.class, network, RunNetwork.HOST, "network", "jetpack.run.network");
+    }
+
     /** The engine's request for {@code app}, output to {@code output}. */
     protected AppRunSpec spec(StoredImage stored, String instance, AppLaunch app, OutputSink output)
             throws ConfigurationException {
         AppRunSpec.Builder spec = AppRunSpec.builder(stored)
                 .name(instance)
                 .arguments(app.arguments())
-                .network(Choices.parse(RunNetwork.class, network, RunNetwork.HOST, "network", "jetpack.run.network"))
+                .network(network())
                 .runtime(Choices.parse(RuntimeChoice.class, runtime, RuntimeChoice.AUTO, "runtime",
                         "jetpack.runtime"))
                 .output(output);

@@ -73,6 +73,7 @@ public class StartMojo extends AbstractRunMojo {
                 for (StartedApp app : registry.takeAll()) {
                     stopQuietly(app);
                 }
+                clearStateQuietly(registry);
             }
         }
         getLog().info("Started " + startedHere.size() + " app(s); jetpack:stop removes them");
@@ -143,9 +144,10 @@ public class StartMojo extends AbstractRunMojo {
     }
 
     /** The properties tests read, as fabric8's docker:start sets docker.container.NAME.* */
-    private void exposeProperties(String instance, StoredImage stored, AppOutput output) {
+    private void exposeProperties(String instance, StoredImage stored, AppOutput output)
+            throws ConfigurationException {
         String prefix = "jetpack.app." + instance + ".";
-        RunNetwork chosen = RunNetwork.parse(network == null || network.isBlank() ? "host" : network);
+        RunNetwork chosen = network();
         project.getProperties().setProperty(prefix + "host", "127.0.0.1");
         project.getProperties().setProperty(prefix + "image", stored.id().value());
         project.getProperties().setProperty(prefix + "log", output.file().toString());
@@ -155,6 +157,14 @@ public class StartMojo extends AbstractRunMojo {
                     project.getProperties().setProperty(prefix + "port." + port.name(), String.valueOf(port.port()));
                 }
             }
+        }
+    }
+
+    private void clearStateQuietly(StartedApps registry) {
+        try {
+            registry.clearState();
+        } catch (IOException e) {
+            getLog().warn("Cannot remove " + registry.stateFile() + ": " + e.getMessage());
         }
     }
 

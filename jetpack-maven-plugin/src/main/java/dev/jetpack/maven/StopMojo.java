@@ -64,7 +64,7 @@ public class StopMojo extends AbstractJetpackMojo {
             // The run that started them is gone (killed): the sweep removes what dead processes left.
             List<String> removed = jetpack().removeStaleWork();
             getLog().info("The Maven run that started " + String.join(", ", leftBehind) + " is gone; removed what"
-                    + " it left" + (removed.isEmpty() ? " (nothing was left)" : ": " + String.join(", ", removed)));
+                    + " it left" + (removed.isEmpty() ? "" : ": " + String.join(", ", removed)));
         }
         if (!failures.isEmpty()) {
             throw new MojoFailureException("Cannot stop every app: " + String.join("; ", failures));
