@@ -67,4 +67,9 @@ int skipExit = common.finish(common.startMaven(basedir, localRepository, skipLog
 assert skipExit == 0 : "the skipITs run failed, see ${skipLog}"
 assert skipLog.text.contains('Skipping jetpack:start (skipITs=true)')
 assert skipLog.text.contains('Skipping jetpack:stop (skipITs=true)')
+// -Djetpack.skip skips them too (and run), whatever the phase.
+def jetpackSkipLog = new File(basedir, 'jetpack-skip.log')
+assert common.finish(common.startMaven(basedir, localRepository, jetpackSkipLog,
+        ['jetpack:run', 'jetpack:start', 'jetpack:stop', '-Djetpack.skip']), 'the jetpack.skip run') == 0
+['run', 'start', 'stop'].each { assert jetpackSkipLog.text.contains("Skipping jetpack:${it} (jetpack.skip=true)") }
 true
