@@ -1,6 +1,7 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.run.AppRunner;
 import dev.jetpack.engine.runtime.Runtimes;
 import dev.jetpack.engine.store.ImageStore;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.List;
  *   <li>OCI containers named after a dead JVM, with their bundles ({@link Runtimes#removeStaleContainers});
  *       first, because a live container keeps its overlay mount busy;</li>
  *   <li>build containers of dead JVMs: overlay mounts, upper dirs, copies ({@link BuildContainer#cleanStale});</li>
+ *   <li>the overlays and empty volumes of apps whose JVM died ({@code jetpack run}: the same containers, under
+ *       {@link AppRunner#RUNS});</li>
  *   <li>temporary build outputs, downloads and build scripts of dead JVMs ({@code store.WorkArea}).</li>
  * </ol>
  *
@@ -30,6 +33,7 @@ public final class KilledRunSweep {
         List<String> removed = new ArrayList<>(Runtimes.removeStaleContainers(log));
         BuildContainer.cleanStale(store.root().resolve(ImageBuildService.CONTAINERS), log)
                 .forEach(path -> removed.add(path.toString()));
+        BuildContainer.cleanStale(store.root().resolve(AppRunner.RUNS), log).forEach(path -> removed.add(path.toString()));
         removed.addAll(store.workArea().removeAbandoned());
         return removed;
     }

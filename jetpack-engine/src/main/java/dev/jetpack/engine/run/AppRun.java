@@ -1,5 +1,7 @@
 package dev.jetpack.engine.run;
 
+import dev.jetpack.engine.runtime.ProcessSignal;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -35,10 +37,11 @@ public interface AppRun extends AutoCloseable {
     int stop(Duration grace);
 
     /**
-     * Sends a signal to the app (e.g. {@code "INT"}, {@code "TERM"}, {@code "HUP"}), as the foreground run
-     * passes on the SIGINT and SIGTERM it gets. Does nothing once the app exited.
+     * Sends a signal to the app, as the foreground run passes on the SIGINT and SIGTERM it gets. A signal the
+     * app neither catches nor ignores ends it, with 128+N as its exit code, on every runtime. Does nothing once
+     * the app exited.
      */
-    void signal(String signal);
+    void signal(ProcessSignal signal);
 
     /**
      * Stops the app if it still runs (SIGTERM, SIGKILL after a short grace), then removes its container,

@@ -15,21 +15,18 @@ import java.util.Optional;
  * Subclasses only say how to invoke their tool.
  */
 abstract class AbstractRuntime implements ContainerRuntime {
-    /**
-     * The capabilities a build command gets: Docker's default set, which package managers need (apt drops
-     * privileges with setgroups/setuid, dpkg chowns and mknods). Notably not CAP_SYS_ADMIN: a build cannot mount.
-     */
-    static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
-            "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",
-            "CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP");
-
     static final String HOSTNAME = "jetpack";
 
     private volatile Optional<String> unavailableReason;
     private volatile long probeMillis = -1;
 
     @Override
-    public final RunResult run(ContainerSpec spec, OutputSink sink) {
+    public final ContainerRun start(ContainerSpec spec, OutputSink sink) {
+        Optional<String> unsupported = unsupported(spec);
+        if (unsupported.isPresent()) {
+            throw new ContainerException(name() + " cannot run this container: " + unsupported.get()
+                    + ". Choose a runtime that can (runc or crun enforce every setting)");
+        }
         PreparedRootfs prepared = PreparedRootfs.prepare(spec);
         Invocation invocation;
         try {
@@ -42,7 +39,17 @@ abstract class AbstractRuntime implements ContainerRuntime {
             throw new ContainerException(name() + ": cannot set up a container in " + spec.rootfs() + ": "
                     + e.getMessage(), e);
         }
-        return ContainerProcess.run(name(), invocation, prepared, sink);
+        try {
+            return ContainerProcess.start(name(), invocation, prepared, sink);
+        } catch (RuntimeException e) {
+            prepared.removeCreated();
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<String> unsupported(ContainerSpec spec) {
+        return Optional.empty();
     }
 
     /** The host command that runs the spec, given the prepared rootfs; may write files (an OCI bundle). */

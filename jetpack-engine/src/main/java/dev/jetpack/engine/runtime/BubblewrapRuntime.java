@@ -10,7 +10,7 @@ import java.util.Optional;
  * its own /proc, a minimal /dev (null, zero, full, random, urandom, tty, pts, shm), an mqueue and the host's
  * /sys read-only. Run as root, bwrap would keep every capability; it is restricted to the same set as the OCI
  * runtimes. {@code --die-with-parent} ties the sandbox to the JVM, and with its own pid namespace the whole
- * sandbox dies with its first process.
+ * sandbox dies with its first process. bwrap always sets {@code no_new_privs}.
  */
 public final class BubblewrapRuntime extends AbstractRuntime {
     @Override
@@ -21,6 +21,23 @@ public final class BubblewrapRuntime extends AbstractRuntime {
     @Override
     Optional<String> staticCheck() {
         return requireExecutable(name(), "bwrap");
+    }
+
+    /*
+     * Without a user namespace bwrap has no way to switch users (its --uid needs one), and in a user namespace
+     * every other owner in the image would show as nobody; it has no cgroups either.
+     */
+    @Override
+    public Optional<String> unsupported(ContainerSpec spec) {
+        if (!spec.user().equals(ContainerUser.ROOT)) {
+            return Optional.of("bwrap runs commands as root only (uid 0, gid 0, no further groups): without a user"
+                    + " namespace it cannot switch to " + spec.user().describe() + ", and inside one every other owner"
+                    + " in the image would show as nobody");
+        }
+        if (!spec.limits().isEmpty()) {
+            return Optional.of("bwrap puts no cgroup around its sandbox, so it cannot limit memory or CPU");
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -38,12 +55,12 @@ public final class BubblewrapRuntime extends AbstractRuntime {
         if (!spec.hostNetwork()) {
             line.add("--unshare-net");
         }
-        for (String capability : CAPABILITIES) {
+        for (String capability : spec.capabilities()) {
             line.add("--cap-add");
             line.add(capability);
         }
         for (PreparedRootfs.ResolvedBind bind : prepared.binds()) {
-            line.addAll(List.of("--ro-bind", bind.source().toString(), bind.destination()));
+            line.addAll(List.of(bind.readOnly() ? "--ro-bind" : "--bind", bind.source().toString(), bind.destination()));
         }
         line.add("--clearenv");
         for (Map.Entry<String, String> variable : spec.effectiveEnvironment().entrySet()) {
@@ -51,6 +68,7 @@ public final class BubblewrapRuntime extends AbstractRuntime {
         }
         line.addAll(List.of("--chdir", prepared.workingDirectory(), "--"));
         line.addAll(spec.command());
-        return Invocation.of(line);
+        // bwrap stays the namespace's init and runs the command as its first child.
+        return Invocation.of(line, Invocation.CommandPosition.CHILD_OF_NAMESPACE_INIT);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Deque;
  * resolving them ourselves means a hostile or merely unusual image (an {@code /etc/resolv.conf} symlink, as
  * systemd-resolved images have) can never make a mount or a created mount point land outside the rootfs.
  */
-final class ContainedPaths {
+public final class ContainedPaths {
     private static final int MAX_LINKS = 40;
 
     private ContainedPaths() {
@@ -23,7 +23,7 @@ final class ContainedPaths {
      * The symlink-free absolute container path that {@code containerPath} leads to. Missing components are
      * kept as they are (they will be created).
      */
-    static String resolve(Path rootfs, String containerPath) throws IOException {
+    public static String resolve(Path rootfs, String containerPath) throws IOException {
         Deque<String> pending = new ArrayDeque<>();
         pushComponents(pending, containerPath);
         Deque<String> resolved = new ArrayDeque<>();
@@ -57,7 +57,7 @@ final class ContainedPaths {
     }
 
     /** The host path of an already resolved (symlink-free) container path. */
-    static Path hostPath(Path rootfs, String resolvedContainerPath) {
+    public static Path hostPath(Path rootfs, String resolvedContainerPath) {
         String relative = resolvedContainerPath.replaceAll("^/+", "");
         return relative.isEmpty() ? rootfs : rootfs.resolve(relative);
     }

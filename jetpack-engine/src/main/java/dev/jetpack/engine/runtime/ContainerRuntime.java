@@ -3,7 +3,7 @@ package dev.jetpack.engine.runtime;
 import java.util.Optional;
 
 /**
- * Runs one command in a rootfs as uid 0 / gid 0, driving an existing container tool (runc, crun, bubblewrap
+ * Runs one command in a rootfs as the spec's user (uid 0 / gid 0 by default), driving an existing container tool (runc, crun, bubblewrap
  * or util-linux {@code unshare} + {@code chroot}).
  *
  * <p>Contract for every implementation:
@@ -33,10 +33,26 @@ public interface ContainerRuntime {
     Optional<String> unavailableReason();
 
     /**
+     * What of {@code spec} this runtime cannot enforce (a user, a resource limit, a capability set), as a
+     * sentence; empty when it can run the spec as it is. {@link #start} refuses such a spec before it starts
+     * anything.
+     */
+    Optional<String> unsupported(ContainerSpec spec);
+
+    /**
+     * Starts {@code spec.command()} and returns once the runtime's process runs.
+     *
+     * @throws ContainerException when the spec is {@link #unsupported} here or the container cannot be set up
+     */
+    ContainerRun start(ContainerSpec spec, OutputSink sink);
+
+    /**
      * Runs {@code spec.command()} to completion.
      *
      * @return the exit code and output tail; a non-zero exit is a result, not an exception
      * @throws ContainerException when the container cannot be set up or the run was interrupted
      */
-    RunResult run(ContainerSpec spec, OutputSink sink);
+    default RunResult run(ContainerSpec spec, OutputSink sink) {
+        return start(spec, sink).waitFor();
+    }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What to run and where: a command in a rootfs, as uid 0 / gid 0.
+ * What to run and where: a command in a rootfs, by default as uid 0 / gid 0 with {@link #DEFAULT_CAPABILITIES}
+ * and no resource limits (what a build command gets).
  *
  * @param rootfs           the directory that becomes {@code /}; it must exist
  * @param command          program and arguments; the program is looked up on the container's {@code PATH}
@@ -22,16 +23,32 @@ import java.util.Optional;
  *                         empty one with only loopback
  * @param resolvConf       a host file bound read-only at {@code /etc/resolv.conf} (over the image's own file,
  *                         which stays unchanged; if that is a symlink, over its target inside the rootfs)
- * @param readOnlyBinds    further host files or directories bound read-only into the container
+ * @param binds            further host files or directories bound into the container, in order
+ * @param user             who the command runs as
+ * @param capabilities     the capability bounding set ({@code CAP_...} names); a command running as uid 0 also
+ *                         has them effective and permitted, any other user has none effective (as after a
+ *                         plain setuid) and can gain none beyond this set
+ * @param limits           memory and CPU limits; runtimes without cgroups refuse specs that set any
+ * @param noNewPrivileges  set {@code no_new_privs}: setuid binaries and file capabilities grant nothing
  */
 public record ContainerSpec(Path rootfs, List<String> command, String workingDirectory,
                             Map<String, String> environment, boolean hostNetwork, Optional<Path> resolvConf,
-                            List<Bind> readOnlyBinds) {
+                            List<Bind> binds, ContainerUser user, List<String> capabilities, ResourceLimits limits,
+                            boolean noNewPrivileges) {
     /** The PATH a container gets when the spec's environment has none. */
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    /** A host path bound read-only at an absolute path inside the container. */
-    public record Bind(Path source, String destination) {
+    /**
+     * The capabilities a command gets unless the spec says otherwise: Docker's default set, which package
+     * managers need (apt drops privileges with setgroups/setuid, dpkg chowns and mknods). Notably not
+     * CAP_SYS_ADMIN: a build cannot mount.
+     */
+    public static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
+            "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+            "CAP_NET_RAW", "CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP");
+
+    /** A host path bound at an absolute path inside the container, read-only or writable. */
+    public record Bind(Path source, String destination, boolean readOnly) {
         public Bind {
             Objects.requireNonNull(source, "source");
             requireAbsolute(destination, "bind destination");
@@ -54,7 +71,16 @@ public record ContainerSpec(Path rootfs, List<String> command, String workingDir
             }
         }
         Objects.requireNonNull(resolvConf, "resolvConf");
-        readOnlyBinds = List.copyOf(readOnlyBinds);
+        binds = List.copyOf(binds);
+        Objects.requireNonNull(user, "user");
+        capabilities = List.copyOf(capabilities);
+        for (String capability : capabilities) {
+            if (!capability.matches("CAP_[A-Z_]+")) {
+                throw new IllegalArgumentException("capability '" + capability + "' is not a capability name:"
+                        + " write it as CAP_ and the upper-case name, e.g. CAP_NET_BIND_SERVICE");
+            }
+        }
+        Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -85,7 +111,10 @@ public record ContainerSpec(Path rootfs, List<String> command, String workingDir
         }
     }
 
-    /** Builds a {@link ContainerSpec}; defaults: cwd {@code /}, empty environment, host network, no binds. */
+    /**
+     * Builds a {@link ContainerSpec}; defaults: cwd {@code /}, empty environment, host network, no binds, root,
+     * {@link #DEFAULT_CAPABILITIES}, no limits, privileges may be gained.
+     */
     public static final class Builder {
         private final Path rootfs;
         private final List<String> command;
@@ -94,6 +123,10 @@ public record ContainerSpec(Path rootfs, List<String> command, String workingDir
         private boolean hostNetwork = true;
         private Path resolvConf;
         private final List<Bind> binds = new ArrayList<>();
+        private ContainerUser user = ContainerUser.ROOT;
+        private List<String> capabilities = DEFAULT_CAPABILITIES;
+        private ResourceLimits limits = ResourceLimits.NONE;
+        private boolean noNewPrivileges;
 
         private Builder(Path rootfs, List<String> command) {
             this.rootfs = rootfs;
@@ -133,13 +166,37 @@ public record ContainerSpec(Path rootfs, List<String> command, String workingDir
         }
 
         public Builder readOnlyBind(Path source, String destination) {
-            binds.add(new Bind(source, destination));
+            return bind(source, destination, true);
+        }
+
+        public Builder bind(Path source, String destination, boolean readOnly) {
+            binds.add(new Bind(source, destination, readOnly));
+            return this;
+        }
+
+        public Builder user(ContainerUser runAs) {
+            this.user = Objects.requireNonNull(runAs, "runAs");
+            return this;
+        }
+
+        public Builder capabilities(List<String> boundingSet) {
+            this.capabilities = List.copyOf(boundingSet);
+            return this;
+        }
+
+        public Builder limits(ResourceLimits resourceLimits) {
+            this.limits = Objects.requireNonNull(resourceLimits, "resourceLimits");
+            return this;
+        }
+
+        public Builder noNewPrivileges(boolean set) {
+            this.noNewPrivileges = set;
             return this;
         }
 
         public ContainerSpec build() {
             return new ContainerSpec(rootfs, command, workingDirectory, environment, hostNetwork,
-                    Optional.ofNullable(resolvConf), binds);
+                    Optional.ofNullable(resolvConf), binds, user, capabilities, limits, noNewPrivileges);
         }
     }
 }

@@ -48,6 +48,8 @@ public final class OciRuntime extends AbstractRuntime {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /* The CFS period a CPU limit is a quota of: the kernel's default, 100 ms. */
+    private static final long CPU_PERIOD_MICROS = 100_000;
     private static final String HYBRID_MESSAGE = "hybrid mode not supported";
     /** Prefix of the bundle directories in the temporary directory, followed by the JVM's {@link ProcessStamp}. */
     static final String BUNDLE_PREFIX = "jetpack-oci-";
@@ -135,7 +137,8 @@ public final class OciRuntime extends AbstractRuntime {
                 // a stray bundle in /tmp holds no mount and no process; not worth failing the build for
             }
         };
-        return new Invocation(command(List.of("run", "--bundle", bundle.toString(), id)), delete, cleanup);
+        return new Invocation(command(List.of("run", "--bundle", bundle.toString(), id)), delete, cleanup,
+                Invocation.CommandPosition.NAMESPACE_INIT);
     }
 
     /**
@@ -280,8 +283,12 @@ public final class OciRuntime extends AbstractRuntime {
         ObjectNode process = config.putObject("process");
         process.put("terminal", false);
         ObjectNode user = process.putObject("user");
-        user.put("uid", 0);
-        user.put("gid", 0);
+        user.put("uid", spec.user().uid());
+        user.put("gid", spec.user().gid());
+        if (!spec.user().supplementaryGids().isEmpty()) {
+            ArrayNode groups = user.putArray("additionalGids");
+            spec.user().supplementaryGids().forEach(groups::add);
+        }
         ArrayNode args = process.putArray("args");
         spec.command().forEach(args::add);
         ArrayNode env = process.putArray("env");
@@ -289,10 +296,14 @@ public final class OciRuntime extends AbstractRuntime {
             env.add(variable.getKey() + "=" + variable.getValue());
         }
         process.put("cwd", prepared.workingDirectory());
+        // A user other than root holds no capabilities, as after setuid(2) elsewhere; the bounding set still
+        // limits what it could gain.
         ObjectNode capabilities = process.putObject("capabilities");
         for (String set : List.of("bounding", "effective", "permitted")) {
             ArrayNode list = capabilities.putArray(set);
-            CAPABILITIES.forEach(list::add);
+            if (set.equals("bounding") || spec.user().isRoot()) {
+                spec.capabilities().forEach(list::add);
+            }
         }
         ArrayNode rlimits = process.putArray("rlimits");
         long openFiles = HostLimits.openFilesHardLimit();
@@ -300,7 +311,7 @@ public final class OciRuntime extends AbstractRuntime {
         nofile.put("type", "RLIMIT_NOFILE");
         nofile.put("hard", openFiles);
         nofile.put("soft", openFiles);
-        process.put("noNewPrivileges", false);
+        process.put("noNewPrivileges", spec.noNewPrivileges());
 
         ObjectNode root = config.putObject("root");
         root.put("path", prepared.rootfs().toString());
@@ -316,11 +327,20 @@ public final class OciRuntime extends AbstractRuntime {
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
         for (PreparedRootfs.ResolvedBind bind : prepared.binds()) {
-            mount(mounts, bind.destination(), "bind", bind.source().toString(),
-                    List.of("rbind", "ro", "nosuid", "nodev"));
+            mount(mounts, bind.destination(), "bind", bind.source().toString(), bind.readOnly()
+                    ? List.of("rbind", "ro", "nosuid", "nodev") : List.of("rbind", "nosuid", "nodev"));
         }
 
         ObjectNode linux = config.putObject("linux");
+        if (!spec.limits().isEmpty()) {
+            ObjectNode resources = linux.putObject("resources");
+            spec.limits().memoryBytes().ifPresent(bytes -> resources.putObject("memory").put("limit", bytes));
+            spec.limits().cpuMillicores().ifPresent(millicores -> {
+                ObjectNode cpu = resources.putObject("cpu");
+                cpu.put("period", CPU_PERIOD_MICROS);
+                cpu.put("quota", millicores * CPU_PERIOD_MICROS / 1000);
+            });
+        }
         ArrayNode namespaces = linux.putArray("namespaces");
         List<String> types = new ArrayList<>(List.of("pid", "ipc", "uts", "mount"));
         if (!spec.hostNetwork()) {

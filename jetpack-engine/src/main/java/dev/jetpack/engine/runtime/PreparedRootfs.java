@@ -28,7 +28,7 @@ final class PreparedRootfs {
     static final List<String> STANDARD_MOUNT_POINTS = List.of("/proc", "/dev", "/sys");
 
     /** A bind mount with its destination resolved inside the rootfs. */
-    record ResolvedBind(Path source, String destination, boolean directory) {
+    record ResolvedBind(Path source, String destination, boolean directory, boolean readOnly) {
     }
 
     private final Path rootfs;
@@ -77,13 +77,14 @@ final class PreparedRootfs {
                     throw new ContainerException("resolv.conf " + source + " is not a regular file on the host: pass"
                             + " an existing file (usually /etc/resolv.conf) or none");
                 }
-                binds.add(resolveBind(rootfs, source, "/etc/resolv.conf", created, parentTimes));
+                binds.add(resolveBind(rootfs, source, "/etc/resolv.conf", true, created, parentTimes));
             }
-            for (ContainerSpec.Bind bind : spec.readOnlyBinds()) {
+            for (ContainerSpec.Bind bind : spec.binds()) {
                 if (!Files.exists(bind.source())) {
                     throw new ContainerException("bind source " + bind.source() + " does not exist on the host");
                 }
-                binds.add(resolveBind(rootfs, bind.source(), bind.destination(), created, parentTimes));
+                binds.add(resolveBind(rootfs, bind.source(), bind.destination(), bind.readOnly(), created,
+                        parentTimes));
             }
             for (Map.Entry<Path, FileTime[]> entry : parentTimes.entrySet()) {
                 entry.getValue()[1] = Files.getLastModifiedTime(entry.getKey(), LinkOption.NOFOLLOW_LINKS);
@@ -98,15 +99,16 @@ final class PreparedRootfs {
         }
     }
 
-    private static ResolvedBind resolveBind(Path rootfs, Path source, String destination, List<String> created,
-                                            Map<Path, FileTime[]> parentTimes) throws IOException {
+    private static ResolvedBind resolveBind(Path rootfs, Path source, String destination, boolean readOnly,
+                                            List<String> created, Map<Path, FileTime[]> parentTimes)
+            throws IOException {
         boolean directory = Files.isDirectory(source);
         String resolved = ContainedPaths.resolve(rootfs, destination);
         if (resolved.equals("/")) {
             throw new ContainerException("cannot bind " + source + " over the container's root directory");
         }
         createMountPoint(rootfs, resolved, directory, created, parentTimes);
-        return new ResolvedBind(source, resolved, directory);
+        return new ResolvedBind(source, resolved, directory, readOnly);
     }
 
     /* Creates the missing components of an already resolved path: directories, and a file as the last one. */

@@ -11,6 +11,7 @@ import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
+import dev.jetpack.engine.runtime.ContainerRun;
 import dev.jetpack.engine.runtime.ContainerRuntime;
 import dev.jetpack.engine.runtime.ContainerSpec;
 import dev.jetpack.engine.runtime.OutputSink;
@@ -579,6 +580,16 @@ class ImageBuilderTest {
         @Override
         public Optional<String> unavailableReason() {
             return delegate.unavailableReason();
+        }
+
+        @Override
+        public Optional<String> unsupported(ContainerSpec spec) {
+            return delegate.unsupported(spec);
+        }
+
+        @Override
+        public ContainerRun start(ContainerSpec spec, OutputSink sink) {
+            throw new UnsupportedOperationException("builds run their commands to completion");
         }
 
         @Override
