@@ -15,7 +15,8 @@ int exit = common.finish(common.startMaven(basedir, localRepository, failLog, ['
         'the exit-3 run')
 assert exit != 0 && failLog.text.contains('The app show exited with code 3') : failLog.text
 
-// 3. Ctrl-C: SIGINT to Maven while the app sleeps; the app ends, the build ends, nothing is left running.
+// 3. Ctrl-C: SIGINT to Maven while the app sleeps reaches the app (as pid 1 of its container it only ends by its
+// own handler: the trap), the app ends with 130, which is no build failure, and nothing is left running.
 def sleeper = '3595'
 def sleepers = { common.processesWith(['sleep', sleeper]).findAll { !it.contains('java') && !it.contains('mvn') } }
 def intLog = new File(basedir, 'sigint.log')
@@ -24,5 +25,9 @@ common.waitFor('the app to start sleeping', 120) { !sleepers().isEmpty() }
 ['kill', '-INT', String.valueOf(maven.pid())].execute().waitFor()
 assert maven.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) : 'Maven did not end within 60 s of SIGINT'
 common.waitFor('the app to be gone after SIGINT', 30) { sleepers().isEmpty() }
-println "[run-foreground] SIGINT: Maven exited with ${maven.exitValue()}, the app is gone"
+def intText = intLog.text
+assert intText.contains('[show] got SIGINT') : 'the app did not get the SIGINT'
+assert intText.contains('App show exited with code 130')
+assert maven.exitValue() == 0 && intText.contains('BUILD SUCCESS') : "Ctrl-C failed the build (exit ${maven.exitValue()})"
+println "[run-foreground] SIGINT: the app trapped it and exited 130, Maven exited 0, nothing is left"
 true
