@@ -61,7 +61,21 @@ assert failedAt > stoppedAt : 'the build failed before jetpack:stop ran'
 nothingLeft(failPort, 'failing-test run')
 println "[start-stop] failing test: stopped before verify failed the build"
 
-// 4. -DskipITs skips start and stop (and failsafe), saying so.
+// 4. A readiness time-out fails the build with the app, the condition, the time-out and the app's last lines, and
+// removes the app (jetpack:stop will not run after a failed start).
+int slowPort = common.freePort()
+def slowLog = new File(basedir, 'not-ready.log')
+int slowExit = common.finish(common.startMaven(basedir, localRepository, slowLog,
+        ['verify', "-Dit.port=${slowPort}", '-Dit.readyPath=/never-there', '-Dit.readyTimeout=3']), 'the not-ready run')
+def slowText = slowLog.text
+assert slowExit != 0 && slowText.contains('BUILD FAILURE') : 'a time-out did not fail the build'
+assert slowText.contains("The app web was not ready within 3 s: still waiting for http http://127.0.0.1:${slowPort}/never-there")
+assert slowText =~ /its last lines of output:\s+127\.0\.0\.1:\d+: response:404/ : 'no log tail in the error'
+assert slowText.contains('The whole log: ')
+nothingLeft(slowPort, 'not-ready run')
+println "[start-stop] readiness time-out: failed with the log tail, nothing left"
+
+// 5. -DskipITs skips start and stop (and failsafe), saying so.
 def skipLog = new File(basedir, 'skip-its.log')
 int skipExit = common.finish(common.startMaven(basedir, localRepository, skipLog,
         ['verify', "-Dit.port=${common.freePort()}", '-DskipITs']), 'the skipITs run')
