@@ -69,7 +69,7 @@ int slowExit = common.finish(common.startMaven(basedir, localRepository, slowLog
         ['verify', "-Dit.port=${slowPort}", '-Dit.readyPath=/never-there', '-Dit.readyTimeout=3']), 'the not-ready run')
 def slowText = slowLog.text
 assert slowExit != 0 && slowText.contains('BUILD FAILURE') : 'a time-out did not fail the build'
-assert slowText.contains("The app web was not ready within 3 s: still waiting for http http://127.0.0.1:${slowPort}/never-there")
+assert slowText.contains("The app web was not ready within 3 s: still waiting for http http://127.0.0.1:${slowPort}/never-there (last try: answered 404)")
 assert slowText =~ /its last lines of output:\s+127\.0\.0\.1:\d+: response:404/ : 'no log tail in the error'
 assert slowText.contains('The whole log: ')
 nothingLeft(slowPort, 'not-ready run')

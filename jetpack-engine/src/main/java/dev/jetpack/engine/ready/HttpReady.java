@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Ready once a GET of the URL answers 2xx or 3xx. Redirects are not followed (a 3xx already shows a serving
@@ -19,6 +20,7 @@ public final class HttpReady implements ReadyCondition {
 
     private final URI url;
     private final HttpClient client;
+    private volatile String lastAttempt;
 
     private HttpReady(URI url) {
         this.url = url;
@@ -58,8 +60,10 @@ public final class HttpReady implements ReadyCondition {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(ATTEMPT_TIMEOUT).GET().build();
         try {
             int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            lastAttempt = "answered " + status;
             return status >= 200 && status < 400;
         } catch (IOException e) {
+            lastAttempt = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -70,5 +74,10 @@ public final class HttpReady implements ReadyCondition {
     @Override
     public String describe() {
         return "http " + url;
+    }
+
+    @Override
+    public Optional<String> lastAttempt() {
+        return Optional.ofNullable(lastAttempt);
     }
 }

@@ -53,7 +53,7 @@ public record ReadinessWait(String app, List<ReadyCondition> conditions, Duratio
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new AppNotReadyException("The app " + app + " was not ready within " + timeout.toSeconds()
-                        + " s: still waiting for " + describe(pending) + ". Raise the wait timeout if it only"
+                        + " s: still waiting for " + describeWithLastAttempt(pending) + ". Raise the wait timeout if it only"
                         + " starts slowly, or fix the condition" + tail(lastLines.get()));
             }
             try {
@@ -67,6 +67,11 @@ public record ReadinessWait(String app, List<ReadyCondition> conditions, Duratio
 
     private static String describe(List<ReadyCondition> pending) {
         return pending.stream().map(ReadyCondition::describe).collect(Collectors.joining(", "));
+    }
+
+    private static String describeWithLastAttempt(List<ReadyCondition> pending) {
+        return pending.stream().map(c -> c.describe() + c.lastAttempt().map(a -> " (last try: " + a + ")").orElse(""))
+                .collect(Collectors.joining(", "));
     }
 
     private static String tail(List<String> lines) {

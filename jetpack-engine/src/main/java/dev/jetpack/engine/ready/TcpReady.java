@@ -4,6 +4,7 @@ import dev.jetpack.engine.JetpackException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Optional;
 
 /** Ready once a TCP connection to the port (on 127.0.0.1 unless a host is given) is accepted. */
 public final class TcpReady implements ReadyCondition {
@@ -11,6 +12,7 @@ public final class TcpReady implements ReadyCondition {
 
     private final String host;
     private final int port;
+    private volatile String lastAttempt;
 
     private TcpReady(String host, int port) {
         this.host = host;
@@ -54,6 +56,7 @@ public final class TcpReady implements ReadyCondition {
             socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
             return true;
         } catch (IOException e) {
+            lastAttempt = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return false;
         }
     }
@@ -61,5 +64,10 @@ public final class TcpReady implements ReadyCondition {
     @Override
     public String describe() {
         return "tcp " + host + ":" + port;
+    }
+
+    @Override
+    public Optional<String> lastAttempt() {
+        return Optional.ofNullable(lastAttempt);
     }
 }

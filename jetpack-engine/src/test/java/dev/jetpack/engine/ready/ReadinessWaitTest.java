@@ -24,7 +24,9 @@ class ReadinessWaitTest {
             assertThat(HttpReady.parse(server.uri("/ok").toString()).isMet()).isTrue();
             assertThat(HttpReady.parse(server.uri("/moved").toString()).isMet()).isTrue();
             assertThat(HttpReady.parse(server.uri("/broken").toString()).isMet()).isFalse();
-            assertThat(HttpReady.parse(server.uri("/missing").toString()).isMet()).isFalse();
+            HttpReady missing = HttpReady.parse(server.uri("/missing").toString());
+            assertThat(missing.isMet()).isFalse();
+            assertThat(missing.lastAttempt()).contains("answered 404");
         }
     }
 
@@ -90,7 +92,7 @@ class ReadinessWaitTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> wait.await(RUNNING, tail::lines)).isInstanceOf(AppNotReadyException.class)
                 .hasMessageContaining("The app web was not ready within 1 s")
-                .hasMessageContaining("tcp 127.0.0.1:" + port)
+                .hasMessageContaining("tcp 127.0.0.1:" + port + " (last try: Connection refused")
                 .hasMessageContaining("line 2\n  bind: address in use")
                 .hasMessageNotContaining("line 1");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
