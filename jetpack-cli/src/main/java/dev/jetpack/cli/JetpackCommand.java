@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Build, fetch and manage appc App Container Images (ACI).",
         subcommands = {
             FetchCommand.class, ImportCommand.class, BuildCommand.class, MakeAciCommand.class,
-            ImagesCommand.class, ShowImageCommand.class, ImageManifestCommand.class, ExportCommand.class,
+            RunCommand.class, ImagesCommand.class, ShowImageCommand.class, ImageManifestCommand.class, ExportCommand.class,
             DestroyImageCommand.class, TrustCommand.class, UntrustCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = JetpackCommand.FOOTER)
@@ -45,7 +45,7 @@ public final class JetpackCommand implements Runnable {
 
     @Option(names = "--runtime", paramLabel = "NAME", scope = ScopeType.INHERIT,
             converter = RuntimeConverter.class,
-            description = "Container runtime for builds: auto (default), crun, runc, bwrap, chroot.")
+            description = "Container runtime for builds and runs: auto (default), crun, runc, bwrap, chroot.")
     RuntimeChoice runtime;
 
     @Option(names = "--compression", paramLabel = "NAME", scope = ScopeType.INHERIT,

@@ -88,6 +88,14 @@ public final class BuildContainer implements AutoCloseable {
      *                                 {@link Mode#OVERLAY} was asked for where overlayfs does not work
      */
     public static BuildContainer create(Path lowerRootfs, Path containersDir, Mode mode) {
+        return create(lowerRootfs, containersDir, mode, "build");
+    }
+
+    /**
+     * {@link #create(Path, Path, Mode)} in a directory named {@code NAME-RANDOM}, so that a user can tell whose
+     * container it is (e.g. the app name of a {@code jetpack run}).
+     */
+    public static BuildContainer create(Path lowerRootfs, Path containersDir, Mode mode, String name) {
         Path lower = lowerRootfs.toAbsolutePath().normalize();
         if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
             throw new BuildContainerException("parent rootfs " + lower + " is not a directory: a build container"
@@ -104,7 +112,7 @@ public final class BuildContainer implements AutoCloseable {
         }
         boolean overlay = mode != Mode.COPY && overlayProblem.isEmpty();
         Optional<String> fallback = mode == Mode.COPY ? Optional.of("copy mode requested") : overlayProblem;
-        Path directory = newContainerDirectory(containers);
+        Path directory = newContainerDirectory(containers, name);
         Path root = directory.resolve("root");
         Path upper = overlay ? directory.resolve("upper") : null;
         BuildContainer container = new BuildContainer(directory, lower, root, upper, fallback);
@@ -195,6 +203,14 @@ public final class BuildContainer implements AutoCloseable {
      * @return the container directories removed
      */
     public static List<Path> cleanStale(Path containersDir, EngineLog log) {
+        return cleanStale(containersDir, "build container", log);
+    }
+
+    /**
+     * {@link #cleanStale(Path, EngineLog)} of containers that serve another purpose, named {@code kind} in the
+     * log (e.g. "app container" for {@code jetpack run}).
+     */
+    public static List<Path> cleanStale(Path containersDir, String kind, EngineLog log) {
         List<Path> removed = new ArrayList<>();
         if (!Files.isDirectory(containersDir)) {
             return removed;
@@ -207,13 +223,13 @@ public final class BuildContainer implements AutoCloseable {
                 try {
                     remove(entry);
                     removed.add(entry);
-                    log.info("Removed the stale build container " + entry + " (its build process is gone)");
+                    log.info("Removed the stale " + kind + " " + entry + " (the process that made it is gone)");
                 } catch (IOException e) {
-                    log.warn("Cannot remove the stale build container " + entry + ": " + e.getMessage());
+                    log.warn("Cannot remove the stale " + kind + " " + entry + ": " + e.getMessage());
                 }
             }
         } catch (IOException e) {
-            log.warn("Cannot look for stale build containers in " + containersDir + ": " + e.getMessage());
+            log.warn("Cannot look for stale " + kind + "s in " + containersDir + ": " + e.getMessage());
         }
         return removed;
     }
@@ -284,13 +300,13 @@ public final class BuildContainer implements AutoCloseable {
 
     /* Unique directory whose owner file exists before anything is mounted in it, so cleanStale always knows
        whose it is. */
-    private static Path newContainerDirectory(Path containers) {
+    private static Path newContainerDirectory(Path containers, String name) {
         try {
             Files.createDirectories(containers);
             for (int attempt = 0; ; attempt++) {
                 byte[] random = new byte[6];
                 RANDOM.nextBytes(random);
-                Path directory = containers.resolve("build-" + HexFormat.of().formatHex(random));
+                Path directory = containers.resolve(name + "-" + HexFormat.of().formatHex(random));
                 try {
                     Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rwx------")));

@@ -33,7 +33,8 @@ public final class KilledRunSweep {
         List<String> removed = new ArrayList<>(Runtimes.removeStaleContainers(log));
         BuildContainer.cleanStale(store.root().resolve(ImageBuildService.CONTAINERS), log)
                 .forEach(path -> removed.add(path.toString()));
-        BuildContainer.cleanStale(store.root().resolve(AppRunner.RUNS), log).forEach(path -> removed.add(path.toString()));
+        BuildContainer.cleanStale(store.root().resolve(AppRunner.RUNS), "app container", log)
+                .forEach(path -> removed.add(path.toString()));
         removed.addAll(store.workArea().removeAbandoned());
         return removed;
     }

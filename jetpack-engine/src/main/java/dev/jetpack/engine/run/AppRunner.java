@@ -71,7 +71,8 @@ public final class AppRunner {
         AppUser user = AppUser.resolve(app, image.rootfs(), described);
         ContainerRuntime runtime = Runtimes.select(spec.runtime().orElse(settings.runtime()), log);
 
-        BuildContainer container = BuildContainer.create(image.rootfs(), store.root().resolve(RUNS));
+        BuildContainer container = BuildContainer.create(image.rootfs(), store.root().resolve(RUNS),
+                BuildContainer.Mode.AUTO, name);
         container.fallbackReason().ifPresent(reason -> log.warn("The app " + name + " runs in a copy of " + described
                 + ", not an overlay (" + reason + "): starting took time and disk space in proportion to the image"));
         try {
@@ -94,7 +95,7 @@ public final class AppRunner {
             Optional<String> unsupported = runtime.unsupported(appSpec);
             if (unsupported.isPresent()) {
                 throw new RunException("The app of " + described + " cannot run with the " + runtime.name()
-                        + " runtime: " + unsupported.get() + ". Choose another runtime (--runtime runc or crun).");
+                        + " runtime: " + unsupported.get() + ". Choose another runtime (runc or crun).");
             }
             log.info("Running " + name + " (" + described + ") with " + runtime.name() + " as "
                     + user.identity().describe() + ": " + String.join(" ", command));

@@ -49,8 +49,8 @@ final class AppVolumes {
             Path source = volumes.get(point.name());
             if (source == null) {
                 log.warn("No volume for the mount point '" + point.name() + "' (" + point.path() + ") of " + image
-                        + ": an empty volume is created for it and removed after the run. Give one with --volume "
-                        + point.name() + "=HOST_PATH to keep its data.");
+                        + ": an empty volume is created for it and removed after the run. Give a volume named '"
+                        + point.name() + "' to keep its data.");
                 source = emptyVolume(emptyVolumes, point.name());
             }
             binds.add(new ContainerSpec.Bind(source.toAbsolutePath(), point.path(), point.readOnly()));

@@ -79,12 +79,21 @@ final class RunningApp implements AppRun {
             exitCode = result.exitCode();
             log.info("The app " + name + " exited with " + exitCode + describeSignal(exitCode));
             if (!closed) {
-                postStop.get().filter(handler -> !handler.succeeded()).ifPresent(handler -> log.warn(
-                        "The post-stop handler of " + name + " exited with " + handler.exitCode()
-                                + (handler.lastLines().isEmpty() ? "" : ": " + String.join(" / ", handler.lastLines()))));
+                runPostStop();
             }
         }
         return exitCode;
+    }
+
+    /* A post-stop that fails, or cannot start (e.g. while the JVM shuts down), is reported; the app's exit stands. */
+    private void runPostStop() {
+        try {
+            postStop.get().filter(handler -> !handler.succeeded()).ifPresent(handler -> log.warn(
+                    "The post-stop handler of " + name + " exited with " + handler.exitCode()
+                            + (handler.lastLines().isEmpty() ? "" : ": " + String.join(" / ", handler.lastLines()))));
+        } catch (RuntimeException e) {
+            log.warn("The post-stop handler of " + name + " could not run: " + e.getMessage());
+        }
     }
 
     static String describeSignal(int exitCode) {

@@ -25,7 +25,11 @@ final class SignalForwarding implements AutoCloseable {
         SignalForwarding forwarding = new SignalForwarding();
         for (ProcessSignal signal : FORWARDED) {
             Signal jvmSignal = new Signal(signal.name());
-            forwarding.previous.put(jvmSignal, Signal.handle(jvmSignal, received -> app.signal(signal)));
+            try {
+                forwarding.previous.put(jvmSignal, Signal.handle(jvmSignal, received -> app.signal(signal)));
+            } catch (IllegalArgumentException e) {
+                // The JVM keeps this signal (-Xrs): it then shuts down as usual, and the shutdown hooks stop the app.
+            }
         }
         return forwarding;
     }

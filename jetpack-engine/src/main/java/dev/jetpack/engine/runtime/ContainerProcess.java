@@ -67,7 +67,13 @@ final class ContainerProcess implements ContainerRun {
 
     private void start() {
         registration = ShutdownCleanup.register(ShutdownCleanup.Stage.PROCESSES, this::kill);
-        ProcessBuilder builder = new ProcessBuilder(invocation.commandLine());
+        // A session of its own: Ctrl-C at a terminal signals the whole foreground process group, which would
+        // kill the runtime's process (and with it the container) before this JVM could pass the signal on or
+        // clean up in order. setsid(1) execs in place (the child is no group leader), so the pid stays.
+        List<String> line = new ArrayList<>();
+        line.add(AbstractRuntime.executable("setsid"));
+        line.addAll(invocation.commandLine());
+        ProcessBuilder builder = new ProcessBuilder(line);
         builder.environment().clear();
         builder.environment().put("PATH", HostCommand.HOST_PATH);
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Which container runtime runs build commands, as a user chooses it ({@code --runtime}, the plugin's
+ * Which container runtime runs build commands and apps, as a user chooses it ({@code --runtime}, the plugin's
  * {@code runtime}): {@link #AUTO} lets {@link Runtimes#select} take the first that works on this host.
  */
 public enum RuntimeChoice {

@@ -39,6 +39,10 @@ class AppRunTest {
     static Path store;
     static AppImages images;
     static StoredImage asRoot;
+    static StoredImage asApp;
+    static StoredImage sleeper;
+    static StoredImage trapper;
+    static StoredImage isolated;
 
     @TempDir
     Path temp;
@@ -51,6 +55,17 @@ class AppRunTest {
         store = shared.resolve("store");
         images = new AppImages(shared);
         asRoot = importImage(images.showenv("root", "root"));
+        asApp = importImage(images.showenv("app", "extra", 2000, 1000));
+        sleeper = importImage(images.withApp("example.com/sleeper", "{\"exec\": [\"/bin/sh\", \"-c\","
+                + " \"echo ready; sleep 600\"], \"user\": \"0\", \"group\": \"0\"}"));
+        trapper = importImage(images.withApp("example.com/trapper", "{\"exec\": [\"/bin/sh\", \"-c\","
+                + " \"trap 'echo got TERM; exit 7' TERM; echo ready; while true; do sleep 1; done\"], \"user\": \"0\","
+                + " \"group\": \"0\"}"));
+        isolated = importImage(images.withApp("example.com/isolated", "{\"exec\": [\"/bin/sh\", \"-c\","
+                + " \"grep -E '^(CapPrm|CapEff|NoNewPrivs)' /proc/self/status\"], \"user\": \"0\", \"group\": \"0\","
+                + " \"isolators\": [{\"name\": \"os/linux/capabilities-retain-set\", \"value\": {\"set\":"
+                + " [\"CAP_NET_BIND_SERVICE\", \"CAP_SYS_CHROOT\"]}}, {\"name\": \"os/linux/no-new-privileges\","
+                + " \"value\": true}]}"));
     }
 
     static StoredImage importImage(dev.jetpack.engine.testing.TestImages.Aci aci) {
@@ -120,8 +135,7 @@ class AppRunTest {
     @ParameterizedTest
     @MethodSource("runtimesThatSwitchUsers")
     void runsAsTheUserAndGroupsTheImageNames(RuntimeChoice runtime) throws IOException {
-        StoredImage image = importImage(images.showenv("app", "extra", 2000, 1000));
-        int exitCode = run(spec(image, runtime).volume("data", dataVolume()).name("as-app").build());
+        int exitCode = run(spec(asApp, runtime).volume("data", dataVolume()).name("as-app").build());
 
         assertThat(exitCode).isZero();
         assertThat(output).contains("pre-start uid=1000 cwd=/work", "uid=1000 gid=2000", "groups=2000 1000",
@@ -145,7 +159,7 @@ class AppRunTest {
                 .isInstanceOf(RunException.class)
                 .hasMessageContaining("bwrap runs commands as root only")
                 .hasMessageContaining("uid 1000, gid 1000")
-                .hasMessageContaining("--runtime runc or crun");
+                .hasMessageContaining("Choose another runtime (runc or crun)");
         assertThat(output).as("pre-start did not run").isEmpty();
     }
 
@@ -168,24 +182,30 @@ class AppRunTest {
     @ParameterizedTest
     @MethodSource("runtimes")
     void anAppEndedBySigtermReports143AndOneThatCatchesItEndsItsOwnWay(RuntimeChoice runtime) throws IOException {
-        StoredImage image = importImage(images.withApp("example.com/sleeper", "{\"exec\": [\"/bin/sh\", \"-c\","
-                + " \"echo ready; sleep 600\"], \"user\": \"0\", \"group\": \"0\"}"));
-        try (AppRun app = jetpack(log).start(spec(image, runtime).build())) {
+        try (AppRun app = jetpack(log).start(spec(sleeper, runtime).build())) {
             waitForOutput("ready");
             assertThat(app.isAlive()).isTrue();
             assertThat(app.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isEqualTo(143);
             assertThat(app.isAlive()).isFalse();
         }
-        StoredImage trapping = importImage(images.withApp("example.com/trapper", "{\"exec\": [\"/bin/sh\", \"-c\","
-                + " \"trap 'echo got TERM; exit 7' TERM; echo ready; while true; do sleep 1; done\"], \"user\": \"0\","
-                + " \"group\": \"0\"}"));
         output.clear();
-        try (AppRun app = jetpack(log).start(spec(trapping, runtime).build())) {
+        try (AppRun app = jetpack(log).start(spec(trapper, runtime).build())) {
             waitForOutput("ready");
             app.signal(ProcessSignal.TERM);
             assertThat(app.waitFor(Duration.ofSeconds(20))).contains(7);
             assertThat(output).contains("got TERM");
         }
+    }
+
+    @Test
+    void runsWithoutTheNetworkWhenAsked() throws IOException {
+        StoredImage image = importImage(images.withApp("example.com/net", "{\"exec\": [\"/bin/sh\", \"-c\","
+                + " \"echo interfaces=$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort | tr '\\\\n' ' ')\"],"
+                + " \"user\": \"0\", \"group\": \"0\"}"));
+        assertThat(run(spec(image, RuntimeChoice.CHROOT).network(RunNetwork.NONE).build())).isZero();
+        assertThat(output).containsExactly("interfaces=lo");
+        assertThat(RunNetwork.parse("Host")).isEqualTo(RunNetwork.HOST);
+        assertThatThrownBy(() -> RunNetwork.parse("bridge")).hasMessageContaining("choose one of host, none");
     }
 
     @Test
@@ -210,12 +230,7 @@ class AppRunTest {
     @ParameterizedTest
     @MethodSource("runtimes")
     void enforcesCapabilitySetsAndNoNewPrivilegesOrSaysWhyNot(RuntimeChoice runtime) throws IOException {
-        StoredImage image = importImage(images.withApp("example.com/isolated", "{\"exec\": [\"/bin/sh\", \"-c\","
-                + " \"grep -E '^(CapPrm|CapEff|NoNewPrivs)' /proc/self/status\"], \"user\": \"0\", \"group\": \"0\","
-                + " \"isolators\": [{\"name\": \"os/linux/capabilities-retain-set\", \"value\": {\"set\":"
-                + " [\"CAP_NET_BIND_SERVICE\", \"CAP_SYS_CHROOT\"]}}, {\"name\": \"os/linux/no-new-privileges\","
-                + " \"value\": true}]}"));
-        assertThat(run(spec(image, runtime).build())).isZero();
+        assertThat(run(spec(isolated, runtime).build())).isZero();
         // bit 10 is CAP_NET_BIND_SERVICE, bit 18 CAP_SYS_CHROOT (bwrap bounds what a process holds, not its
         // bounding set, so CapBnd is not the same everywhere)
         assertThat(output).contains("CapPrm:\t0000000000040400", "CapEff:\t0000000000040400", "NoNewPrivs:\t1");
