@@ -40,7 +40,7 @@ try {
     int stopExit = common.finish(common.startMaven(basedir, localRepository, stopLog, ['jetpack:stop', "-Dit.port=${port}"]),
             'jetpack:stop after the kill')
     assert stopExit == 0 : "jetpack:stop after the kill failed, see ${stopLog}"
-    assert stopLog.text.contains('The Maven run that started web is gone; removed what it left') : stopLog.text
+    assert stopLog.text.contains('The Maven run that started web is not this one: the store sweep removed what dead runs left') : stopLog.text
     nothingLeft(port, 'jetpack:stop after the kill')
 
     // 2. Killed, then the next run is a whole verify on the same port: opening the store removes the old app first,

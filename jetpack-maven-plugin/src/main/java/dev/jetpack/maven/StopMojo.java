@@ -63,8 +63,9 @@ public class StopMojo extends AbstractJetpackMojo {
         if (!leftBehind.isEmpty()) {
             // The run that started them is gone (killed): the sweep removes what dead processes left.
             List<String> removed = jetpack().removeStaleWork();
-            getLog().info("The Maven run that started " + String.join(", ", leftBehind) + " is gone; removed what"
-                    + " it left" + (removed.isEmpty() ? "" : ": " + String.join(", ", removed)));
+            getLog().info("The Maven run that started " + String.join(", ", leftBehind) + " is not this one: the store"
+                    + " sweep removed what dead runs left (an app whose Maven run still goes on is that run's to stop)"
+                    + (removed.isEmpty() ? "" : ": " + String.join(", ", removed)));
         }
         if (!failures.isEmpty()) {
             throw new MojoFailureException("Cannot stop every app: " + String.join("; ", failures));
