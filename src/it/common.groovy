@@ -178,7 +178,27 @@ def httpsServer = { File dir ->
              ' -Djavax.net.ssl.trustStoreType=PKCS12']
 }
 
+// A TCP port on 127.0.0.1 that nothing listens on right now (the system picks it), for an app an IT starts.
+def freePort = { -> new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort } }
+
+// Whether something accepts TCP connections on 127.0.0.1:port.
+def listening = { int port ->
+    try {
+        new Socket().withCloseable { it.connect(new InetSocketAddress('127.0.0.1', port), 1000); true }
+    } catch (IOException e) {
+        false
+    }
+}
+
+// Processes on this host whose command line contains every one of `words`, as "pid: command line".
+def processesWith = { List<String> words ->
+    new File('/proc').listFiles().findAll { it.name ==~ /\d+/ }.collect { dir ->
+        try { dir.name + ': ' + new File(dir, 'cmdline').text.replace('\u0000', ' ').trim() } catch (IOException e) { '' }
+    }.findAll { line -> words.every { line.contains(it) } }
+}
+
 [run: run, hostRootfs: hostRootfs, fakeAptGet: fakeAptGet, makeAci: makeAci, manifestOf: manifestOf,
  entriesOf: entriesOf, fileOf: fileOf, label: label, annotation: annotation, compressionOf: compressionOf,
  idOf: idOf, waitFor: waitFor, mountsUnder: mountsUnder, temporariesUnder: temporariesUnder, startMaven: startMaven,
- finish: finish, kill9: kill9, httpsServer: httpsServer]
+ finish: finish, kill9: kill9, httpsServer: httpsServer, freePort: freePort, listening: listening,
+ processesWith: processesWith]

@@ -9,7 +9,6 @@ import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.StoredImage;
 import java.nio.file.Files;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -17,22 +16,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
 
 /**
- * The goals that deal with images from elsewhere ({@code fetch}, {@code build}): the parent image, proxies from
- * settings.xml, and Maven coordinates resolved through Maven's repositories (and the reactor).
+ * The goals that deal with images from elsewhere ({@code fetch}, {@code build}, {@code run}, {@code start}): images
+ * named by path, URL, discovery name or Maven coordinates, proxies from settings.xml, and coordinates resolved
+ * through Maven's repositories (and the reactor).
  */
 public abstract class AbstractImageMojo extends AbstractJetpackMojo {
-    /**
-     * The parent image (PARENT_IMAGE): a path to an .aci file, a URL, an appc discovery name
-     * ({@code example.com/app:1.0,os=linux}), Maven coordinates
-     * ({@code groupId:artifactId[:extension[:classifier]]:version}, extension {@code aci} by default, or the
-     * command line's {@code mvn:groupId:artifactId:version[:classifier]}), which may name another module of the
-     * same reactor (declare it as a dependency of type {@code aci} so that the reactor builds it first), or an
-     * OCI image in skopeo's spellings: {@code oci:DIR[:TAG]}, {@code docker-archive:FILE},
-     * {@code docker://HOST[:PORT]/REPOSITORY:TAG}. Unset for a base image.
-     */
-    @Parameter(property = "jetpack.parentImage")
-    protected String parentImage;
-
     /**
      * Allows plain HTTP for fetching images: {@code http://} URLs and discovery, and {@code docker://} registries
      * that speak HTTP (such as a registry on 127.0.0.1 for tests). Insecure: anyone on the path can change the
@@ -69,14 +57,6 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                     + ", which does not exist; build or download it first, or give a name, URL or coordinates");
         }
         return new ConfiguredImage(parameter, text.trim(), source);
-    }
-
-    /** The parent image, parsed; empty for a base image. */
-    protected Optional<ConfiguredImage> parent() throws ConfigurationException {
-        if (parentImage == null || parentImage.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(configuredImage(parentImage, "parentImage"));
     }
 
     /**

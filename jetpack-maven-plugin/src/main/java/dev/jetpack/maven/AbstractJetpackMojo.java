@@ -63,13 +63,19 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
     /** The goal's name, for log lines: {@code build}, {@code fetch}, ... */
     protected abstract String goal();
 
+    /** Why the goal is skipped (the switch that says so), or empty to run it. */
+    protected Optional<String> skipReason() {
+        return skip ? Optional.of("jetpack.skip=true") : Optional.empty();
+    }
+
     /** The goal's work, run unless skipped. */
     protected abstract void run() throws MojoExecutionException, MojoFailureException, ConfigurationException;
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("Skipping jetpack:" + goal() + " (jetpack.skip=true)");
+        Optional<String> skipped = skipReason();
+        if (skipped.isPresent()) {
+            getLog().info("Skipping jetpack:" + goal() + " (" + skipped.get() + ")");
             return;
         }
         try {

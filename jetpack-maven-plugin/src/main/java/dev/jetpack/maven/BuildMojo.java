@@ -36,7 +36,7 @@ import org.apache.maven.project.MavenProjectHelper;
  * (packaging {@code aci}) or attaches it with {@code classifier} (other packagings).
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class BuildMojo extends AbstractImageMojo {
+public class BuildMojo extends AbstractParentImageMojo {
     /**
      * The build directory (BUILD_DIR), copied into the container's work dir. When {@code jetpack:prepare} ran
      * earlier in the same build, its staged copy ({@code target/jetpack/build}) is used instead.
@@ -135,8 +135,7 @@ public class BuildMojo extends AbstractImageMojo {
     @Override
     protected void run() throws MojoExecutionException, MojoFailureException, ConfigurationException {
         Jetpack jetpack = jetpack();
-        Path aci = Path.of(project.getBuild().getDirectory()).toAbsolutePath()
-                .resolve(project.getBuild().getFinalName() + ".aci");
+        Path aci = ImageAttachment.aciFile(project);
         ImageBuildSpec spec = spec(jetpack, aci);
         try {
             jetpack.buildImage(spec);

@@ -16,7 +16,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * it.
  */
 @Mojo(name = "fetch", defaultPhase = LifecyclePhase.INITIALIZE, threadSafe = true)
-public class FetchMojo extends AbstractImageMojo {
+public class FetchMojo extends AbstractParentImageMojo {
     /** Further images to fetch besides the parent, in the same forms as {@code parentImage}. */
     @Parameter
     private List<String> images;

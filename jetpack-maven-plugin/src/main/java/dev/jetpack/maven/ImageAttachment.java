@@ -1,6 +1,7 @@
 package dev.jetpack.maven;
 
 import java.io.File;
+import java.nio.file.Path;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
 
@@ -17,6 +18,12 @@ final class ImageAttachment {
     static final String ACI = "aci";
 
     private ImageAttachment() {
+    }
+
+    /** Where {@code jetpack:build} writes the project's ACI (ACI_FILE): {@code target/<finalName>.aci}. */
+    static Path aciFile(MavenProject project) {
+        return Path.of(project.getBuild().getDirectory()).toAbsolutePath()
+                .resolve(project.getBuild().getFinalName() + ".aci");
     }
 
     /** @return how the ACI was attached, for the log */

@@ -19,6 +19,9 @@ public final class ImageNames {
     /** appc's AC Identifier. */
     public static final Pattern AC_IDENTIFIER = Pattern.compile("^[a-z0-9]+([-._~/][a-z0-9]+)*$");
 
+    /** appc's AC Name: app instance names, as mount point and port names. */
+    public static final Pattern AC_NAME = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
+
     private static final String SEPARATORS = "-._~/";
 
     private ImageNames() {
@@ -61,6 +64,22 @@ public final class ImageNames {
             out.setLength(out.length() - 1);
         }
         return out.toString();
+    }
+
+    /**
+     * The instance name of an app run from the image {@code imageName} when none is configured: the name's last
+     * component made into an AC Name ({@code dev.jetpack.images/example-nginx} gives {@code example-nginx}).
+     *
+     * @throws ConfigurationException when nothing valid is left
+     */
+    public static String appName(String imageName) throws ConfigurationException {
+        String last = imageName.substring(imageName.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        String name = String.join("-", last.split("[^a-z0-9]+")).replaceAll("^-+|-+$", "");
+        if (!AC_NAME.matcher(name).matches()) {
+            throw new ConfigurationException("Cannot make an app name from the image name '" + imageName
+                    + "'; set <name> (lower-case letters and digits, words joined by single dashes)");
+        }
+        return name;
     }
 
     /**

@@ -36,4 +36,13 @@ class ImageNamesTest {
         assertThat(ImageNames.versionLabel("1.0-SNAPSHOT")).isEqualTo("1.0-SNAPSHOT");
         assertThatThrownBy(() -> ImageNames.versionLabel(" ")).isInstanceOf(ConfigurationException.class);
     }
+
+    @Test
+    void appNameIsTheImageNamesLastComponentAsAnAcName() throws Exception {
+        assertThat(ImageNames.appName("dev.jetpack.images/example-nginx")).isEqualTo("example-nginx");
+        assertThat(ImageNames.appName("example.com/Web_Server.v2")).isEqualTo("web-server-v2");
+        assertThat(ImageNames.appName("busybox")).isEqualTo("busybox");
+        assertThatThrownBy(() -> ImageNames.appName("example.com/___")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("set <name>");
+    }
 }
