@@ -2,6 +2,7 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.aci.compress.BlockCompressingOutputStream;
 import dev.jetpack.engine.io.BackgroundDigestingOutputStream;
 import dev.jetpack.engine.io.CountingOutputStream;
 import java.io.BufferedOutputStream;
@@ -21,6 +22,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * Writes an ACI entry by entry in one pass: tar → SHA-512 (the image ID) → compressor → the caller's stream.
  * {@link AciWriter} feeds it from a directory, the base image maker from a rootfs tarball.
  *
+ * <p>A compressed archive is a series of independently compressed blocks (xz streams, gzip members, bzip2 streams,
+ * which every reader of those formats decodes as one file). This class knows where each entry starts in the tar
+ * and lets a {@link BlockCutter} end blocks at entry boundaries, so that the blocks, and with a
+ * {@link dev.jetpack.engine.aci.compress.BlockCache} their reuse, depend on the tree and never on offsets.
+ *
  * <p>Entries are written as POSIX tar with numeric owners only and no user/group names, atime or ctime, so the
  * bytes depend on the content alone. Mtimes are stored in whole seconds (the sub-second part is dropped). Long
  * names, big numbers, mtimes before 1970 or after 2242 and extended attributes go into pax records that this class
@@ -30,37 +36,67 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class AciTarWriter implements Closeable {
     private static final int BUFFER = 64 * 1024;
     private static final int NAME_FIELD = 100;
+    private static final int RECORD = 512;
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
+
+    private static final int END_OF_ARCHIVE = 2 * 512;
+    private static final int TAR_BLOCK = 10240;
 
     private final CountingOutputStream fileCounter;
     private final BackgroundDigestingOutputStream tarDigest;
     private final TarArchiveOutputStream tar;
     private final OutputStream compressor;
+    /** Null for an uncompressed archive: there are no blocks to cut. */
+    private final BlockCompressingOutputStream blocks;
+    private final BlockCutter cutter;
     private final byte[] copyBuffer = new byte[BUFFER];
+    /** The tar offset of the next entry: what commons-compress has taken in, including its unflushed record. */
+    private long entryOffset;
     private boolean manifestWritten;
     private boolean finished;
 
-    private AciTarWriter(OutputStream target, Compression compression, int level, int threads) throws IOException {
+    private AciTarWriter(OutputStream target, WriterOptions options) throws IOException {
         fileCounter = new CountingOutputStream(target);
-        OutputStream compressed = compression.compress(new BufferedOutputStream(fileCounter, BUFFER), level,
-                threads);
-        compressor = compressed;
-        tarDigest = new BackgroundDigestingOutputStream(compressed);
-        tar = new TarArchiveOutputStream(tarDigest, 10240, StandardCharsets.UTF_8.name());
+        OutputStream file = new BufferedOutputStream(fileCounter, BUFFER);
+        Compression compression = options.compression();
+        if (compression == Compression.NONE) {
+            blocks = null;
+            cutter = null;
+            compressor = file;
+        } else {
+            int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+            blocks = new BlockCompressingOutputStream(file, compression.blockEncoder(options.level()),
+                    options.blockCache(), threads);
+            BlockSizes sizes = options.blockSizes() != null ? options.blockSizes() : compression.blockSizes();
+            cutter = new BlockCutter(sizes, blocks::cutAt);
+            compressor = blocks;
+        }
+        tarDigest = new BackgroundDigestingOutputStream(compressor);
+        tar = new TarArchiveOutputStream(tarDigest, TAR_BLOCK, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_TRUNCATE); // the full name is in our pax record
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR); // the exact value is in our pax record
     }
 
     /**
-     * Starts an ACI on {@code target}; {@link #finish()} completes it. {@code target} is never closed here.
+     * Starts an ACI on {@code target}; {@link #finish()} completes it. {@code target} is never closed here. A
+     * compressed archive is written as independent blocks cut at entry boundaries (see {@link BlockCutter}),
+     * without a block cache.
      *
      * @param level   compression level, -1 for the compression's default
      * @param threads compression threads, or {@link Compression#ALL_CORES}
      */
     public static AciTarWriter open(OutputStream target, Compression compression, int level, int threads)
             throws IOException {
-        return new AciTarWriter(target, compression, level, threads);
+        return open(target, WriterOptions.builder().compression(compression).level(level).threads(threads).build());
+    }
+
+    /**
+     * Starts an ACI on {@code target} with the compression, level, threads, block sizes and block cache of
+     * {@code options}; {@link #finish()} completes it. {@code target} is never closed here.
+     */
+    public static AciTarWriter open(OutputStream target, WriterOptions options) throws IOException {
+        return new AciTarWriter(target, options);
     }
 
     /** Writes the {@code manifest} entry (mode 0644, owned by 0:0). Call it once, before any rootfs entry. */
@@ -70,7 +106,7 @@ public final class AciTarWriter implements Closeable {
         }
         manifestWritten = true;
         put(new TarEntry("manifest", TarEntry.Type.FILE, 0644, 0, 0, manifestJson.length, mtime, "", 0, 0, Map.of()),
-                new java.io.ByteArrayInputStream(manifestJson));
+                new java.io.ByteArrayInputStream(manifestJson), true);
     }
 
     /**
@@ -84,7 +120,7 @@ public final class AciTarWriter implements Closeable {
         if (!entry.name().equals("rootfs") && !entry.name().startsWith("rootfs/")) {
             throw new IllegalArgumentException("ACI entry outside rootfs/: " + entry.name());
         }
-        put(entry, content);
+        put(entry, content, false);
     }
 
     /** Bytes of uncompressed tar written so far (for progress reports). */
@@ -99,7 +135,17 @@ public final class AciTarWriter implements Closeable {
         }
         finished = true;
         tar.close(); // writes the end-of-archive blocks, finishes the compressor; the target stays open
-        return new AciWriter.Result(ImageId.ofDigest(tarDigest.digest()), tarDigest.count(), fileCounter.count());
+        long expected = (entryOffset + END_OF_ARCHIVE + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+        if (tarDigest.count() != expected) {
+            // the block cuts were placed by this count: a mismatch would mean commons-compress wrote records
+            // that this class did not account for
+            throw new IllegalStateException("the tar has " + tarDigest.count() + " bytes where its entries account"
+                    + " for " + expected);
+        }
+        BlockCompressingOutputStream.Stats stats = blocks != null ? blocks.stats()
+                : new BlockCompressingOutputStream.Stats(0, 0, 0);
+        return new AciWriter.Result(ImageId.ofDigest(tarDigest.digest()), tarDigest.count(), fileCounter.count(),
+                stats.blocks(), stats.reused());
     }
 
     /** Abandons an unfinished archive (the caller discards what was written); does not close the target. */
@@ -115,7 +161,7 @@ public final class AciTarWriter implements Closeable {
         finished = true;
     }
 
-    private void put(TarEntry entry, InputStream content) throws IOException {
+    private void put(TarEntry entry, InputStream content, boolean ownBlock) throws IOException {
         if (finished) {
             throw new IllegalStateException("the archive is finished");
         }
@@ -155,8 +201,19 @@ public final class AciTarWriter implements Closeable {
             }
         }
         long headerSeconds = mtimeInHeader ? seconds : Math.max(0, Math.min(seconds, MAX_OCTAL_11));
-        if (!pax.isEmpty()) {
-            writePax(tarName, pax, headerSeconds);
+        byte[] paxData = pax.isEmpty() ? null : paxRecords(pax);
+        long headerBytes = (paxData == null ? 0 : RECORD + BlockCutter.padded(paxData.length)) + RECORD;
+        long dataBytes = entry.type() == TarEntry.Type.FILE ? entry.size() : 0;
+        if (tarDigest.count() > entryOffset) {
+            throw new IllegalStateException("the tar is at " + tarDigest.count() + " bytes, past the entry offset "
+                    + entryOffset + " this class counted");
+        }
+        if (cutter != null) {
+            cutter.entry(tarName, entryOffset, headerBytes, dataBytes, ownBlock);
+        }
+        entryOffset += headerBytes + BlockCutter.padded(dataBytes);
+        if (paxData != null) {
+            writePax(tarName, paxData, headerSeconds);
         }
 
         TarArchiveEntry header = new TarArchiveEntry(tarName, typeFlag(entry.type()), true);
@@ -198,7 +255,7 @@ public final class AciTarWriter implements Closeable {
         }
     }
 
-    private void writePax(String tarName, Map<String, byte[]> records, long seconds) throws IOException {
+    private static byte[] paxRecords(Map<String, byte[]> records) throws IOException {
         java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> record : records.entrySet()) {
             byte[] key = utf8(record.getKey());
@@ -213,6 +270,10 @@ public final class AciTarWriter implements Closeable {
             data.write(record.getValue());
             data.write('\n');
         }
+        return data.toByteArray();
+    }
+
+    private void writePax(String tarName, byte[] data, long seconds) throws IOException {
         StringBuilder paxName = new StringBuilder("PaxHeaders/");
         tarName.codePoints().forEach(c -> paxName.append(c < 0x80 ? (char) c : '_'));
         String name = paxName.length() > NAME_FIELD - 1 ? paxName.substring(0, NAME_FIELD - 1) : paxName.toString();
@@ -221,9 +282,9 @@ public final class AciTarWriter implements Closeable {
         pax.setGroupName("");
         pax.setMode(0644);
         pax.setModTime(seconds * 1000);
-        pax.setSize(data.size());
+        pax.setSize(data.length);
         tar.putArchiveEntry(pax);
-        tar.write(data.toByteArray());
+        tar.write(data);
         tar.closeArchiveEntry();
     }
 
