@@ -292,6 +292,7 @@ final class ImageBuilder {
                 .ownership(Ownership.PRESERVE)
                 .exclude(layer.exclude())
                 .progress(request.progress())
+                .blockCache(request.blockCache().orElse(null))
                 .log(request.log()).build();
         // AciWriter renames a temporary sibling into place only when the archive is complete.
         AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
