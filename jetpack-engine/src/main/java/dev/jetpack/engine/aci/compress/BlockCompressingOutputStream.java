@@ -50,7 +50,7 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
         this.out = Objects.requireNonNull(out, "out");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.cache = cache;
-        this.workers = new OrderedWorkers<>(threads, "blocks");
+        this.workers = new OrderedWorkers<>(threads, encoder.format());
     }
 
     /**

@@ -43,12 +43,20 @@ public final class BlockEncoder {
         byte[] encode(byte[] data, int length) throws IOException;
     }
 
+    private final String format;
     private final String identity;
     private final Encoding encoding;
 
+    /** @param description starts with the format and level, e.g. "xz-6 xz (XZ Utils) 5.4.1" */
     private BlockEncoder(String description, Encoding encoding) throws IOException {
+        this.format = description.substring(0, description.indexOf('-'));
         this.encoding = encoding;
         this.identity = description + " " + fingerprint(encoding);
+    }
+
+    /** "xz", "gzip" or "bzip2". */
+    public String format() {
+        return format;
     }
 
     /** gzip members, deflated by the JDK's zlib. */

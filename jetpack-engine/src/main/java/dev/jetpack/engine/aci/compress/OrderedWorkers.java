@@ -53,11 +53,19 @@ final class OrderedWorkers<R> {
         });
     }
 
-    /** Queues a task; when the queue is full, first hands over the oldest result (waiting for it). */
-    void submit(Callable<R> task, Handler<R> handler) throws IOException {
+    /**
+     * Waits until a task may be queued, handing over the oldest results meanwhile; callers that prepare a task
+     * from shared state (a preset dictionary) call this first, so at most {@code 2 × threads} are ever prepared.
+     */
+    void awaitRoom() throws IOException {
         while (pending.size() >= maxInFlight) {
             handOldest();
         }
+    }
+
+    /** Queues a task; when the queue is full, first hands over the oldest result (waiting for it). */
+    void submit(Callable<R> task, Handler<R> handler) throws IOException {
+        awaitRoom();
         pending.addLast(new Pending<>(workers.submit(task), handler));
     }
 

@@ -129,6 +129,7 @@ abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
             writeHeader(out);
         }
         byte[] buffer = current;
+        workers.awaitRoom(); // before compressTask: it is where subclasses count and prepare a block
         workers.submit(compressTask(buffer, filled, last), result -> {
             writeBlock(result, out);
             freeBuffers.addLast(buffer);
