@@ -255,6 +255,7 @@ public final class Jetpack {
 
     private ImageExporter exporter() {
         return new ImageExporter(WriterOptions.builder().compression(settings.compression()).progress(progress)
+                .blockCache(store().blockCache())
                 .log(log).build(), log);
     }
 

@@ -1,6 +1,7 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.aci.compress.BlockCompressingOutputStream;
 import dev.jetpack.engine.io.BackgroundDigestingOutputStream;
 import dev.jetpack.engine.io.CountingOutputStream;
 import java.io.BufferedOutputStream;
@@ -13,9 +14,15 @@ import java.util.Map;
 
 /**
  * Writes an ACI entry by entry in one pass: tar → SHA-512 (the image ID) → compressor → the caller's stream.
- * {@link AciWriter} feeds it from a directory, the base image maker from a rootfs tarball. The tar dialect is
- * {@link TarStreamWriter}'s; this class adds the ACI's rules: the manifest first, everything else under
- * {@code rootfs/}.
+ * {@link AciWriter} feeds it from a directory, the base image maker from a rootfs tarball.
+ *
+ * <p>A compressed archive is a series of independently compressed blocks (xz streams, gzip members, bzip2 streams,
+ * which every reader of those formats decodes as one file). This class knows where each entry starts in the tar
+ * and lets a {@link BlockCutter} end blocks at entry boundaries, so that the blocks, and with a
+ * {@link dev.jetpack.engine.aci.compress.BlockCache} their reuse, depend on the tree and never on offsets.
+ *
+ * <p>The tar dialect is {@link TarStreamWriter}'s; this class adds the ACI's rules (the manifest first, everything
+ * else under {@code rootfs/}) and the block cuts, placed by the writer's plan of each entry.
  */
 public final class AciTarWriter implements Closeable {
     private static final int BUFFER = 64 * 1024;
@@ -24,27 +31,51 @@ public final class AciTarWriter implements Closeable {
     private final BackgroundDigestingOutputStream tarDigest;
     private final TarStreamWriter tar;
     private final OutputStream compressor;
+    /** Null for an uncompressed archive: there are no blocks to cut. */
+    private final BlockCompressingOutputStream blocks;
+    private final BlockCutter cutter;
     private boolean manifestWritten;
     private boolean finished;
 
-    private AciTarWriter(OutputStream target, Compression compression, int level, int threads) throws IOException {
+    private AciTarWriter(OutputStream target, WriterOptions options) throws IOException {
         fileCounter = new CountingOutputStream(target);
-        OutputStream compressed = compression.compress(new BufferedOutputStream(fileCounter, BUFFER), level,
-                threads);
-        compressor = compressed;
-        tarDigest = new BackgroundDigestingOutputStream(compressed);
+        OutputStream file = new BufferedOutputStream(fileCounter, BUFFER);
+        Compression compression = options.compression();
+        if (compression == Compression.NONE) {
+            blocks = null;
+            cutter = null;
+            compressor = file;
+        } else {
+            int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+            blocks = new BlockCompressingOutputStream(file, compression.blockEncoder(options.level()),
+                    options.blockCache(), threads);
+            BlockSizes sizes = options.blockSizes() != null ? options.blockSizes() : compression.blockSizes();
+            cutter = new BlockCutter(sizes, blocks::cutAt);
+            compressor = blocks;
+        }
+        tarDigest = new BackgroundDigestingOutputStream(compressor);
         tar = new TarStreamWriter(tarDigest);
     }
 
     /**
-     * Starts an ACI on {@code target}; {@link #finish()} completes it. {@code target} is never closed here.
+     * Starts an ACI on {@code target}; {@link #finish()} completes it. {@code target} is never closed here. A
+     * compressed archive is written as independent blocks cut at entry boundaries (see {@link BlockCutter}),
+     * without a block cache.
      *
      * @param level   compression level, -1 for the compression's default
      * @param threads compression threads, or {@link Compression#ALL_CORES}
      */
     public static AciTarWriter open(OutputStream target, Compression compression, int level, int threads)
             throws IOException {
-        return new AciTarWriter(target, compression, level, threads);
+        return open(target, WriterOptions.builder().compression(compression).level(level).threads(threads).build());
+    }
+
+    /**
+     * Starts an ACI on {@code target} with the compression, level, threads, block sizes and block cache of
+     * {@code options}; {@link #finish()} completes it. {@code target} is never closed here.
+     */
+    public static AciTarWriter open(OutputStream target, WriterOptions options) throws IOException {
+        return new AciTarWriter(target, options);
     }
 
     /** Writes the {@code manifest} entry (mode 0644, owned by 0:0). Call it once, before any rootfs entry. */
@@ -54,7 +85,7 @@ public final class AciTarWriter implements Closeable {
         }
         manifestWritten = true;
         put(new TarEntry("manifest", TarEntry.Type.FILE, 0644, 0, 0, manifestJson.length, mtime, "", 0, 0, Map.of()),
-                new java.io.ByteArrayInputStream(manifestJson));
+                new java.io.ByteArrayInputStream(manifestJson), true);
     }
 
     /**
@@ -68,7 +99,7 @@ public final class AciTarWriter implements Closeable {
         if (!entry.name().equals("rootfs") && !entry.name().startsWith("rootfs/")) {
             throw new IllegalArgumentException("ACI entry outside rootfs/: " + entry.name());
         }
-        put(entry, content);
+        put(entry, content, false);
     }
 
     /** Bytes of uncompressed tar written so far (for progress reports). */
@@ -83,7 +114,17 @@ public final class AciTarWriter implements Closeable {
         }
         finished = true;
         tar.close(); // writes the end-of-archive blocks, finishes the compressor; the target stays open
-        return new AciWriter.Result(ImageId.ofDigest(tarDigest.digest()), tarDigest.count(), fileCounter.count());
+        long expected = tar.finalSize();
+        if (tarDigest.count() != expected) {
+            // the block cuts were placed by this count: a mismatch would mean the tar writer wrote records
+            // that its plans did not account for
+            throw new IllegalStateException("the tar has " + tarDigest.count() + " bytes where its entries account"
+                    + " for " + expected);
+        }
+        BlockCompressingOutputStream.Stats stats = blocks != null ? blocks.stats()
+                : new BlockCompressingOutputStream.Stats(0, 0, 0);
+        return new AciWriter.Result(ImageId.ofDigest(tarDigest.digest()), tarDigest.count(), fileCounter.count(),
+                stats.blocks(), stats.reused());
     }
 
     /** Abandons an unfinished archive (the caller discards what was written); does not close the target. */
@@ -99,10 +140,18 @@ public final class AciTarWriter implements Closeable {
         finished = true;
     }
 
-    private void put(TarEntry entry, InputStream content) throws IOException {
+    private void put(TarEntry entry, InputStream content, boolean ownBlock) throws IOException {
         if (finished) {
             throw new IllegalStateException("the archive is finished");
         }
-        tar.write(entry, content);
+        TarStreamWriter.EntryPlan plan = tar.plan(entry);
+        if (tarDigest.count() > tar.offset()) {
+            throw new IllegalStateException("the tar is at " + tarDigest.count() + " bytes, past the entry offset "
+                    + tar.offset() + " its writer counted");
+        }
+        if (cutter != null) {
+            cutter.entry(plan.tarName(), tar.offset(), plan.headerBytes(), plan.dataBytes(), ownBlock);
+        }
+        tar.write(plan, content);
     }
 }

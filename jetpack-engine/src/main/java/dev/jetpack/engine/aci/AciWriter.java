@@ -25,8 +25,15 @@ public final class AciWriter {
     private AciWriter() {
     }
 
-    /** The written image: its ID, the uncompressed tar size and the size of the compressed output. */
-    public record Result(ImageId id, long tarSize, long fileSize) {
+    /**
+     * The written image: its ID, the uncompressed tar size, the size of the compressed output, and how many
+     * compressed blocks it has and how many of them came from the block cache (0 and 0 when uncompressed).
+     */
+    public record Result(ImageId id, long tarSize, long fileSize, int blocks, int blocksReused) {
+        /** A result without block figures (an uncompressed image, or a writer that does not cut blocks). */
+        public Result(ImageId id, long tarSize, long fileSize) {
+            this(id, tarSize, fileSize, 0, 0);
+        }
     }
 
     /**
@@ -62,8 +69,7 @@ public final class AciWriter {
                     + " directory holding the image's file system.");
         }
         String task = "Writing image from " + rootfsDir;
-        try (AciTarWriter tar = AciTarWriter.open(out, options.compression(), options.level(),
-                options.threads())) {
+        try (AciTarWriter tar = AciTarWriter.open(out, options)) {
             Instant manifestTime = options.fixedTimestamp() != null ? options.fixedTimestamp()
                     : options.manifestTimestamp() != null ? options.manifestTimestamp()
                     : Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.compress.AbortableOutputStream;
+import dev.jetpack.engine.aci.compress.BlockEncoder;
 import dev.jetpack.engine.aci.compress.CompressionStreams;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -32,6 +33,8 @@ public enum Compression {
     /** {@code threads} value for {@link #compress(OutputStream, int, int)} meaning "one per available processor". */
     public static final int ALL_CORES = 0;
 
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
     private static final byte[] BZIP2_MAGIC = {'B', 'Z', 'h'};
     private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
@@ -152,6 +155,48 @@ public enum Compression {
                 }
             default:
                 throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * The encoder of the independent blocks an ACI is written in: each block becomes one xz stream, gzip member or
+     * bzip2 stream (native {@code xz} and {@code bzip2} when installed, see {@link BlockEncoder}).
+     *
+     * @param level 0..9 (bzip2 1..9), or -1 for {@link #defaultLevel()}
+     */
+    public BlockEncoder blockEncoder(int level) {
+        int effective = checkLevel(level);
+        switch (this) {
+            case GZIP:
+                return BlockEncoder.gzip(effective);
+            case BZIP2:
+                return BlockEncoder.bzip2(effective);
+            case XZ:
+                try {
+                    return BlockEncoder.xz(effective);
+                } catch (UnsupportedOptionsException e) {
+                    throw new JetpackException("xz level " + level + " is not supported: " + e.getMessage(), e);
+                }
+            default:
+                throw new IllegalStateException("an uncompressed archive has no blocks");
+        }
+    }
+
+    /**
+     * How large this format's independent blocks are: large enough that the output stays within about 1% of one
+     * stream (xz needs megabytes of history, deflate only 32 KiB, bzip2 works in 900 kB blocks anyway), small
+     * enough that a small change recompresses little and two cores have blocks to share.
+     */
+    public BlockSizes blockSizes() {
+        switch (this) {
+            case GZIP:
+                return new BlockSizes(512 * KIB, MIB, 4 * MIB);
+            case BZIP2:
+                return new BlockSizes(MIB, 2 * MIB, 8 * MIB);
+            case XZ:
+                return new BlockSizes(4 * MIB, 8 * MIB, 24 * MIB);
+            default:
+                throw new IllegalStateException("an uncompressed archive has no blocks");
         }
     }
 

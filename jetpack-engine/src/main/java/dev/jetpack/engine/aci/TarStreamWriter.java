@@ -27,14 +27,18 @@ public final class TarStreamWriter implements Closeable {
     private static final int NAME_FIELD = 100;
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
+    private static final int RECORD = 512;
+    private static final int END_OF_ARCHIVE = 2 * RECORD;
+    private static final int TAR_BLOCK = 10240;
 
     private final TarArchiveOutputStream tar;
     private final byte[] copyBuffer = new byte[BUFFER];
+    private long entryOffset;
     private boolean closed;
 
     /** Writes tar onto {@code out}; {@link #close()} ends the archive and closes {@code out}. */
     public TarStreamWriter(OutputStream out) {
-        tar = new TarArchiveOutputStream(out, 10240, StandardCharsets.UTF_8.name());
+        tar = new TarArchiveOutputStream(out, TAR_BLOCK, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_TRUNCATE); // the full name is in our pax record
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR); // the exact value is in our pax record
     }
@@ -44,9 +48,15 @@ public final class TarStreamWriter implements Closeable {
      * A directory's name gets its trailing slash here.
      */
     public void write(TarEntry entry, InputStream content) throws IOException {
-        if (closed) {
-            throw new IllegalStateException("the archive is finished");
-        }
+        write(plan(entry), content);
+    }
+
+    /**
+     * How {@code entry} will be encoded: its tar name, its pax records and how many tar bytes its headers and its
+     * content take. A writer that cuts the tar into blocks at entry boundaries learns from it where the entry
+     * starts and ends before any of its bytes are written ({@link #offset()} is where it starts).
+     */
+    public EntryPlan plan(TarEntry entry) throws IOException {
         String tarName = entry.type() == TarEntry.Type.DIRECTORY ? entry.name() + "/" : entry.name();
         Map<String, byte[]> pax = new TreeMap<>();
         if (utf8(tarName).length >= NAME_FIELD) {
@@ -83,17 +93,30 @@ public final class TarStreamWriter implements Closeable {
             }
         }
         long headerSeconds = mtimeInHeader ? seconds : Math.max(0, Math.min(seconds, MAX_OCTAL_11));
-        if (!pax.isEmpty()) {
-            writePax(tarName, pax, headerSeconds);
+        byte[] paxData = pax.isEmpty() ? null : paxRecords(pax);
+        long headerBytes = (paxData == null ? 0 : RECORD + padded(paxData.length)) + RECORD;
+        long dataBytes = entry.type() == TarEntry.Type.FILE ? entry.size() : 0;
+        return new EntryPlan(entry, tarName, paxData, headerSeconds, headerBytes, dataBytes);
+    }
+
+    /** Writes an entry as {@link #plan(TarEntry)} planned it. */
+    public void write(EntryPlan plan, InputStream content) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the archive is finished");
+        }
+        TarEntry entry = plan.entry();
+        entryOffset += plan.headerBytes() + padded(plan.dataBytes());
+        if (plan.paxData() != null) {
+            writePax(plan.tarName(), plan.paxData(), plan.headerSeconds());
         }
 
-        TarArchiveEntry header = new TarArchiveEntry(tarName, typeFlag(entry.type()), true);
+        TarArchiveEntry header = new TarArchiveEntry(plan.tarName(), typeFlag(entry.type()), true);
         header.setUserName("");
         header.setGroupName("");
         header.setMode(entry.mode() & 07777);
         header.setUserId(Math.max(0, Math.min(entry.uid(), MAX_OCTAL_7)));
         header.setGroupId(Math.max(0, Math.min(entry.gid(), MAX_OCTAL_7)));
-        header.setModTime(headerSeconds * 1000);
+        header.setModTime(plan.headerSeconds() * 1000);
         header.setSize(entry.type() == TarEntry.Type.FILE ? Math.min(entry.size(), MAX_OCTAL_11) : 0);
         if (!entry.linkName().isEmpty()) {
             header.setLinkName(entry.linkName());
@@ -112,6 +135,31 @@ public final class TarStreamWriter implements Closeable {
         tar.closeArchiveEntry();
     }
 
+    /** Where the next entry starts in the tar: the bytes of the entries written so far, padding included. */
+    public long offset() {
+        return entryOffset;
+    }
+
+    /** The size the whole tar has once closed: the entries, the end-of-archive blocks, padded to the tar block. */
+    public long finalSize() {
+        return (entryOffset + END_OF_ARCHIVE + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+    }
+
+    /** A tar size rounded up to whole 512-byte records. */
+    public static long padded(long bytes) {
+        return (bytes + RECORD - 1) / RECORD * RECORD;
+    }
+
+    /**
+     * One entry as it will be encoded.
+     *
+     * @param headerBytes the tar bytes of its pax header (if any) and its own header
+     * @param dataBytes   its content, unpadded
+     */
+    public record EntryPlan(TarEntry entry, String tarName, byte[] paxData, long headerSeconds, long headerBytes,
+                            long dataBytes) {
+    }
+
     private void copy(TarEntry entry, InputStream content) throws IOException {
         long left = entry.size();
         while (left > 0) {
@@ -126,7 +174,7 @@ public final class TarStreamWriter implements Closeable {
         }
     }
 
-    private void writePax(String tarName, Map<String, byte[]> records, long seconds) throws IOException {
+    private static byte[] paxRecords(Map<String, byte[]> records) throws IOException {
         java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> record : records.entrySet()) {
             byte[] key = utf8(record.getKey());
@@ -141,6 +189,10 @@ public final class TarStreamWriter implements Closeable {
             data.write(record.getValue());
             data.write('\n');
         }
+        return data.toByteArray();
+    }
+
+    private void writePax(String tarName, byte[] data, long seconds) throws IOException {
         StringBuilder paxName = new StringBuilder("PaxHeaders/");
         tarName.codePoints().forEach(c -> paxName.append(c < 0x80 ? (char) c : '_'));
         String name = paxName.length() > NAME_FIELD - 1 ? paxName.substring(0, NAME_FIELD - 1) : paxName.toString();
@@ -149,9 +201,9 @@ public final class TarStreamWriter implements Closeable {
         pax.setGroupName("");
         pax.setMode(0644);
         pax.setModTime(seconds * 1000);
-        pax.setSize(data.size());
+        pax.setSize(data.length);
         tar.putArchiveEntry(pax);
-        tar.write(data.toByteArray());
+        tar.write(data);
         tar.closeArchiveEntry();
     }
 

@@ -2,6 +2,7 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.ProgressListener;
+import dev.jetpack.engine.aci.compress.BlockCache;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
@@ -24,6 +25,8 @@ public final class WriterOptions {
     private final ProgressListener progress;
     private final EngineLog log;
     private final int threads;
+    private final BlockCache blockCache;
+    private final BlockSizes blockSizes;
 
     private WriterOptions(Builder builder) {
         this.compression = builder.compression;
@@ -35,6 +38,8 @@ public final class WriterOptions {
         this.progress = builder.progress;
         this.log = builder.log;
         this.threads = builder.threads;
+        this.blockCache = builder.blockCache;
+        this.blockSizes = builder.blockSizes;
     }
 
     /** xz at its default level on all cores, file mtimes and owners kept, nothing excluded. */
@@ -50,7 +55,8 @@ public final class WriterOptions {
     /** A builder preset with these options, to change some of them. */
     public Builder toBuilder() {
         return new Builder().compression(compression).level(level).fixedTimestamp(fixedTimestamp)
-                .manifestTimestamp(manifestTimestamp).ownership(ownership).exclude(exclude).progress(progress).log(log).threads(threads);
+                .manifestTimestamp(manifestTimestamp).ownership(ownership).exclude(exclude).progress(progress)
+                .log(log).threads(threads).blockCache(blockCache).blockSizes(blockSizes);
     }
 
     /** The compression of the output. */
@@ -105,6 +111,19 @@ public final class WriterOptions {
         return threads;
     }
 
+    /**
+     * Where compressed blocks are reused from and stored (the image store's, see
+     * {@link dev.jetpack.engine.store.ImageStore#blockCache()}), or null to compress every block.
+     */
+    public BlockCache blockCache() {
+        return blockCache;
+    }
+
+    /** The sizes of the independently compressed blocks, or null for the compression's own. */
+    public BlockSizes blockSizes() {
+        return blockSizes;
+    }
+
     /** Builder; every setter is optional. */
     public static final class Builder {
         private Compression compression = Compression.XZ;
@@ -116,6 +135,8 @@ public final class WriterOptions {
         private ProgressListener progress = ProgressListener.NONE;
         private EngineLog log = EngineLog.SILENT;
         private int threads = Compression.ALL_CORES;
+        private BlockCache blockCache;
+        private BlockSizes blockSizes;
 
         private Builder() {
         }
@@ -173,6 +194,18 @@ public final class WriterOptions {
                         + value);
             }
             this.threads = value;
+            return this;
+        }
+
+        /** Null compresses every block afresh. */
+        public Builder blockCache(BlockCache value) {
+            this.blockCache = value;
+            return this;
+        }
+
+        /** Null for {@link Compression#blockSizes()}. */
+        public Builder blockSizes(BlockSizes value) {
+            this.blockSizes = value;
             return this;
         }
 

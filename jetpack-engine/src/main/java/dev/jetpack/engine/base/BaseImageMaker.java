@@ -126,7 +126,7 @@ public final class BaseImageMaker {
         TarReader tar = new TarReader(compression.decompress(buffered));
         Instant fixed = options.fixedTimestamp();
         String task = "Making base image";
-        try (AciTarWriter aci = AciTarWriter.open(out, options.compression(), options.level(), options.threads())) {
+        try (AciTarWriter aci = AciTarWriter.open(out, options)) {
             aci.writeManifest(manifestJson, fixed != null ? fixed : Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Set<String> written = new HashSet<>();
             Set<String> excludedDirs = new HashSet<>();

@@ -4,6 +4,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.compress.BlockCache;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.runtime.ContainerRuntime;
 import dev.jetpack.engine.runtime.OutputSink;
@@ -50,6 +51,7 @@ import java.util.Optional;
  *                        {@code manifest.json} (e.g. the Maven plugin's {@code <manifest>}); the work directory's
  *                        file is then ignored
  * @param manifestDefaults name and labels the manifest gets where it has none of its own
+ * @param blockCache      compressed blocks to reuse when writing the ACI (the store's); empty: compress all
  */
 record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
@@ -58,7 +60,8 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                            Path containersDir, BuildContainer.Mode containerMode, Optional<Path> resolvConf,
                            boolean hostNetwork, EngineLog log,
                            OutputSink commandOutput, ProgressListener progress,
-                           Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults) {
+                           Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults,
+                           Optional<BlockCache> blockCache) {
     /** The host's resolver configuration, bound into the container by default. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -87,6 +90,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(givenManifest, "givenManifest");
         Objects.requireNonNull(manifestDefaults, "manifestDefaults");
+        Objects.requireNonNull(blockCache, "blockCache");
     }
 
     /**
@@ -108,6 +112,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         private final ImageId parentId;
         private final Path output;
         private Path buildDirectory;
+        private BlockCache blockCache;
         private final List<Path> extraFiles = new ArrayList<>();
         private final List<String> command = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -181,6 +186,12 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         /** Default {@link OutputForm#FLAT}. */
         public Builder outputForm(OutputForm form) {
             this.outputForm = form;
+            return this;
+        }
+
+        /** Default none: every block of the ACI is compressed. */
+        public Builder blockCache(BlockCache cache) {
+            this.blockCache = cache;
             return this;
         }
 
@@ -272,7 +283,8 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                     extraFiles, command, environment, runtime, outputForm, compression, level,
                     Optional.ofNullable(fixedTimestamp), output, containersDir, containerMode,
                     Optional.ofNullable(resolvConf),
-                    hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults);
+                    hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults,
+                    Optional.ofNullable(blockCache));
         }
     }
 }

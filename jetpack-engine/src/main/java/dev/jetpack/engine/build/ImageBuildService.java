@@ -106,6 +106,7 @@ public final class ImageBuildService {
                     .runtime(Runtimes.select(spec.runtime().orElse(defaults.runtime()), log))
                     .compression(compression, spec.compressionLevel())
                     .containersDir(store.root().resolve(CONTAINERS))
+                    .blockCache(store.blockCache())
                     .extraFiles(extraFiles)
                     .command(plan.command())
                     .environment(spec.environment())

@@ -292,11 +292,14 @@ final class ImageBuilder {
                 .ownership(Ownership.PRESERVE)
                 .exclude(layer.exclude())
                 .progress(request.progress())
+                .blockCache(request.blockCache().orElse(null))
                 .log(request.log()).build();
         // AciWriter renames a temporary sibling into place only when the archive is complete.
         AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
         request.log().info("Wrote " + request.outputForm().name().toLowerCase(java.util.Locale.ROOT) + " image "
-                + written.id() + " to " + output + " (" + written.fileSize() + " bytes)");
+                + written.id() + " to " + output + " (" + written.fileSize() + " bytes"
+                + (written.blocksReused() > 0 ? "; " + written.blocksReused() + " of " + written.blocks()
+                        + " compressed blocks reused from the block cache" : "") + ")");
         return new BuildResult(written.id(), output, manifest, request.outputForm(), written.tarSize(),
                 written.fileSize(), request.runtime().name());
     }

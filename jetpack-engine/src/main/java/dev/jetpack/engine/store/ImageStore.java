@@ -7,6 +7,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.aci.compress.BlockCache;
 import dev.jetpack.engine.io.InterProcessLock;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
@@ -151,6 +152,15 @@ public final class ImageStore {
             throw new StoreException("Cannot create " + directory + " in the image store: " + e.getMessage(), e);
         }
         return directory;
+    }
+
+    /**
+     * The cache of compressed ACI blocks ({@code cache/blocks}), bounded to {@link BlockCache#DEFAULT_MAX_BYTES}:
+     * writing an image with it ({@link dev.jetpack.engine.aci.WriterOptions.Builder#blockCache}) compresses only the
+     * blocks that are not there yet. Shared by every JVM using this store.
+     */
+    public BlockCache blockCache() {
+        return new BlockCache(cacheDirectory("blocks"), BlockCache.DEFAULT_MAX_BYTES);
     }
 
     /**

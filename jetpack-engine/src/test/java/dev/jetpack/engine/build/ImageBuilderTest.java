@@ -8,6 +8,7 @@ import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.aci.WriterOptions;
+import dev.jetpack.engine.aci.compress.BlockCache;
 import dev.jetpack.engine.base.HostRootfs;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -489,6 +490,29 @@ class ImageBuilderTest {
             ids.add(result.imageId());
         }
         assertThat(ids.get(1)).isEqualTo(ids.get(0));
+    }
+
+    @Test
+    void aRebuildWithTheBlockCacheReusesItsBlocksAndWritesTheSameBytes() throws IOException {
+        Instant fixed = Instant.parse("2024-05-06T07:08:09Z");
+        BlockCache cache = new BlockCache(tmp.resolve("blocks"), BlockCache.DEFAULT_MAX_BYTES);
+        List<byte[]> images = new ArrayList<>();
+        RecordingLog log = new RecordingLog();
+        for (int i = 0; i < 2; i++) {
+            Path output = tmp.resolve("cached-" + i + ".aci");
+            new ImageBuilder().build(request(output, defaultRuntime())
+                    .compression(Compression.GZIP)
+                    .blockCache(cache)
+                    .fixedTimestamp(fixed)
+                    .log(log)
+                    .command("/bin/sh", "-c", "echo same > /same.txt"
+                            + " && echo '{\"name\":\"example.com/cached\"}' > manifest.json")
+                    .build());
+            images.add(Files.readAllBytes(output));
+        }
+        assertThat(images.get(1)).isEqualTo(images.get(0));
+        assertThat(log.messages()).filteredOn(m -> m.contains("compressed blocks reused from the block cache"))
+                .as("only the second build reuses").hasSize(1);
     }
 
     @Test

@@ -1,16 +1,10 @@
 package dev.jetpack.engine.aci.compress;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Cuts a stream into fixed-size blocks, compresses them on worker threads and writes the results in input order.
@@ -27,21 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param <R> what a worker produces for one block; {@link #writeBlock} writes it on the caller's thread
  */
 abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
-    private static final AtomicInteger STREAM_NUMBER = new AtomicInteger();
-
     private final OutputStream out;
     private final int blockSize;
-    private final int maxInFlight;
-    private final ExecutorService workers;
-    private final ArrayDeque<Pending<R>> pending = new ArrayDeque<>();
+    private final OrderedWorkers<R> workers;
     private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
     private byte[] current;
     private int filled;
     private boolean headerWritten;
     private boolean closed;
-
-    private record Pending<R>(Future<R> result, byte[] buffer) {
-    }
 
     /**
      * @param out       receives the compressed stream; closed by {@link #close()}
@@ -54,14 +41,7 @@ abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
         }
         this.out = Objects.requireNonNull(out, "out");
         this.blockSize = blockSize;
-        this.maxInFlight = 2 * threads;
-        String prefix = name + "-" + STREAM_NUMBER.incrementAndGet() + "-";
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, prefix + threadNumber.incrementAndGet());
-            thread.setDaemon(true); // an abandoned stream must not keep the JVM alive
-            return thread;
-        });
+        this.workers = new OrderedWorkers<>(threads, name);
     }
 
     /** Writes what precedes the first block (e.g. the gzip or xz header); called once, on the caller's thread. */
@@ -110,9 +90,7 @@ abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
     @Override
     public void flush() throws IOException {
         ensureOpen();
-        while (!pending.isEmpty() && pending.peekFirst().result().isDone()) {
-            writeOldest();
-        }
+        workers.handReady();
         out.flush();
     }
 
@@ -128,13 +106,11 @@ abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
                 current = takeBuffer();
             }
             submit(true);
-            while (!pending.isEmpty()) {
-                writeOldest();
-            }
+            workers.handAll();
             writeTrailer(out);
             out.flush();
         } finally {
-            workers.shutdownNow();
+            workers.shutdown();
             out.close();
         }
     }
@@ -142,8 +118,7 @@ abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
     @Override
     public void abort() {
         closed = true;
-        workers.shutdownNow();
-        pending.clear();
+        workers.shutdown();
         freeBuffers.clear();
         current = null;
     }
@@ -153,34 +128,14 @@ abstract class ParallelBlockOutputStream<R> extends AbortableOutputStream {
             headerWritten = true;
             writeHeader(out);
         }
-        while (pending.size() >= maxInFlight) {
-            writeOldest(); // back-pressure: memory stays bounded whatever the input size
-        }
         byte[] buffer = current;
-        pending.addLast(new Pending<>(workers.submit(compressTask(buffer, filled, last)), buffer));
+        workers.awaitRoom(); // before compressTask: it is where subclasses count and prepare a block
+        workers.submit(compressTask(buffer, filled, last), result -> {
+            writeBlock(result, out);
+            freeBuffers.addLast(buffer);
+        });
         current = null;
         filled = 0;
-    }
-
-    private void writeOldest() throws IOException {
-        Pending<R> oldest = pending.removeFirst();
-        R result;
-        try {
-            result = oldest.result().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abort();
-            throw new InterruptedIOException("interrupted while waiting for a compressed block");
-        } catch (ExecutionException e) {
-            abort();
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("compressing a block failed: " + cause, cause);
-        }
-        writeBlock(result, out);
-        freeBuffers.addLast(oldest.buffer());
     }
 
     private byte[] takeBuffer() {

@@ -2,17 +2,13 @@ package dev.jetpack.engine.aci.compress;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * xz compressed by the system's {@code xz} program ({@code xz -T<threads> -<level> -c}): the data written here goes
@@ -69,40 +65,10 @@ final class SystemXzOutputStream extends AbortableOutputStream {
     static Optional<Path> find() {
         Optional<Path> result = found;
         if (result == null) {
-            result = locate();
+            result = HostPrograms.find("xz", "XZ Utils", "--version");
             found = result;
         }
         return result;
-    }
-
-    private static Optional<Path> locate() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, "xz");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate) && runs(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean runs(Path xz) {
-        try {
-            Process p = new ProcessBuilder(List.of(xz.toString(), "--version")).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && text.contains("XZ Utils");
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Override

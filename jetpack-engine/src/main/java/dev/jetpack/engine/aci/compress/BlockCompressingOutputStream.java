@@ -1,0 +1,186 @@
+package dev.jetpack.engine.aci.compress;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Compresses a stream as a series of independent blocks whose ends the producer chooses ({@link #cutAt}), never by
+ * offset: each block becomes one self-contained xz stream, gzip member or bzip2 stream ({@link BlockEncoder}), and
+ * their concatenation is the output. Blocks are compressed on worker threads and written in input order; with a
+ * {@link BlockCache}, a block whose uncompressed bytes were compressed before by the same encoder is copied from the
+ * cache instead. Since a block's bytes depend only on its content and the encoder, the output is the same whether a
+ * block was compressed now or reused, and whatever the number of threads.
+ *
+ * <p>{@link #cutAt} may be called from another thread than {@link #write} (the tar writer announces entry
+ * boundaries while the image-ID thread passes the bytes on), as long as each cut is announced before the byte at its
+ * offset is written. Memory is bounded by {@code 2 × threads} blocks in flight.
+ */
+public final class BlockCompressingOutputStream extends AbortableOutputStream {
+    private static final int INITIAL_BUFFER = 256 * 1024;
+
+    private final OutputStream out;
+    private final BlockEncoder encoder;
+    private final BlockCache cache;
+    private final OrderedWorkers<byte[]> workers;
+    private final ConcurrentLinkedQueue<Long> cuts = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger reused = new AtomicInteger();
+    private final AtomicLong reusedBytes = new AtomicLong();
+    private int blocks;
+    private byte[] current = new byte[INITIAL_BUFFER];
+    private int filled;
+    private long count;
+    private boolean closed;
+
+    /** What a finished stream did: blocks written, and how many of them (and how many input bytes) came cached. */
+    public record Stats(int blocks, int reused, long reusedBytes) {
+    }
+
+    /**
+     * @param out     receives the concatenated blocks; closed by {@link #close()}
+     * @param cache   where blocks are looked up and stored, or null for none
+     * @param threads worker threads, at least 1
+     */
+    public BlockCompressingOutputStream(OutputStream out, BlockEncoder encoder, BlockCache cache, int threads) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.cache = cache;
+        this.workers = new OrderedWorkers<>(threads, encoder.format());
+    }
+
+    /**
+     * Ends a block at {@code offset} (counted in uncompressed bytes from the start). Offsets come in increasing
+     * order, each one announced before the byte at that offset is written; a cut where a block would be empty is
+     * ignored.
+     */
+    public void cutAt(long offset) {
+        cuts.add(offset);
+    }
+
+    /** Uncompressed bytes written so far. */
+    public long count() {
+        return count;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        ensureOpen();
+        while (len > 0) {
+            Long next = cuts.peek();
+            if (next != null && next <= count) {
+                if (next < count) {
+                    throw new IllegalStateException("block cut at offset " + next + " announced after "
+                            + count + " bytes were written: cuts must come before their bytes");
+                }
+                cuts.poll();
+                endBlock();
+                continue;
+            }
+            int n = next == null ? len : (int) Math.min(len, next - count);
+            append(b, off, n);
+            off += n;
+            len -= n;
+            count += n;
+        }
+    }
+
+    /** Writes out the blocks already compressed; a partial block stays open (a cut decides where it ends). */
+    @Override
+    public void flush() throws IOException {
+        ensureOpen();
+        workers.handReady();
+        out.flush();
+    }
+
+    /** Compresses the last block, writes everything, trims the cache and closes the target. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            if (filled > 0 || blocks == 0) {
+                submit(); // an empty input still needs one (empty) stream to be a valid file of its format
+            }
+            workers.handAll();
+            out.flush();
+            closed = true;
+            if (cache != null) {
+                cache.trim();
+            }
+        } finally {
+            closed = true;
+            workers.shutdown();
+            out.close();
+        }
+    }
+
+    @Override
+    public void abort() {
+        closed = true;
+        workers.shutdown();
+        current = null;
+    }
+
+    /** Valid after {@link #close()}. */
+    public Stats stats() {
+        return new Stats(blocks, reused.get(), reusedBytes.get());
+    }
+
+    private void append(byte[] b, int off, int n) {
+        if (filled + n > current.length) {
+            long wanted = Math.max((long) filled + n, 2L * current.length);
+            current = Arrays.copyOf(current, (int) Math.min(Integer.MAX_VALUE - 16, wanted));
+        }
+        System.arraycopy(b, off, current, filled, n);
+        filled += n;
+    }
+
+    private void endBlock() throws IOException {
+        if (filled > 0) {
+            submit();
+        }
+    }
+
+    private void submit() throws IOException {
+        byte[] data = current;
+        int length = filled;
+        workers.submit(() -> compress(data, length), out::write);
+        blocks++;
+        current = new byte[Math.max(INITIAL_BUFFER, Math.min(length, current.length))];
+        filled = 0;
+    }
+
+    private byte[] compress(byte[] data, int length) throws IOException {
+        if (cache == null) {
+            return encoder.encode(data, length);
+        }
+        BlockCache.Key key = BlockCache.Key.of(encoder, data, length);
+        Optional<byte[]> cached = cache.find(key);
+        if (cached.isPresent()) {
+            reused.incrementAndGet();
+            reusedBytes.addAndGet(length);
+            return cached.get();
+        }
+        byte[] compressed = encoder.encode(data, length);
+        cache.store(key, compressed);
+        return compressed;
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+    }
+}
