@@ -5,7 +5,6 @@ import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.build.ImageBuildService;
 import dev.jetpack.engine.build.ImageBuildSpec;
-import dev.jetpack.engine.build.KilledRunSweep;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
 import dev.jetpack.engine.fetch.ImageImporter;

@@ -42,6 +42,11 @@ public final class ImageBuildService {
     /** Directory in the store for the build containers (overlay upper and work dirs, mount points). */
     static final String CONTAINERS = "containers";
 
+    /** Removes the build containers that killed JVMs left in {@code store} (see {@link BuildContainer#cleanStale}). */
+    public static List<Path> removeStaleContainers(ImageStore store, EngineLog log) {
+        return BuildContainer.cleanStale(store.root().resolve(CONTAINERS), log);
+    }
+
     private final Supplier<ImageStore> store;
     private final JetpackSettings defaults;
     private final EngineLog log;

@@ -36,6 +36,11 @@ public final class AppRunner {
     /** The store's directory of running apps' overlays. */
     public static final String RUNS = "runs";
 
+    /** Removes the app containers (overlays, empty volumes) of runs whose JVM died, in {@code store}. */
+    public static List<Path> removeStaleApps(ImageStore store, EngineLog log) {
+        return BuildContainer.cleanStale(store.root().resolve(RUNS), "app container", log);
+    }
+
     private final ImageStore store;
     private final JetpackSettings settings;
     private final EngineLog log;

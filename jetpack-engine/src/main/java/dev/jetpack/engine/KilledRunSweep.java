@@ -1,6 +1,6 @@
-package dev.jetpack.engine.build;
+package dev.jetpack.engine;
 
-import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.build.ImageBuildService;
 import dev.jetpack.engine.run.AppRunner;
 import dev.jetpack.engine.runtime.Runtimes;
 import dev.jetpack.engine.store.ImageStore;
@@ -15,26 +15,27 @@ import java.util.List;
  * <ol>
  *   <li>OCI containers named after a dead JVM, with their bundles ({@link Runtimes#removeStaleContainers});
  *       first, because a live container keeps its overlay mount busy;</li>
- *   <li>build containers of dead JVMs: overlay mounts, upper dirs, copies ({@link BuildContainer#cleanStale});</li>
- *   <li>the overlays and empty volumes of apps whose JVM died ({@code jetpack run}: the same containers, under
- *       {@link AppRunner#RUNS});</li>
+ *   <li>build containers of dead JVMs: overlay mounts, upper dirs, copies
+ *       ({@link ImageBuildService#removeStaleContainers});</li>
+ *   <li>the overlays and empty volumes of apps whose JVM died ({@link AppRunner#removeStaleApps});</li>
  *   <li>temporary build outputs, downloads and build scripts of dead JVMs ({@code store.WorkArea}).</li>
  * </ol>
+ *
+ * <p>It lives beside the facade, not in one of the owners' packages, because it knows all of them: in
+ * {@code build} it made {@code build} and {@code run} depend on each other.
  *
  * <p>The store's own staging directories of interrupted imports are removed by {@link ImageStore#open} (and
  * {@link ImageStore#cleanup}), which every use of a store goes through, so the sweep does not repeat that.
  */
-public final class KilledRunSweep {
+final class KilledRunSweep {
     private KilledRunSweep() {
     }
 
     /** @return what was removed */
-    public static List<String> run(ImageStore store, EngineLog log) {
+    static List<String> run(ImageStore store, EngineLog log) {
         List<String> removed = new ArrayList<>(Runtimes.removeStaleContainers(log));
-        BuildContainer.cleanStale(store.root().resolve(ImageBuildService.CONTAINERS), log)
-                .forEach(path -> removed.add(path.toString()));
-        BuildContainer.cleanStale(store.root().resolve(AppRunner.RUNS), "app container", log)
-                .forEach(path -> removed.add(path.toString()));
+        ImageBuildService.removeStaleContainers(store, log).forEach(path -> removed.add(path.toString()));
+        AppRunner.removeStaleApps(store, log).forEach(path -> removed.add(path.toString()));
         removed.addAll(store.workArea().removeAbandoned());
         return removed;
     }
