@@ -50,6 +50,7 @@ import java.util.Optional;
  *                        {@code manifest.json} (e.g. the Maven plugin's {@code <manifest>}); the work directory's
  *                        file is then ignored
  * @param manifestDefaults name and labels the manifest gets where it has none of its own
+ * @param stages          run as stages over the stage cache instead of {@code command} at once; empty: at once
  */
 record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
@@ -58,7 +59,8 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                            Path containersDir, BuildContainer.Mode containerMode, Optional<Path> resolvConf,
                            boolean hostNetwork, EngineLog log,
                            OutputSink commandOutput, ProgressListener progress,
-                           Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults) {
+                           Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults,
+                           Optional<StagePlan> stages) {
     /** The host's resolver configuration, bound into the container by default. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -87,6 +89,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(givenManifest, "givenManifest");
         Objects.requireNonNull(manifestDefaults, "manifestDefaults");
+        Objects.requireNonNull(stages, "stages");
     }
 
     /**
@@ -125,6 +128,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         private ProgressListener progress = ProgressListener.NONE;
         private ImageManifest givenManifest;
         private ManifestDefaults manifestDefaults = ManifestDefaults.NONE;
+        private StagePlan stages;
 
         private Builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
             this.parentRootfs = parentRootfs;
@@ -259,6 +263,12 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
             return this;
         }
 
+        /** Run as these stages over the stage cache; default: the command at once. */
+        public Builder stages(StagePlan plan) {
+            this.stages = plan;
+            return this;
+        }
+
         public BuildRequest build() {
             if (runtime == null) {
                 throw new BuildException("The build has no container runtime: pick one (runc, crun, bwrap,"
@@ -272,7 +282,8 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                     extraFiles, command, environment, runtime, outputForm, compression, level,
                     Optional.ofNullable(fixedTimestamp), output, containersDir, containerMode,
                     Optional.ofNullable(resolvConf),
-                    hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults);
+                    hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults,
+                    Optional.ofNullable(stages));
         }
     }
 }
