@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             FetchCommand.class, ImportCommand.class, BuildCommand.class, MakeAciCommand.class,
             ImagesCommand.class, ShowImageCommand.class, ImageManifestCommand.class, ExportCommand.class,
-            DestroyImageCommand.class, TrustCommand.class, UntrustCommand.class, ConfigCommand.class,
+            DestroyImageCommand.class, PruneStagesCommand.class, TrustCommand.class, UntrustCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = JetpackCommand.FOOTER)
 public final class JetpackCommand implements Runnable {

@@ -6,6 +6,7 @@ import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.build.ImageBuildService;
 import dev.jetpack.engine.build.ImageBuildSpec;
 import dev.jetpack.engine.build.KilledRunSweep;
+import dev.jetpack.engine.build.stage.StageCache;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
 import dev.jetpack.engine.fetch.ImageImporter;
@@ -158,6 +159,14 @@ public final class Jetpack {
      */
     public ImageBuild buildImage(ImageBuildSpec spec) {
         return new ImageBuildService(this::store, settings, log, progress).build(spec);
+    }
+
+    /**
+     * Removes the least recently used cached build stages until the rest take at most {@code maxBytes} (0:
+     * all); waits for builds that use the cache to finish.
+     */
+    public StageCache.PruneResult pruneStages(long maxBytes) {
+        return StageCache.inStore(store(), log).prune(maxBytes);
     }
 
     /** All stored images, ordered by ID. */

@@ -155,7 +155,7 @@ public final class ImageBuildService {
                     + noOverlay.get());
             return Optional.empty();
         }
-        return Optional.of(new StagePlan(stages, StageCache.open(store.root().resolve(StageCache.DIRECTORY), log),
+        return Optional.of(new StagePlan(stages, StageCache.inStore(store, log),
                 spec.stageCache().maxBytes()));
     }
 

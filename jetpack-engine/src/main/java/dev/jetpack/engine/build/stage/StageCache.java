@@ -83,6 +83,11 @@ public final class StageCache {
         return cache;
     }
 
+    /** The cache of the store {@code store}, in its {@value #DIRECTORY} directory. */
+    public static StageCache inStore(dev.jetpack.engine.store.ImageStore store, EngineLog log) {
+        return open(store.root().resolve(DIRECTORY), log);
+    }
+
     public Path directory() {
         return directory;
     }

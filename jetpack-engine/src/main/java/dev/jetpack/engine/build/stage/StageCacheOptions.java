@@ -17,6 +17,41 @@ public record StageCacheOptions(boolean enabled, long maxBytes) {
         }
     }
 
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile(
+            "(\\d+)\\s*([kmgt]?)(i?b)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * A size bound as users write it: bytes, or a number with {@code K}, {@code M}, {@code G} or {@code T}
+     * (powers of 1024; {@code KiB}, {@code GB} and the like read the same), e.g. {@code 10G}.
+     *
+     * @param what the setting's name, for the message
+     * @throws dev.jetpack.engine.JetpackException when the text is not such a size
+     */
+    public static long parseSize(String text, String what) {
+        java.util.regex.Matcher matcher = SIZE.matcher(text == null ? "" : text.strip());
+        if (!matcher.matches()) {
+            throw new dev.jetpack.engine.JetpackException("Invalid " + what + " '" + text + "': a size is a whole"
+                    + " number of bytes, optionally followed by K, M, G or T (powers of 1024), e.g. 10G or 500M");
+        }
+        int shift = switch (matcher.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        try {
+            long number = Long.parseLong(matcher.group(1));
+            if (number > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException("too large");
+            }
+            return number << shift;
+        } catch (NumberFormatException e) {
+            throw new dev.jetpack.engine.JetpackException("Invalid " + what + " '" + text + "': too large; give"
+                    + " at most a few terabytes, e.g. 100G");
+        }
+    }
+
     /** On, with the default size bound. */
     public static StageCacheOptions defaults() {
         return builder().build();
