@@ -127,13 +127,15 @@ final class ImageBuildPlan {
             boolean inputsCopied = false;
             for (BuildScript.Stage stage : script.get().stages()) {
                 List<String> arguments = stage.step() ? spec.arguments() : List.of();
-                stages.add(new BuildStage(stage.description(), BuildScript.command(arguments),
+                stages.add(new BuildStage(stage.step() ? BuildStage.Kind.STEP : BuildStage.Kind.PACKAGES,
+                        stage.description(), BuildScript.command(arguments),
                         Optional.of(stage.script()), arguments, stage.step() && !inputsCopied));
                 inputsCopied |= stage.step();
             }
             return stages;
         }
-        return List.of(new BuildStage("command " + command(), command(), Optional.empty(), spec.arguments(), true));
+        return List.of(new BuildStage(BuildStage.Kind.COMMAND, "command " + command(), command(), Optional.empty(),
+                spec.arguments(), true));
     }
 
     /**

@@ -45,6 +45,10 @@ import java.util.function.Predicate;
  *       deleted, a {@code pathWhitelist} listing every path of the new tree.</li>
  * </ol>
  *
+ * <p>With a {@link StagePlan} steps 1 to 4 run once per stage ({@link StagedBuild}): each stage in its own
+ * container over the cached stages before it, whose result goes into the stage cache; steps 4 to 7 then run in a
+ * last container over all stages.
+ *
  * <p>The output file appears complete or not at all. The container, its mounts and its directories are removed
  * when the build ends, whether it succeeds, fails or is interrupted.
  *
@@ -250,8 +254,9 @@ final class ImageBuilder {
 
     /**
      * Step 6 (after the work directory): what the build put into the container only for itself. The runtime
-     * already removed the mount points it created; this checks again, because an image must not gain {@code proc} or an empty
-     * {@code /etc/resolv.conf} its parent did not have, and it never touches a path the parent has.
+     * already removed the mount points it created; this checks again, because an image must not gain
+     * {@code proc} or an empty {@code /etc/resolv.conf} its parent did not have, and it never touches a path
+     * the parent has.
      */
     static void removeRuntimeLeftovers(Path root, Path parentRootfs, RunResult run, EngineLog log)
             throws IOException {

@@ -38,10 +38,11 @@ final class StagedBuild {
         StageKey previous = null;
         for (BuildStage stage : stages) {
             StageKey.Builder key = previous == null ? StageKey.first(parentId) : StageKey.after(previous);
-            if (stage.script().isPresent()) {
-                key.value("script", stage.script().get());
-            } else {
-                key.values("command", stage.command());
+            // Named for the log: "the step changed since the last build".
+            switch (stage.kind()) {
+                case PACKAGES -> key.value("the package list", stage.script().orElseThrow());
+                case STEP -> key.value("the step", stage.script().orElseThrow());
+                case COMMAND -> key.values("the command", stage.command());
             }
             key.values("build arguments", stage.arguments()).variables("build variables", environment);
             if (stage.copiesInputs()) {

@@ -55,6 +55,11 @@ final class StagedBuildFixture {
         Files.createDirectories(rootfs.resolve("data"));
         Files.writeString(rootfs.resolve("data/a"), "a\n");
         Files.writeString(rootfs.resolve("data/b"), "b\n");
+        // A package manager for the package install stage: records what it was asked to install.
+        Files.createDirectories(rootfs.resolve("sbin"));
+        Files.writeString(rootfs.resolve("sbin/apk"), "#!/bin/sh\necho \"$@\" >> /installed\n");
+        Files.setPosixFilePermissions(rootfs.resolve("sbin/apk"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path aci = project.resolve("parent.aci");
         AciWriter.write(ManifestCodec.write(ImageManifest.named("example.com/stage-parent")
                 .withLabel("os", "linux"), false), rootfs, aci,

@@ -112,6 +112,38 @@ class StagedBuildTest {
         assertThat(logSinceMark()).contains("INFO Running from stage 1 of 3 (step 1: "
                 + StagedBuildFixture.STEPS.get(0) + "): not reused because build variables changed since the"
                 + " last build");
+
+        ImageBuildSpec changedStep = fixture.spec(parent, true, dir.resolve("step.aci"))
+                .buildScript(BuildScript.of(List.of(), List.of(StagedBuildFixture.STEPS.get(0),
+                        StagedBuildFixture.STEPS.get(1), StagedBuildFixture.STEPS.get(2) + " && echo more")))
+                .build();
+        mark = log.messages().size();
+        jetpack.buildImage(changedStep);
+        assertThat(logSinceMark()).contains("INFO Reusing stage 2 of 3 (step 2: " + StagedBuildFixture.STEPS.get(1)
+                + ") from the stage cache").anyMatch(m -> m.startsWith("INFO Running from stage 3 of 3")
+                && m.endsWith("not reused because the step changed since the last build"));
+    }
+
+    @Test
+    void thePackageInstallIsReusedWhenACopiedFileChangesAndRunsAgainForAnotherPackageList() throws Exception {
+        ImageBuild first = jetpack.buildImage(fixture.spec(parent, true, dir.resolve("p1.aci"))
+                .buildScript(BuildScript.of(List.of("nginx"), StagedBuildFixture.STEPS)).build());
+        assertThat(first.stored().orElseThrow().rootfs().resolve("installed")).hasContent("add --no-cache nginx");
+
+        Files.writeString(dir.resolve("copied.txt"), "copied two\n");
+        mark = log.messages().size();
+        ImageBuild second = jetpack.buildImage(fixture.spec(parent, true, dir.resolve("p2.aci"))
+                .buildScript(BuildScript.of(List.of("nginx"), StagedBuildFixture.STEPS)).build());
+        assertThat(logSinceMark()).contains("INFO Reusing stage 1 of 4 (packages nginx) from the stage cache",
+                "INFO Running from stage 2 of 4 (step 1: " + StagedBuildFixture.STEPS.get(0) + "): not reused"
+                        + " because build directory and copied files changed since the last build");
+        assertThat(second.stored().orElseThrow().rootfs().resolve("srv/all")).hasContent("new\ncopied two");
+
+        mark = log.messages().size();
+        jetpack.buildImage(fixture.spec(parent, true, dir.resolve("p3.aci"))
+                .buildScript(BuildScript.of(List.of("nginx", "curl"), StagedBuildFixture.STEPS)).build());
+        assertThat(logSinceMark()).contains("INFO Running from stage 1 of 4 (packages nginx curl): not reused"
+                + " because the package list changed since the last build");
     }
 
     @Test
