@@ -131,12 +131,19 @@ maven_only() {
 
 loop() {
     [ "${2:-}" = --jetpack-only ] && JETPACK_ONLY=1
+    [ "${2:-}" = --others-only ] && OTHERS_ONLY=1
     private_repository
     busybox_rootfs
     busybox_aci
     loop_projects
     : > "$WORK/rows.md"
-    # jetpack
+    [ -z "${OTHERS_ONLY:-}" ] && jetpack_rows
+    [ -n "${JETPACK_ONLY:-}" ] && return
+    docker_rows
+    podman_rows
+}
+
+jetpack_rows() {
     rm -rf "$WORK/store-loop"
     l=$(load); cold=$(timed jetpack_build); cold_plugin=$(plugin_seconds)
     echo "<h1>two</h1>" > "$WORK/loop-jetpack/index.html"; changed=$(timed jetpack_build); changed_plugin=$(plugin_seconds)
@@ -146,10 +153,12 @@ loop() {
     row "jetpack, whole mvn -o package (Maven alone, validate: $base)" "$cold" "$changed" "$same"
     row "jetpack, plugin goals only" "$cold_plugin" "$changed_plugin" "$same_plugin"
     echo "jetpack: load $l" >> "$WORK/loads.txt"
-    [ -n "${JETPACK_ONLY:-}" ] && return
+}
 
+docker_rows() {
     # docker (a private daemon, NOTES §7)
     D=$WORK/docker
+    umount "$D/exec/netns/default" 2>/dev/null || true
     rm -rf "$D"; mkdir -p "$D"
     dockerd --data-root "$D/data" --exec-root "$D/exec" -H "unix://$D/sock" --pidfile "$D/pid" --iptables=false \
         --ip6tables=false --bridge=none --ip-masq=false > "$D/log" 2>&1 &
@@ -162,9 +171,15 @@ loop() {
     same=$(timed docker build --network host -t loop "$WORK/loop-docker")
     row "docker build (20.10, overlay2)" "$cold" "$changed" "$same"
     echo "docker: load $l" >> "$WORK/loads.txt"
-    kill "$(cat "$D/pid")"; sleep 2
+    pid=$(cat "$D/pid")
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    # dockerd leaves its network namespace mounted under the exec root.
+    umount "$D/exec/netns/default" 2>/dev/null || true
     unset DOCKER_HOST
+}
 
+podman_rows() {
     # podman (private store, NOTES §7)
     P=/tmp/stages-podman
     rm -rf "$P"; mkdir -p "$P"
