@@ -155,6 +155,17 @@ jetpack_rows() {
     echo "jetpack: load $l" >> "$WORK/loads.txt"
 }
 
+# The Dockerfile recipe cold, after the copied file changed, and unchanged, with the client "$2" (docker, pod).
+dockerfile_loop() {
+    echo "<h1>one</h1>" > "$WORK/loop-docker/index.html"
+    l=$(load); cold=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    echo "<h1>two</h1>" > "$WORK/loop-docker/index.html"
+    changed=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    same=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    row "$1" "$cold" "$changed" "$same"
+    echo "$2: load $l" >> "$WORK/loads.txt"
+}
+
 docker_rows() {
     # docker (a private daemon, NOTES §7)
     D=$WORK/docker
@@ -165,12 +176,7 @@ docker_rows() {
     for i in $(seq 50); do [ -S "$D/sock" ] && DOCKER_HOST=unix://$D/sock docker info >/dev/null 2>&1 && break; sleep 0.2; done
     export DOCKER_HOST=unix://$D/sock
     docker import "$WORK/busybox-rootfs.tar" bench-busybox >/dev/null
-    echo "<h1>one</h1>" > "$WORK/loop-docker/index.html"
-    l=$(load); cold=$(timed docker build --network host -t loop "$WORK/loop-docker")
-    echo "<h1>two</h1>" > "$WORK/loop-docker/index.html"; changed=$(timed docker build --network host -t loop "$WORK/loop-docker")
-    same=$(timed docker build --network host -t loop "$WORK/loop-docker")
-    row "docker build (20.10, overlay2)" "$cold" "$changed" "$same"
-    echo "docker: load $l" >> "$WORK/loads.txt"
+    dockerfile_loop "docker build (20.10, overlay2)" docker
     pid=$(cat "$D/pid")
     kill "$pid"
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
@@ -186,12 +192,7 @@ podman_rows() {
     pod() { podman --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp" --storage-driver vfs --runtime runc \
         --cgroup-manager cgroupfs --events-backend none "$@"; }
     pod import "$WORK/busybox-rootfs.tar" bench-busybox >/dev/null
-    echo "<h1>one</h1>" > "$WORK/loop-docker/index.html"
-    l=$(load); cold=$(timed pod build --network host -t loop "$WORK/loop-docker")
-    echo "<h1>two</h1>" > "$WORK/loop-docker/index.html"; changed=$(timed pod build --network host -t loop "$WORK/loop-docker")
-    same=$(timed pod build --network host -t loop "$WORK/loop-docker")
-    row "podman build (4.3, vfs)" "$cold" "$changed" "$same"
-    echo "podman: load $l" >> "$WORK/loads.txt"
+    dockerfile_loop "podman build (4.3, vfs)" pod
     rm -rf "$P"
 }
 
