@@ -2,6 +2,7 @@ package dev.jetpack.cli;
 
 import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.stage.StageCacheOptions;
 import dev.jetpack.engine.build.OutputForm;
 import dev.jetpack.engine.runtime.OutputSink;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Parameters;
                 + " directory (its output goes to stderr); (5) the work directory's manifest.json, merged with the"
                 + " parent's defaults, becomes the manifest; (6) the work directory is removed; (7) the result is"
                 + " saved as the new image, flat (default) or layered.",
+            "The result of (1)-(4) is kept in the stage cache, keyed by the base image, the command, the -e"
+                + " variables (proxies excluded) and the build directory and -cp files by content: a later build"
+                + " with the same inputs reuses it instead of running the command (--no-stage-cache: always run).",
             "Everything after BASE-IMAGE belongs to the command, options included (-c ...)."},
         footerHeading = "%n", footer = JetpackCommand.FOOTER)
 final class BuildCommand extends JetpackSubcommand {
@@ -64,6 +68,15 @@ final class BuildCommand extends JetpackSubcommand {
                     + " seconds; default $" + Timestamps.SOURCE_DATE_EPOCH + " if set.")
     Instant timestamp;
 
+    @Option(names = "--no-stage-cache", description = "Run the command even when the stage cache holds its"
+            + " result for the same base image, command, variables and build inputs (by content), and keep"
+            + " nothing there.")
+    boolean noStageCache;
+
+    @Option(names = "--stage-cache-max-size", paramLabel = "SIZE", description = "The stage cache's size bound"
+            + " (least recently used stages go after the build): bytes, or with K, M, G, T; default 10G.")
+    String stageCacheMaxSize;
+
     @Parameters(index = "0", paramLabel = "BASE-IMAGE", description = "Stored image to build on: full ID,"
             + " unambiguous ID prefix, or NAME[:VERSION][,LABEL=VALUE...].")
     String baseImage;
@@ -85,6 +98,7 @@ final class BuildCommand extends JetpackSubcommand {
                 .environment(environment)
                 .outputForm(outputForm)
                 .fixedTimestamp(fixed)
+                .stageCache(stageCache())
                 .commandOutput(commandOutput(terminal));
         if (output != null) {
             spec.output(output);
@@ -95,6 +109,14 @@ final class BuildCommand extends JetpackSubcommand {
         ImageBuild built = jetpack().buildImage(spec.build());
         terminal.result(built.id().value());
         return ExitCode.OK;
+    }
+
+    private StageCacheOptions stageCache() {
+        StageCacheOptions.Builder options = StageCacheOptions.builder().enabled(!noStageCache);
+        if (stageCacheMaxSize != null) {
+            options.maxBytes(StageCacheOptions.parseSize(stageCacheMaxSize, "--stage-cache-max-size"));
+        }
+        return options.build();
     }
 
     /** The command's lines go to stderr, so that stdout keeps only the new ID. */

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             FetchCommand.class, ImportCommand.class, BuildCommand.class, MakeAciCommand.class,
             RunCommand.class, ImagesCommand.class, ShowImageCommand.class, ImageManifestCommand.class,
-            ExportCommand.class, PushCommand.class, DestroyImageCommand.class, TrustCommand.class,
-            UntrustCommand.class, ConfigCommand.class,
+            ExportCommand.class, PushCommand.class, DestroyImageCommand.class, PruneStagesCommand.class,
+            TrustCommand.class, UntrustCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = JetpackCommand.FOOTER)
 public final class JetpackCommand implements Runnable {

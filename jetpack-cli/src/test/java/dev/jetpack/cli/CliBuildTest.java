@@ -139,4 +139,35 @@ class CliBuildTest {
         assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(failed.stderr()).contains("No image matching example.com/nothing");
     }
+
+    @Test
+    void aSecondBuildWithTheSameInputsReusesTheStageAndPruneStagesEmptiesTheCache() throws IOException {
+        String[] build = {"build", "-dir=" + buildDir, "--timestamp", "2026-01-01T00:00:00Z", "example.com/base",
+            "/bin/sh", "-c", "echo ran-the-command; cat data.txt > /result"};
+        Cli.Result first = cli.run(build);
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.stderr()).containsPattern("(?m)^ran-the-command$");
+
+        Cli.Result second = cli.run(build);
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.stderr()).as("reused, not run").doesNotContainPattern("(?m)^ran-the-command$")
+                .contains("from the stage cache");
+        assertThat(second.out()).isEqualTo(first.out());
+
+        String[] uncached = new String[build.length + 1];
+        uncached[0] = "build";
+        uncached[1] = "--no-stage-cache";
+        System.arraycopy(build, 1, uncached, 2, build.length - 1);
+        Cli.Result third = cli.run(uncached);
+        assertThat(third.exitCode()).as(third.toString()).isZero();
+        assertThat(third.stderr()).containsPattern("(?m)^ran-the-command$");
+        assertThat(third.out()).as("the same image without the cache").isEqualTo(first.out());
+
+        Cli.Result bad = cli.run("prune-stages", "--max-size", "ten");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.stderr()).contains("Invalid --max-size 'ten'", "e.g. 10G");
+        Cli.Result pruned = cli.run("prune-stages");
+        assertThat(pruned.exitCode()).as(pruned.toString()).isZero();
+        assertThat(pruned.out()).startsWith("removed 1 stage(s), ").contains("kept 0 stage(s), 0 bytes");
+    }
 }

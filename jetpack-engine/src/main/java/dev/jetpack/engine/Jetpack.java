@@ -5,6 +5,7 @@ import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.build.ImageBuild;
 import dev.jetpack.engine.build.ImageBuildService;
 import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.stage.StageCache;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageFetcher;
 import dev.jetpack.engine.fetch.ImageImporter;
@@ -188,6 +189,14 @@ public final class Jetpack {
      */
     public int run(AppRunSpec spec) {
         return new AppRunner(store(), settings, log).run(spec);
+    }
+
+    /**
+     * Removes the least recently used cached build stages until the rest take at most {@code maxBytes} (0:
+     * all); waits for builds that use the cache to finish.
+     */
+    public StageCache.PruneResult pruneStages(long maxBytes) {
+        return StageCache.inStore(store(), log).prune(maxBytes);
     }
 
     /** All stored images, ordered by ID. */

@@ -9,6 +9,7 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.base.RootfsSource;
 import dev.jetpack.engine.build.BuildScript;
 import dev.jetpack.engine.build.ImageBuildSpec;
+import dev.jetpack.engine.build.stage.StageCacheOptions;
 import dev.jetpack.engine.build.ManifestDefaults;
 import dev.jetpack.engine.build.OutputForm;
 import dev.jetpack.engine.runtime.RuntimeChoice;
@@ -117,6 +118,22 @@ public class BuildMojo extends AbstractParentImageMojo {
     @Parameter(property = "jetpack.classifier", defaultValue = "image")
     private String classifier;
 
+    /**
+     * Whether the build runs in stages over the store's stage cache: the package install and each build step
+     * are kept, and a later build reuses them up to the first one whose inputs changed (the parent image, the
+     * packages, the step's text, buildArgs, buildVars without the proxies, the build directory and copyFiles by
+     * content). Off: every step runs each time and nothing is kept.
+     */
+    @Parameter(property = "jetpack.stageCache", defaultValue = "true")
+    private boolean stageCache;
+
+    /**
+     * The stage cache's size bound, after which the least recently used stages go: bytes, or a number with
+     * K, M, G or T (powers of 1024).
+     */
+    @Parameter(property = "jetpack.stageCache.maxSize", defaultValue = "10G")
+    private String stageCacheMaxSize;
+
     /** Maven's property for reproducible output: ISO-8601, epoch seconds, or one character for "off". */
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     private String outputTimestamp;
@@ -183,9 +200,20 @@ public class BuildMojo extends AbstractParentImageMojo {
                 .output(aci)
                 .idFile(aci.resolveSibling(aci.getFileName() + ".id"))
                 .reuseUnchanged(true)
+                .stageCache(stageCacheOptions())
                 .fingerprintValue("plugin version", plugin == null ? null : plugin.getVersion())
                 .commandOutput((stream, line) -> getLog().info("[build] " + line))
                 .build();
+    }
+
+    private StageCacheOptions stageCacheOptions() throws ConfigurationException {
+        try {
+            return StageCacheOptions.builder().enabled(stageCache)
+                    .maxBytes(StageCacheOptions.parseSize(stageCacheMaxSize, "parameter 'stageCacheMaxSize'"))
+                    .build();
+        } catch (JetpackException e) {
+            throw new ConfigurationException(e.getMessage() + " (-Djetpack.stageCache.maxSize=...)", e);
+        }
     }
 
     /** A derivative: the parent fetched (looked up once), the command or the generated build script. */

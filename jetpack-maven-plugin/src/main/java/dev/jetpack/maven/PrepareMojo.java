@@ -52,10 +52,14 @@ public class PrepareMojo extends AbstractJetpackMojo {
     /**
      * Shell commands run on the host ({@code /bin/sh -c}) in the staged build directory, in order, after the
      * copies: the make macros' {@code prepare} and {@code prepare.*} targets (e.g. a debootstrap for a base
-     * image). The settings.xml proxies are in their environment as {@code http_proxy} etc.
+     * image). The settings.xml proxies are in their environment as {@code http_proxy} etc. Each is either
+     * {@code <prepareStep>COMMAND</prepareStep>} (runs every time) or
+     * {@code <prepareStep><command>COMMAND</command><creates>PATH</creates></prepareStep>}: skipped, and
+     * never reaching the network, while what it creates exists from its last successful run (see
+     * {@link PrepareStep}).
      */
     @Parameter
-    private List<String> prepareSteps;
+    private List<PrepareStep> prepareSteps;
 
     @Override
     protected String goal() {
@@ -66,7 +70,16 @@ public class PrepareMojo extends AbstractJetpackMojo {
     protected void run() throws MojoExecutionException, MojoFailureException, ConfigurationException {
         Path source = resolve(buildDirectory);
         Path staging = stagingDirectory();
+        List<PrepareStep> steps = prepareSteps == null ? List.of() : prepareSteps;
+        List<List<Path>> outputs = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            outputs.add(steps.get(i).outputs(i + 1));
+        }
+        PreparedOutputs prepared = new PreparedOutputs(workDirectoryPath());
         try {
+            for (int i = 0; i < steps.size(); i++) {
+                prepared.keep(i + 1, outputs.get(i), staging);
+            }
             // Staged afresh every time: a file removed from the build directory must not linger in the image.
             FileTrees.deleteRecursively(staging);
             if (Files.isDirectory(source)) {
@@ -83,13 +96,16 @@ public class PrepareMojo extends AbstractJetpackMojo {
             if (copyDependencies) {
                 copyLibraries(staging.resolve(libraryDirectory()));
             }
+            for (int i = 0; i < steps.size(); i++) {
+                prepared.restore(i + 1, outputs.get(i), staging, source);
+            }
         } catch (JetpackException e) {
             throw failure("Cannot stage the build directory into " + staging, e);
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot stage the build directory into " + staging + ": " + e
                     + "; check free space and permissions under " + workDirectoryPath(), e);
         }
-        runPrepareSteps(staging);
+        runPrepareSteps(steps, outputs, prepared, staging);
         project.setContextValue(STAGED_BUILD_DIRECTORY, staging);
     }
 
@@ -157,25 +173,36 @@ public class PrepareMojo extends AbstractJetpackMojo {
         return artifact.getArtifactId() + "-" + artifact.getVersion() + classifier + "." + extension;
     }
 
-    private void runPrepareSteps(Path staging) throws MojoExecutionException, MojoFailureException {
-        if (prepareSteps == null || prepareSteps.isEmpty()) {
+    private void runPrepareSteps(List<PrepareStep> steps, List<List<Path>> outputs, PreparedOutputs prepared,
+                                 Path staging) throws MojoExecutionException, MojoFailureException {
+        if (steps.isEmpty()) {
             return;
         }
         Map<String, String> environment = new HashMap<>(proxies().buildEnvironment());
         environment.put("JETPACK_BUILD_DIRECTORY", staging.toString());
-        for (int i = 0; i < prepareSteps.size(); i++) {
-            String step = prepareSteps.get(i);
-            getLog().info("+ " + step);
+        for (int i = 0; i < steps.size(); i++) {
+            String step = steps.get(i).command();
+            int number = i + 1;
             HostCommand.Result result;
             try {
+                if (prepared.upToDate(number, steps.get(i), outputs.get(i), staging)) {
+                    getLog().info("Prepare step " + number + " is up to date (" + outputs.get(i) + " exist from"
+                            + " its last run; mvn clean removes them): " + step);
+                    continue;
+                }
+                prepared.starting(number, outputs.get(i), staging);
+                getLog().info("+ " + step);
                 result = HostCommand.stream(List.of("/bin/sh", "-c", step), staging, environment,
                         line -> getLog().info(line));
+                if (result.succeeded()) {
+                    prepared.finished(number, steps.get(i), outputs.get(i));
+                }
             } catch (IOException e) {
-                throw new MojoExecutionException("Cannot run prepare step " + (i + 1) + " with /bin/sh in " + staging
+                throw new MojoExecutionException("Cannot run prepare step " + number + " with /bin/sh in " + staging
                         + ": " + e.getMessage(), e);
             }
             if (!result.succeeded()) {
-                throw new MojoFailureException("Preparation step " + (i + 1) + " of " + prepareSteps.size()
+                throw new MojoFailureException("Preparation step " + number + " of " + steps.size()
                         + " failed with exit code " + result.exitCode() + ": " + step + "; its output is above"
                         + " (last lines:\n" + result.output() + "\n). Fix the step in <prepareSteps>");
             }

@@ -56,6 +56,8 @@ public final class BuildContainer implements AutoCloseable {
     }
 
     static final String OWNER_FILE = "owner";
+    /** Mount options travel in one page; stay below 4096 with room for the upper and work dirs. */
+    static final int MAX_LOWER_OPTION = 3000;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<Path, Optional<String>> OVERLAY_PROBES = new ConcurrentHashMap<>();
 
@@ -64,10 +66,17 @@ public final class BuildContainer implements AutoCloseable {
     private final Path root;
     private final Path upper;
     private final Optional<String> fallbackReason;
+    private final boolean stacked;
     private final ShutdownCleanup.Registration shutdownRegistration;
     private boolean closed;
 
     private BuildContainer(Path directory, Path lower, Path root, Path upper, Optional<String> fallbackReason) {
+        this(directory, lower, root, upper, fallbackReason, false);
+    }
+
+    private BuildContainer(Path directory, Path lower, Path root, Path upper, Optional<String> fallbackReason,
+                           boolean stacked) {
+        this.stacked = stacked;
         this.directory = directory;
         this.lower = lower;
         this.root = root;
@@ -134,6 +143,63 @@ public final class BuildContainer implements AutoCloseable {
         }
     }
 
+    /**
+     * An overlay container over a stack of layers: {@code layers} top first, the parent's rootfs last (cached
+     * stages above it). Whiteouts and opaque directories in the upper layers hide what lies below them, as
+     * they did in the container that made them: all our containers mount with {@code userxattr}.
+     *
+     * @throws BuildContainerException where overlayfs does not work, or the stack is too deep for one mount
+     */
+    public static BuildContainer createStacked(List<Path> layers, Path containersDir) {
+        if (layers.size() == 1) {
+            return create(layers.get(0), containersDir, Mode.OVERLAY);
+        }
+        List<Path> lowers = layers.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        Path bottom = lowers.get(lowers.size() - 1);
+        Path containers = containersDir.toAbsolutePath().normalize();
+        for (Path lower : lowers) {
+            overlayUnavailableReason(containers, lower).ifPresent(problem -> {
+                throw new BuildContainerException("cannot stack cached stages in an overlay in " + containers
+                        + ": " + problem + "; build without the stage cache");
+            });
+        }
+        String lowerOption = String.join(":", lowers.stream().map(Path::toString).toList());
+        if (lowerOption.length() > MAX_LOWER_OPTION) {
+            throw new BuildContainerException("cannot stack " + lowers.size() + " layers in one overlay mount:"
+                    + " their paths take " + lowerOption.length() + " characters, more than the " + MAX_LOWER_OPTION
+                    + " a mount's options may hold; join some build steps into one, or move the store to a"
+                    + " shorter path");
+        }
+        Path directory = newContainerDirectory(containers, "build");
+        Path root = directory.resolve("root");
+        Path upper = directory.resolve("upper");
+        BuildContainer container = new BuildContainer(directory, bottom, root, upper, Optional.empty(), true);
+        try {
+            Files.createDirectory(upper);
+            Files.createDirectory(directory.resolve("work"));
+            Files.createDirectory(root);
+            copyRootAttributes(bottom, upper);
+            HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lowerOption
+                    + ",upperdir=" + upper + ",workdir=" + directory.resolve("work") + ",userxattr",
+                    root.toString()));
+            return container;
+        } catch (IOException | RuntimeException e) {
+            container.removeQuietly();
+            throw new BuildContainerException("cannot create a build container over " + lowers + " in "
+                    + containers + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Unmounts the overlay and hands over its upper directory, for the caller to move away (into the stage
+     * cache); the container is closed afterwards as usual, which deletes whatever is left.
+     */
+    public synchronized Path unmountAndTakeUpper() throws IOException {
+        Path upperDir = upperDir();
+        Mounts.unmount(root);
+        return upperDir;
+    }
+
     /** The directory to run the build in. */
     public Path root() {
         return root;
@@ -155,6 +221,11 @@ public final class BuildContainer implements AutoCloseable {
 
     public boolean isOverlay() {
         return upper != null;
+    }
+
+    /** True for an overlay over cached stages: its upper dir holds only the last stage's changes. */
+    public boolean isStacked() {
+        return stacked;
     }
 
     /** Why this container is a copy rather than an overlay; empty for an overlay. */

@@ -177,8 +177,58 @@ public final class BuildFingerprint {
             return put(name, digest);
         }
 
+        /**
+         * Files and directories by the name each gets somewhere (e.g. the work directory), by <em>content</em>:
+         * names, types, modes, owners, file bytes and link targets, never times, so that a fresh clone of the
+         * same sources gives the same hash. Links are recorded, never followed; a missing path as absent.
+         */
+        public Builder contents(String name, Map<String, Path> trees) throws IOException {
+            MessageDigest digest = sha256();
+            for (Map.Entry<String, Path> tree : new java.util.TreeMap<>(trees).entrySet()) {
+                digestContents(digest, tree.getValue(), tree.getKey());
+            }
+            return put(name, digest);
+        }
+
         public BuildFingerprint build() {
             return new BuildFingerprint(components);
+        }
+
+        private static void digestContents(MessageDigest digest, Path path, String relative) throws IOException {
+            PosixFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                digest.update((relative + "\0absent\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String type = attributes.isDirectory() ? "d" : attributes.isSymbolicLink() ? "l"
+                    : attributes.isRegularFile() ? "f" : "o";
+            StringBuilder line = new StringBuilder(relative).append('\0').append(type).append('\0')
+                    .append(attributes.isDirectory() ? 0 : attributes.size()).append('\0')
+                    .append(PosixFilePermissions.toString(attributes.permissions())).append('\0')
+                    .append(attributes.owner().getName()).append('\0').append(attributes.group().getName());
+            if (attributes.isSymbolicLink()) {
+                line.append('\0').append(Files.readSymbolicLink(path));
+            }
+            digest.update(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+            if (attributes.isRegularFile()) {
+                byte[] buffer = new byte[64 * 1024];
+                try (java.io.InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+                    for (int read; (read = in.read(buffer)) > 0; ) {
+                        digest.update(buffer, 0, read);
+                    }
+                }
+            } else if (attributes.isDirectory()) {
+                List<Path> children = new ArrayList<>();
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                    entries.forEach(children::add);
+                }
+                children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+                for (Path child : children) {
+                    digestContents(digest, child, relative + "/" + child.getFileName());
+                }
+            }
         }
 
         private Builder put(String name, MessageDigest digest) {

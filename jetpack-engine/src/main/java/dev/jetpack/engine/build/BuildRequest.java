@@ -52,6 +52,7 @@ import java.util.Optional;
  *                        file is then ignored
  * @param manifestDefaults name and labels the manifest gets where it has none of its own
  * @param blockCache      compressed blocks to reuse when writing the ACI (the store's); empty: compress all
+ * @param stages          run as stages over the stage cache instead of {@code command} at once; empty: at once
  */
 record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
@@ -61,7 +62,8 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                            boolean hostNetwork, EngineLog log,
                            OutputSink commandOutput, ProgressListener progress,
                            Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults,
-                           Optional<BlockCache> blockCache) {
+                           Optional<BlockCache> blockCache,
+                           Optional<StagePlan> stages) {
     /** The host's resolver configuration, bound into the container by default. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -91,6 +93,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         Objects.requireNonNull(givenManifest, "givenManifest");
         Objects.requireNonNull(manifestDefaults, "manifestDefaults");
         Objects.requireNonNull(blockCache, "blockCache");
+        Objects.requireNonNull(stages, "stages");
     }
 
     /**
@@ -130,6 +133,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         private ProgressListener progress = ProgressListener.NONE;
         private ImageManifest givenManifest;
         private ManifestDefaults manifestDefaults = ManifestDefaults.NONE;
+        private StagePlan stages;
 
         private Builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
             this.parentRootfs = parentRootfs;
@@ -270,6 +274,12 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
             return this;
         }
 
+        /** Run as these stages over the stage cache; default: the command at once. */
+        public Builder stages(StagePlan plan) {
+            this.stages = plan;
+            return this;
+        }
+
         public BuildRequest build() {
             if (runtime == null) {
                 throw new BuildException("The build has no container runtime: pick one (runc, crun, bwrap,"
@@ -284,7 +294,8 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                     Optional.ofNullable(fixedTimestamp), output, containersDir, containerMode,
                     Optional.ofNullable(resolvConf),
                     hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults,
-                    Optional.ofNullable(blockCache));
+                    Optional.ofNullable(blockCache),
+                    Optional.ofNullable(stages));
         }
     }
 }

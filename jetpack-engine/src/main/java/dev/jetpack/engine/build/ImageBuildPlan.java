@@ -116,6 +116,29 @@ final class ImageBuildPlan {
     }
 
     /**
+     * The build cut into stages for the stage cache: the generated script's package install and steps
+     * ({@link BuildScript#stages()}), or the user's command as one stage. The first step copies the build
+     * inputs, the package install never does (it must not be rebuilt when they change), and only steps get the
+     * build arguments. Empty when there is nothing to cut (a script with no packages and no steps).
+     */
+    List<BuildStage> stages() {
+        if (spec.command().isEmpty() && script.isPresent()) {
+            List<BuildStage> stages = new ArrayList<>();
+            boolean inputsCopied = false;
+            for (BuildScript.Stage stage : script.get().stages()) {
+                List<String> arguments = stage.step() ? spec.arguments() : List.of();
+                stages.add(new BuildStage(stage.step() ? BuildStage.Kind.STEP : BuildStage.Kind.PACKAGES,
+                        stage.description(), BuildScript.command(arguments),
+                        Optional.of(stage.script()), arguments, stage.step() && !inputsCopied));
+                inputsCopied |= stage.step();
+            }
+            return stages;
+        }
+        return List.of(new BuildStage(BuildStage.Kind.COMMAND, "command " + command(), command(), Optional.empty(),
+                spec.arguments(), true));
+    }
+
+    /**
      * The directory copied into the work dir: a build directory that is optional and missing counts as none
      * (logged); one that is required is passed on, so that the build refuses it when it is missing.
      */

@@ -7,6 +7,7 @@ import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.BaseImageMaker;
+import dev.jetpack.engine.build.stage.StageCache;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
@@ -101,7 +102,9 @@ public final class ImageBuildService {
         ImageStore store = this.store.get();
         WorkArea work = store.workArea();
         Path aci = spec.output().orElseGet(() -> work.newFile(".aci"));
-        Optional<Path> scriptDirectory = plan.script().map(script -> work.newDirectory());
+        Optional<StagePlan> stages = stagePlan(plan, spec, store);
+        Optional<Path> scriptDirectory = plan.script().filter(script -> stages.isEmpty())
+                .map(script -> work.newDirectory());
         try {
             List<Path> extraFiles = new ArrayList<>(spec.extraFiles());
             if (scriptDirectory.isPresent()) {
@@ -123,6 +126,7 @@ public final class ImageBuildService {
             plan.buildDirectory().ifPresent(request::buildDirectory);
             plan.givenManifest().ifPresent(request::givenManifest);
             spec.fixedTimestamp().ifPresent(request::fixedTimestamp);
+            stages.ifPresent(request::stages);
             BuildResult result = new ImageBuilder().build(request.build());
             // A temporary output is never touched again, so the store may keep it by a hard link.
             StoredImage stored = store.importAci(result.aci(), ImportOptions.builder()
@@ -137,6 +141,28 @@ public final class ImageBuildService {
             }
             scriptDirectory.ifPresent(work::deleteQuietly);
         }
+    }
+
+    /**
+     * The stages when the spec asks for the stage cache and there are any; the cache lives in the store
+     * ({@value StageCache#DIRECTORY}).
+     */
+    private Optional<StagePlan> stagePlan(ImageBuildPlan plan, ImageBuildSpec spec, ImageStore store) {
+        if (!spec.stageCache().enabled()) {
+            return Optional.empty();
+        }
+        List<BuildStage> stages = plan.stages();
+        if (stages.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> noOverlay = BuildContainer.overlayUnavailableReason(store.root().resolve(CONTAINERS));
+        if (noOverlay.isPresent()) {
+            log.info("Building without the stage cache: stages are stacked as overlay layers, and "
+                    + noOverlay.get());
+            return Optional.empty();
+        }
+        return Optional.of(new StagePlan(stages, StageCache.inStore(store, log),
+                spec.stageCache().maxBytes()));
     }
 
     /**

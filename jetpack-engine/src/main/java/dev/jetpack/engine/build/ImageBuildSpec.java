@@ -2,6 +2,7 @@ package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.base.RootfsSource;
+import dev.jetpack.engine.build.stage.StageCacheOptions;
 import dev.jetpack.engine.runtime.OutputSink;
 import dev.jetpack.engine.runtime.RuntimeChoice;
 import dev.jetpack.engine.store.StoredImage;
@@ -51,6 +52,8 @@ import java.util.Optional;
  * @param compression       the ACI's compression; empty: the settings' default
  * @param compressionLevel  the compression's level, -1 for its default
  * @param runtime           what runs the build command; empty: the settings' default
+ * @param stageCache        whether a derivative runs in stages over the stage cache (see
+ *                          {@link dev.jetpack.engine.build.stage.StageCache}); default off here, on in the faces
  */
 public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource> rootfs,
                              Optional<Path> buildDirectory, boolean buildDirectoryOptional, List<Path> extraFiles,
@@ -60,9 +63,10 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
                              Optional<Instant> fixedTimestamp, Optional<Path> output, Optional<Path> idFile,
                              boolean reuseUnchanged, Map<String, String> fingerprintValues,
                              OutputSink commandOutput, Optional<Compression> compression, int compressionLevel,
-                             Optional<RuntimeChoice> runtime) {
+                             Optional<RuntimeChoice> runtime, StageCacheOptions stageCache) {
 
     public ImageBuildSpec {
+        Objects.requireNonNull(stageCache, "stageCache");
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(rootfs, "rootfs");
         Objects.requireNonNull(buildDirectory, "buildDirectory");
@@ -155,6 +159,7 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
         private Compression compression;
         private int compressionLevel = -1;
         private RuntimeChoice runtime;
+        private StageCacheOptions stageCache = StageCacheOptions.disabled();
 
         private Builder() {
         }
@@ -279,6 +284,12 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
             return this;
         }
 
+        /** Stages over the stage cache, and the cache's size bound; default off. */
+        public Builder stageCache(StageCacheOptions options) {
+            this.stageCache = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
         public ImageBuildSpec build() {
             return new ImageBuildSpec(Optional.ofNullable(parent), Optional.ofNullable(rootfs),
                     Optional.ofNullable(buildDirectory), buildDirectoryOptional, extraFiles,
@@ -286,7 +297,8 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
                     Optional.ofNullable(manifestJson), manifestOrigin, Optional.ofNullable(manifestFile),
                     manifestDefaults, outputForm, Optional.ofNullable(fixedTimestamp), Optional.ofNullable(output),
                     Optional.ofNullable(idFile), reuseUnchanged, fingerprintValues, commandOutput,
-                    Optional.ofNullable(compression), compressionLevel, Optional.ofNullable(runtime));
+                    Optional.ofNullable(compression), compressionLevel, Optional.ofNullable(runtime),
+                    stageCache);
         }
     }
 }

@@ -45,6 +45,10 @@ import java.util.function.Predicate;
  *       deleted, a {@code pathWhitelist} listing every path of the new tree.</li>
  * </ol>
  *
+ * <p>With a {@link StagePlan} steps 1 to 4 run once per stage ({@link StagedBuild}): each stage in its own
+ * container over the cached stages before it, whose result goes into the stage cache; steps 4 to 7 then run in a
+ * last container over all stages.
+ *
  * <p>The output file appears complete or not at all. The container, its mounts and its directories are removed
  * when the build ends, whether it succeeds, fails or is interrupted.
  *
@@ -77,6 +81,9 @@ final class ImageBuilder {
         });
         // A build that crashed or was killed left its container; its owner is gone, so it can go now.
         BuildContainer.cleanStale(request.containersDir(), log);
+        if (request.stages().isPresent()) {
+            return buildInStages(request, request.stages().get(), parentRootfs, output, inputs);
+        }
         try (BuildContainer container = BuildContainer.create(parentRootfs, request.containersDir(),
                 request.containerMode())) {
             Path root = container.root();
@@ -87,7 +94,7 @@ final class ImageBuilder {
             work.copy(inputs);
             log.debug("Work directory " + work.containerPath());
 
-            RunResult run = runCommand(request, root, work);
+            RunResult run = runCommand(request, request.command(), root, work);
 
             ImageManifest merged;
             if (request.givenManifest().isPresent()) {
@@ -96,13 +103,47 @@ final class ImageBuilder {
                 merged = mergeManifest(request, readManifest(work, output), output);
             }
 
-            removeBuildLeftovers(root, parentRootfs, work, run, log);
+            FileTrees.deleteRecursively(work.hostPath());
+            removeRuntimeLeftovers(root, parentRootfs, run, log);
 
             return save(request, container, parentRootfs, merged, output);
         } catch (IOException e) {
             throw new BuildException("The build of " + output + " failed on a file operation: " + e
                     + ". Check free space and permissions of the containers directory "
                     + request.containersDir() + " and of " + output.getParent() + ".", e);
+        }
+    }
+
+    /**
+     * The stages over the stage cache ({@link StagedBuild}), then a last container over them all where the
+     * manifest is read and the work directory removed before the ACI is written. Pruning to the size bound
+     * follows, if no other build uses the cache at that moment.
+     */
+    private static BuildResult buildInStages(BuildRequest request, StagePlan plan, Path parentRootfs, Path output,
+                                             Map<String, Path> inputs) {
+        String workName = WorkDirectory.stageName(parentRootfs, request.parentId().value());
+        try {
+            try (var session = plan.cache().begin()) {
+                List<Path> layers = StagedBuild.run(request, plan.stages(), inputs, session, workName);
+                try (BuildContainer container = BuildContainer.createStacked(layers, request.containersDir())) {
+                    Path root = container.root();
+                    WorkDirectory work = WorkDirectory.openForStage(root, workName);
+                    ImageManifest merged = request.givenManifest().isPresent()
+                            ? mergeGivenManifest(request, request.givenManifest().get(), output)
+                            : mergeManifest(request, readManifest(work, output), output);
+                    FileTrees.deleteRecursively(work.hostPath());
+                    return save(request, container, parentRootfs, merged, output);
+                }
+            } finally {
+                plan.cache().pruneIfIdle(plan.maxBytes()).filter(pruned -> pruned.removed() > 0)
+                        .ifPresent(pruned -> request.log().info("Stage cache over its bound of " + plan.maxBytes()
+                                + " bytes: removed " + pruned.removed() + " least recently used stage(s)"));
+            }
+        } catch (IOException e) {
+            throw new BuildException("The build of " + output + " failed on a file operation: " + e
+                    + ". Check free space and permissions of the containers directory "
+                    + request.containersDir() + ", the stage cache " + plan.cache().directory() + " and "
+                    + output.getParent() + ".", e);
         }
     }
 
@@ -136,17 +177,17 @@ final class ImageBuilder {
     }
 
     /** Step 3: the command as root in the work directory; its environment goes to the command only. */
-    private static RunResult runCommand(BuildRequest request, Path root, WorkDirectory work) {
-        ContainerSpec spec = ContainerSpec.builder(root, request.command())
+    static RunResult runCommand(BuildRequest request, List<String> command, Path root, WorkDirectory work) {
+        ContainerSpec spec = ContainerSpec.builder(root, command)
                 .workingDirectory(work.containerPath())
                 .environment(request.environment())
                 .hostNetwork(request.hostNetwork())
                 .resolvConf(request.resolvConf().orElse(null))
                 .build();
-        request.log().info("Running " + request.command() + " with " + request.runtime().name());
+        request.log().info("Running " + command + " with " + request.runtime().name());
         RunResult result = request.runtime().run(spec, request.commandOutput());
         if (!result.succeeded()) {
-            throw new BuildFailedException(request.command(), result.exitCode(), result.lastLines(),
+            throw new BuildFailedException(command, result.exitCode(), result.lastLines(),
                     request.runtime().name());
         }
         return result;
@@ -212,13 +253,13 @@ final class ImageBuilder {
     }
 
     /**
-     * Step 6: what the build put into the container only for itself. The runtime already removed the mount
-     * points it created; this checks again, because an image must not gain {@code proc} or an empty
-     * {@code /etc/resolv.conf} its parent did not have, and it never touches a path the parent has.
+     * Step 6 (after the work directory): what the build put into the container only for itself. The runtime
+     * already removed the mount points it created; this checks again, because an image must not gain
+     * {@code proc} or an empty {@code /etc/resolv.conf} its parent did not have, and it never touches a path
+     * the parent has.
      */
-    private static void removeBuildLeftovers(Path root, Path parentRootfs, WorkDirectory work, RunResult run,
-                                             EngineLog log) throws IOException {
-        FileTrees.deleteRecursively(work.hostPath());
+    static void removeRuntimeLeftovers(Path root, Path parentRootfs, RunResult run, EngineLog log)
+            throws IOException {
         List<String> created = new ArrayList<>(run.createdPaths());
         created.removeAll(run.keptPaths());
         Collections.reverse(created); // deepest first
@@ -321,7 +362,7 @@ final class ImageBuilder {
          * way, whether the parent lost anything decides if the manifest needs a pathWhitelist.
          */
         static LayerSelection layered(BuildContainer container, Path parentRootfs) throws IOException {
-            if (!container.isOverlay()) {
+            if (!container.isOverlay() || container.isStacked()) {
                 TreeComparison comparison = TreeComparison.compare(container.root(), parentRootfs);
                 return new LayerSelection(container.root(), comparison::unchanged, comparison.deletesFromParent());
             }

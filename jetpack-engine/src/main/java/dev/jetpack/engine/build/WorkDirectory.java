@@ -48,6 +48,36 @@ final class WorkDirectory {
         return new WorkDirectory(path, name);
     }
 
+    /**
+     * The work directory's name for a build in stages, which must be the same in every stage and every build
+     * on the same parent (it is part of the stages' trees): {@value #PREFERRED_NAME} unless the parent has
+     * that path, else that name followed by a part of the parent's ID.
+     */
+    static String stageName(Path parentRootfs, String parentId) {
+        if (!Files.exists(parentRootfs.resolve(PREFERRED_NAME), LinkOption.NOFOLLOW_LINKS)) {
+            return PREFERRED_NAME;
+        }
+        String hex = parentId.substring(parentId.indexOf('-') + 1);
+        for (int length = 16; length <= hex.length(); length += 16) {
+            String name = PREFERRED_NAME + hex.substring(0, length);
+            if (!Files.exists(parentRootfs.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                return name;
+            }
+        }
+        throw new BuildException("The parent image has every work directory name a build in stages could use ("
+                + PREFERRED_NAME + "...); build it without the stage cache.");
+    }
+
+    /** The work directory {@code name} in {@code containerRoot}, as an earlier stage left it, or new (0700). */
+    static WorkDirectory openForStage(Path containerRoot, String name) throws IOException {
+        Path path = containerRoot.resolve(name);
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(path);
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
+        return new WorkDirectory(path, name);
+    }
+
     /** Where the work directory is on the host (inside the container's root). */
     Path hostPath() {
         return hostPath;

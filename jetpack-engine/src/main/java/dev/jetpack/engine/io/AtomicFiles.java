@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFiles {
     /** Marker in the names of temporary siblings; cleanup code recognises leftovers by it. */
     public static final String TEMP_MARKER = ".tmp-";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private AtomicFiles() {
     }
@@ -50,7 +51,7 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         removeStaleTemporaries(target);
-        Path temporary = Files.createTempFile(parent, temporaryPrefix(target) + ProcessStamp.current() + "-", "");
+        Path temporary = createTemporary(parent, temporaryPrefix(target) + ProcessStamp.current() + "-");
         boolean done = false;
         try {
             writer.write(temporary);
@@ -59,6 +60,23 @@ public final class AtomicFiles {
         } finally {
             if (!done) {
                 Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    /*
+     * Not Files.createTempFile: that makes the file 0600, and the rename would hand those modes to the target
+     * (an ACI a web server could not serve). Files.createFile takes the usual 0666 less the umask.
+     */
+    private static Path createTemporary(Path directory, String prefix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = directory.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36));
+            try {
+                return Files.createFile(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
             }
         }
     }

@@ -1,0 +1,219 @@
+#!/bin/sh
+# Stage cache and up-to-date prepare steps, measured side by side (issue #12): writes bench/results/stages.md.
+#   bench/stages/run.sh loop     the loop rows: jetpack (Maven plugin), docker build, podman build of one recipe,
+#                                cold / one copied file changed / nothing changed
+#   bench/stages/run.sh images   mvn -o install of images/ twice (the second run in a network namespace with no
+#                                network: it must not need one)
+# Root, the tools of NOTES §7 (dockerd, podman, runc), debootstrap and the network for the first images/ run.
+# Everything goes under $WORK (default /var/tmp/stages-bench): a private Maven repository (a copy of ~/.m2 with
+# this checkout installed into it: ~/.m2 itself is never written), private stores, a private dockerd and podman.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+WORK=${WORK:-/var/tmp/stages-bench}
+m2=$WORK/m2
+results=$repo/bench/results/stages.md
+mkdir -p "$WORK"
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >> "$WORK/rows.md"; }
+
+private_repository() {
+    if [ ! -d "$m2/dev/jetpack/jetpack-maven-plugin" ]; then
+        rm -rf "$m2"
+        cp -a --reflink=auto "$HOME/.m2/repository" "$m2"
+        rm -rf "$m2/dev/jetpack"
+    fi
+    mvn -B -o -q -f "$repo/pom.xml" -Dmaven.repo.local="$m2" install -DskipTests -Dinvoker.skip=true
+}
+
+# A busybox rootfs with a stub package manager: busybox images have none. "apk add P" takes ~2 s (a download
+# stands in as sleep) and writes 5 MB of incompressible files under /usr/share/P, the same in every tool.
+busybox_rootfs() {
+    root=$WORK/busybox-rootfs
+    rm -rf "$root"
+    mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/tmp" "$root/usr/share"
+    cp /usr/bin/busybox "$root/bin/busybox"
+    for applet in $(/usr/bin/busybox --list); do
+        [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+    done
+    cat > "$root/sbin/apk" <<'STUB'
+#!/bin/sh
+# Stub package manager of the benchmark (see bench/stages/run.sh).
+set -eu
+[ "$1" = add ] || { echo "stub apk: only 'add' is known" >&2; exit 1; }
+shift
+[ "${1:-}" = --no-cache ] && shift
+sleep 2
+for package; do
+    mkdir -p "/usr/share/$package"
+    i=0
+    while [ $i -lt 50 ]; do head -c 100000 /dev/urandom > "/usr/share/$package/f$i"; i=$((i + 1)); done
+done
+STUB
+    chmod 0755 "$root/sbin/apk"
+    tar -C "$root" -cf "$WORK/busybox-rootfs.tar" .
+}
+
+loop_projects() {
+    # jetpack: the recipe as a Maven project (packages = PKG_INSTALL, one build step, one copied file)
+    p=$WORK/loop-jetpack
+    rm -rf "$p"
+    mkdir -p "$p/src/main/image"
+    printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"bench/loop","labels":[{"name":"os","value":"linux"}]}\n' \
+        > "$p/src/main/image/manifest.json"
+    echo "<h1>one</h1>" > "$p/index.html"
+    cat > "$p/pom.xml" <<POM
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>loop</artifactId><version>1.0</version><packaging>aci</packaging>
+  <build><plugins><plugin>
+    <groupId>dev.jetpack</groupId><artifactId>jetpack-maven-plugin</artifactId><version>0.1.0-SNAPSHOT</version>
+    <extensions>true</extensions>
+    <configuration>
+      <parentImage>$WORK/busybox.aci</parentImage>
+      <compression>gzip</compression>
+      <packages><package>nginx</package></packages>
+      <copyFiles><copyFile>index.html</copyFile></copyFiles>
+      <buildSteps><buildStep>mkdir -p /srv &amp;&amp; cp index.html /srv/</buildStep></buildSteps>
+    </configuration>
+  </plugin></plugins></build>
+</project>
+POM
+    # docker and podman: the same recipe as a Dockerfile
+    d=$WORK/loop-docker
+    rm -rf "$d"
+    mkdir -p "$d"
+    cp "$p/index.html" "$d/index.html"
+    printf 'FROM bench-busybox\nRUN apk add --no-cache nginx\nCOPY index.html /srv/index.html\n' > "$d/Dockerfile"
+}
+
+busybox_aci() {
+    mkdir -p "$WORK/busybox-aci/rootfs"
+    printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"bench/busybox","labels":[{"name":"os","value":"linux"}]}' \
+        > "$WORK/busybox-aci/manifest"
+    rm -rf "$WORK/busybox-aci/rootfs"
+    cp -a "$WORK/busybox-rootfs" "$WORK/busybox-aci/rootfs"
+    tar -C "$WORK/busybox-aci" -cf "$WORK/busybox.aci" manifest rootfs
+}
+
+# One timed run of "$@" (the tool's build), as the row's cell, in seconds.
+timed() {
+    start=$(now)
+    "$@" > "$WORK/last.log" 2>&1 || { cat "$WORK/last.log" >&2; exit 1; }
+    printf '%.2f' "$(elapsed "$start" "$(now)")"
+}
+
+# Maven's log with times, so that the plugin's own time can be read from it (plugin_seconds).
+STAMPS="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+
+jetpack_build() {
+    mvn -B -o $STAMPS -Dmaven.repo.local="$m2" -Djetpack.store="$WORK/store-loop" -f "$WORK/loop-jetpack/pom.xml" \
+        package
+}
+
+# The jetpack goals' time in the last log: from the first jetpack goal's header to the end of the build.
+plugin_seconds() {
+    awk '
+        function t(s,  a) { split(s, a, /[:.]/); return a[1] * 3600 + a[2] * 60 + a[3] + a[4] / 1000 }
+        /--- jetpack-maven-plugin|--- jetpack:/ { if (!start) start = t($1) }
+        /--- / && !/jetpack/ && start && !stop { stop = t($1) }
+        /BUILD SUCCESS/ { if (!stop) stop = t($1) }
+        END { printf "%.2f", stop - start }' "$WORK/last.log"
+}
+
+maven_only() {
+    mvn -B -o -Dmaven.repo.local="$m2" -f "$WORK/loop-jetpack/pom.xml" validate
+}
+
+loop() {
+    [ "${2:-}" = --jetpack-only ] && JETPACK_ONLY=1
+    [ "${2:-}" = --others-only ] && OTHERS_ONLY=1
+    private_repository
+    busybox_rootfs
+    busybox_aci
+    loop_projects
+    : > "$WORK/rows.md"
+    [ -z "${OTHERS_ONLY:-}" ] && jetpack_rows
+    [ -n "${JETPACK_ONLY:-}" ] && return
+    docker_rows
+    podman_rows
+}
+
+jetpack_rows() {
+    rm -rf "$WORK/store-loop"
+    l=$(load); cold=$(timed jetpack_build); cold_plugin=$(plugin_seconds)
+    echo "<h1>two</h1>" > "$WORK/loop-jetpack/index.html"; changed=$(timed jetpack_build); changed_plugin=$(plugin_seconds)
+    grep -E "Reusing stage|Running from" "$WORK/last.log" | sed 's/^/    /' > "$WORK/jetpack-changed.log" || true
+    same=$(timed jetpack_build); same_plugin=$(plugin_seconds)
+    base=$(timed maven_only)
+    row "jetpack, whole mvn -o package (Maven alone, validate: $base)" "$cold" "$changed" "$same"
+    row "jetpack, plugin goals only" "$cold_plugin" "$changed_plugin" "$same_plugin"
+    echo "jetpack: load $l" >> "$WORK/loads.txt"
+}
+
+# The Dockerfile recipe cold, after the copied file changed, and unchanged, with the client "$2" (docker, pod).
+dockerfile_loop() {
+    echo "<h1>one</h1>" > "$WORK/loop-docker/index.html"
+    l=$(load); cold=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    echo "<h1>two</h1>" > "$WORK/loop-docker/index.html"
+    changed=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    same=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    row "$1" "$cold" "$changed" "$same"
+    echo "$2: load $l" >> "$WORK/loads.txt"
+}
+
+docker_rows() {
+    # docker (a private daemon, NOTES §7)
+    D=$WORK/docker
+    umount "$D/exec/netns/default" 2>/dev/null || true
+    rm -rf "$D"; mkdir -p "$D"
+    dockerd --data-root "$D/data" --exec-root "$D/exec" -H "unix://$D/sock" --pidfile "$D/pid" --iptables=false \
+        --ip6tables=false --bridge=none --ip-masq=false > "$D/log" 2>&1 &
+    for i in $(seq 50); do [ -S "$D/sock" ] && DOCKER_HOST=unix://$D/sock docker info >/dev/null 2>&1 && break; sleep 0.2; done
+    export DOCKER_HOST=unix://$D/sock
+    docker import "$WORK/busybox-rootfs.tar" bench-busybox >/dev/null
+    dockerfile_loop "docker build (20.10, overlay2)" docker
+    pid=$(cat "$D/pid")
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    # dockerd leaves its network namespace mounted under the exec root.
+    umount "$D/exec/netns/default" 2>/dev/null || true
+    unset DOCKER_HOST
+}
+
+podman_rows() {
+    # podman (private store, NOTES §7)
+    P=/tmp/stages-podman
+    rm -rf "$P"; mkdir -p "$P"
+    pod() { podman --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp" --storage-driver vfs --runtime runc \
+        --cgroup-manager cgroupfs --events-backend none "$@"; }
+    pod import "$WORK/busybox-rootfs.tar" bench-busybox >/dev/null
+    dockerfile_loop "podman build (4.3, vfs)" pod
+    rm -rf "$P"
+}
+
+images() {
+    private_repository
+    rm -rf "$WORK/store-images"
+    for module in host-base busybox debian example-showenv example-nginx; do rm -rf "$repo/images/$module/target"; done
+    build_images() {
+        mvn -B -o -Dmaven.repo.local="$m2" -Djetpack.store="$WORK/store-images" -f "$repo/images/pom.xml" install
+    }
+    l=$(load); first=$(timed build_images)
+    cp "$WORK/last.log" "$WORK/images-first.log"
+    # The second run in a new network namespace: only loopback, down. Anything that reaches for the network fails.
+    l2=$(load); second=$(timed unshare -n sh -c "$(command -v mvn) -B -o -Dmaven.repo.local=$m2 -Djetpack.store=$WORK/store-images -f $repo/images/pom.xml install")
+    cp "$WORK/last.log" "$WORK/images-second.log"
+    printf '| mvn -o install of images/ | %s (load %s) | %s, no network (load %s) |\n' "$first" "$l" "$second" "$l2" \
+        >> "$WORK/images-rows.md"
+}
+
+case "${1:-}" in
+    loop) loop "$@" ;;
+    images) images ;;
+    *) echo "usage: $0 loop|images" >&2; exit 2 ;;
+esac
