@@ -7,7 +7,7 @@ assert log.contains('BUILD SUCCESS')
 // -Ddetail=true: the parameters, with the make-macro names users look for
 ['parentImage', 'buildDirectory', 'copyFiles', 'copyBuildScript', 'buildVars', 'buildArgs', 'buildCommand',
  'packages', 'buildSteps', 'cleanFiles', 'format', 'compression', 'rootfs', 'manifest', 'runtime', 'store',
- 'skip', 'classifier', 'outputTimestamp', 'prepareSteps', 'libraryDirectory', 'images', 'to', 'allowPlainHttp',
+ 'skip', 'classifier', 'outputTimestamp', 'prepareSteps', 'libraryDirectory', 'images', 'to',
  'mountFrom', 'skipPush', 'allowHttp',
  'image', 'name', 'volumes', 'environment', 'args', 'network', 'wait', 'apps', 'stopTimeout', 'skipITs',
  'failOnExitCode'].each { p ->

@@ -32,7 +32,7 @@ final class PushCommand extends JetpackSubcommand {
     /** An environment variable with USER:PASSWORD, for CI jobs that have secrets as variables. */
     static final String CREDENTIALS_VARIABLE = "JETPACK_REGISTRY_CREDENTIALS";
 
-    @Option(names = {"--allow-http", "--allow-plain-http"}, description = "Allow a registry that speaks plain"
+    @Option(names = "--allow-http", description = "Allow a registry that speaks plain"
             + " HTTP (insecure: the image and credentials can be read and altered in transit; a warning is"
             + " printed). HTTPS is tried first.")
     boolean allowHttp;

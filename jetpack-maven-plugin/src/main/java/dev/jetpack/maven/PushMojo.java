@@ -38,8 +38,8 @@ public class PushMojo extends AbstractJetpackMojo {
      * Allows a registry that speaks plain HTTP (insecure: the image and credentials can be read and altered in
      * transit). HTTPS, with verified certificates, is tried first.
      */
-    @Parameter(property = "jetpack.push.allowPlainHttp", defaultValue = "false")
-    private boolean allowPlainHttp;
+    @Parameter(property = "jetpack.push.allowHttp", defaultValue = "false")
+    private boolean allowHttp;
 
     /** Repositories of the same registry to mount blobs from instead of uploading them. */
     @Parameter
@@ -70,7 +70,7 @@ public class PushMojo extends AbstractJetpackMojo {
         PushOptions options = PushOptions.builder()
                 .registry(RegistryOptions.builder()
                         .http(HttpSettings.builder()
-                                .allowPlainHttp(allowPlainHttp)
+                                .allowPlainHttp(allowHttp)
                                 .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(),
                                         new Properties()))
                                 .build())
