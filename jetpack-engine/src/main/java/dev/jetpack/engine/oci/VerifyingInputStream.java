@@ -1,6 +1,5 @@
 package dev.jetpack.engine.oci;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -8,9 +7,11 @@ import java.security.MessageDigest;
 /**
  * Passes a blob through and, at its end, checks that it had the descriptor's size and digest; a blob that is
  * longer, shorter or different fails with {@link OciFormatException} instead of ending normally. Content must be
- * read to the end to be trusted: callers that apply a layer read it whole before committing the result.
+ * read to the end to be trusted: callers that apply a layer read it whole before committing the result. Skipped
+ * bytes are read, and digested, by {@link InputStream#skip} (which reads through {@link #read(byte[], int, int)}).
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends InputStream {
+    private final InputStream in;
     private final Descriptor expected;
     private final String source;
     private final MessageDigest digest;
@@ -19,7 +20,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     /** @param source names where the blob came from, for the error */
     public VerifyingInputStream(InputStream in, Descriptor expected, String source) {
-        super(in);
+        this.in = in;
         this.expected = expected;
         this.source = source;
         this.digest = expected.digest().newMessageDigest();
@@ -27,7 +28,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b = in.read();
         if (b < 0) {
             verify();
         } else {
@@ -39,7 +40,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = super.read(buffer, offset, length);
+        int n = in.read(buffer, offset, length);
         if (n < 0) {
             verify();
         } else {
@@ -50,18 +51,13 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
 
     @Override
-    public long skip(long n) throws IOException {
-        // Skipped bytes must still be digested.
-        byte[] buffer = new byte[8192];
-        long skipped = 0;
-        while (skipped < n) {
-            int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (read < 0) {
-                break;
-            }
-            skipped += read;
-        }
-        return skipped;
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 
     @Override

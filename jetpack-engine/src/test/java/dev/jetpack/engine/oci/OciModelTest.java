@@ -86,6 +86,13 @@ class OciModelTest {
                 descriptor, "blob"))).hasMessageContaining("longer than");
         assertThatThrownBy(() -> readAll(new VerifyingInputStream(new ByteArrayInputStream("layer".getBytes()),
                 descriptor, "blob"))).hasMessageContaining("has 5 bytes");
+        // skipped bytes are digested too: skipping over other content of the right length is still refused
+        assertThatThrownBy(() -> {
+            InputStream in = new VerifyingInputStream(new ByteArrayInputStream("layer bytez".getBytes()), descriptor,
+                    "blob");
+            in.skip(LAYER.length);
+            in.read();
+        }).hasMessageContaining("does not match its digest");
     }
 
     private static void readAll(InputStream in) throws Exception {
