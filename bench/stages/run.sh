@@ -2,6 +2,9 @@
 # Stage cache and up-to-date prepare steps, measured side by side (issue #12): writes bench/results/stages.md.
 #   bench/stages/run.sh loop     the loop rows: jetpack (Maven plugin), docker build, podman build of one recipe,
 #                                cold / one copied file changed / nothing changed
+#   bench/stages/run.sh debian   the loop rows for the issue's recipe: Debian minbase, apt-get install nginx-light
+#                                (from a repository on 127.0.0.1), one copied file; docker and podman also save
+#                                their cold result as a gzip file
 #   bench/stages/run.sh images   mvn -o install of images/ twice (the second run in a network namespace with no
 #                                network: it must not need one)
 # Root, the tools of NOTES §7 (dockerd, podman, runc), debootstrap and the network for the first images/ run.
@@ -57,32 +60,38 @@ STUB
     tar -C "$root" -cf "$WORK/busybox-rootfs.tar" .
 }
 
-loop_projects() {
-    # jetpack: the recipe as a Maven project (packages = PKG_INSTALL, one build step, one copied file)
-    p=$WORK/loop-jetpack
-    rm -rf "$p"
-    mkdir -p "$p/src/main/image"
-    printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"bench/loop","labels":[{"name":"os","value":"linux"}]}\n' \
-        > "$p/src/main/image/manifest.json"
-    echo "<h1>one</h1>" > "$p/index.html"
-    cat > "$p/pom.xml" <<POM
+# jetpack_project DIR ARTIFACT CONFIGURATION: a Maven project with packaging aci, a manifest naming bench/ARTIFACT,
+# an index.html to copy, and the plugin's CONFIGURATION (XML) as given.
+jetpack_project() {
+    rm -rf "$1"
+    mkdir -p "$1/src/main/image"
+    printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"bench/%s","labels":[{"name":"os","value":"linux"}]}\n' \
+        "$2" > "$1/src/main/image/manifest.json"
+    echo "<h1>one</h1>" > "$1/index.html"
+    cat > "$1/pom.xml" <<POM
 <?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
-  <groupId>bench</groupId><artifactId>loop</artifactId><version>1.0</version><packaging>aci</packaging>
+  <groupId>bench</groupId><artifactId>$2</artifactId><version>1.0</version><packaging>aci</packaging>
   <build><plugins><plugin>
     <groupId>dev.jetpack</groupId><artifactId>jetpack-maven-plugin</artifactId><version>0.1.0-SNAPSHOT</version>
     <extensions>true</extensions>
     <configuration>
-      <parentImage>$WORK/busybox.aci</parentImage>
-      <compression>gzip</compression>
-      <packages><package>nginx</package></packages>
-      <copyFiles><copyFile>index.html</copyFile></copyFiles>
-      <buildSteps><buildStep>mkdir -p /srv &amp;&amp; cp index.html /srv/</buildStep></buildSteps>
+$3
     </configuration>
   </plugin></plugins></build>
 </project>
 POM
+}
+
+loop_projects() {
+    # jetpack: the recipe as a Maven project (packages = PKG_INSTALL, one build step, one copied file)
+    p=$WORK/loop-jetpack
+    jetpack_project "$p" loop "      <parentImage>$WORK/busybox.aci</parentImage>
+      <compression>gzip</compression>
+      <packages><package>nginx</package></packages>
+      <copyFiles><copyFile>index.html</copyFile></copyFiles>
+      <buildSteps><buildStep>mkdir -p /srv &amp;&amp; cp index.html /srv/</buildStep></buildSteps>"
     # docker and podman: the same recipe as a Dockerfile
     d=$WORK/loop-docker
     rm -rf "$d"
@@ -155,13 +164,20 @@ jetpack_rows() {
     echo "jetpack: load $l" >> "$WORK/loads.txt"
 }
 
-# The Dockerfile recipe cold, after the copied file changed, and unchanged, with the client "$2" (docker, pod).
+# The Dockerfile recipe in $DOCKER_DIR (default $WORK/loop-docker) cold, after the copied file changed, and
+# unchanged, with the client "$2" (docker, pod). With SAVE set, the cold image is also saved as a gzip file
+# (`save | gzip`, what it takes to have the result as a file, as jetpack has its ACI), timed on its own.
 dockerfile_loop() {
-    echo "<h1>one</h1>" > "$WORK/loop-docker/index.html"
-    l=$(load); cold=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
-    echo "<h1>two</h1>" > "$WORK/loop-docker/index.html"
-    changed=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
-    same=$(timed "$2" build --network host -t loop "$WORK/loop-docker")
+    dir=${DOCKER_DIR:-$WORK/loop-docker}
+    echo "<h1>one</h1>" > "$dir/index.html"
+    l=$(load); cold=$(timed "$2" build --network host -t loop "$dir")
+    if [ -n "${SAVE:-}" ]; then
+        save=$(timed sh -c "$(command -v "$2" || echo "$2") save loop | gzip -6 > '$WORK/loop-saved.tar.gz'")
+        cold="$cold (+ save \\| gzip $save)"
+    fi
+    echo "<h1>two</h1>" > "$dir/index.html"
+    changed=$(timed "$2" build --network host -t loop "$dir")
+    same=$(timed "$2" build --network host -t loop "$dir")
     row "$1" "$cold" "$changed" "$same"
     echo "$2: load $l" >> "$WORK/loads.txt"
 }
@@ -175,7 +191,7 @@ docker_rows() {
         --ip6tables=false --bridge=none --ip-masq=false > "$D/log" 2>&1 &
     for i in $(seq 50); do [ -S "$D/sock" ] && DOCKER_HOST=unix://$D/sock docker info >/dev/null 2>&1 && break; sleep 0.2; done
     export DOCKER_HOST=unix://$D/sock
-    docker import "$WORK/busybox-rootfs.tar" bench-busybox >/dev/null
+    docker import "${BASE_TAR:-$WORK/busybox-rootfs.tar}" "${BASE_NAME:-bench-busybox}" >/dev/null
     dockerfile_loop "docker build (20.10, overlay2)" docker
     pid=$(cat "$D/pid")
     kill "$pid"
@@ -189,10 +205,16 @@ podman_rows() {
     # podman (private store, NOTES §7)
     P=/tmp/stages-podman
     rm -rf "$P"; mkdir -p "$P"
-    pod() { podman --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp" --storage-driver vfs --runtime runc \
-        --cgroup-manager cgroupfs --events-backend none "$@"; }
-    pod import "$WORK/busybox-rootfs.tar" bench-busybox >/dev/null
-    dockerfile_loop "podman build (4.3, vfs)" pod
+    # A script rather than a function, so that `sh -c "pod save ..."` (SAVE) can run it too.
+    cat > "$WORK/pod" <<POD
+#!/bin/sh
+exec podman --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp" --storage-driver vfs --runtime runc \\
+    --cgroup-manager cgroupfs --events-backend none "\$@"
+POD
+    chmod 755 "$WORK/pod"
+    pod() { "$WORK/pod" "$@"; }
+    pod import "${BASE_TAR:-$WORK/busybox-rootfs.tar}" "${BASE_NAME:-bench-busybox}" >/dev/null
+    dockerfile_loop "podman build (4.3, vfs)" "$WORK/pod"
     rm -rf "$P"
 }
 
@@ -205,15 +227,112 @@ images() {
     }
     l=$(load); first=$(timed build_images)
     cp "$WORK/last.log" "$WORK/images-first.log"
-    # The second run in a new network namespace: only loopback, down. Anything that reaches for the network fails.
-    l2=$(load); second=$(timed unshare -n sh -c "$(command -v mvn) -B -o -Dmaven.repo.local=$m2 -Djetpack.store=$WORK/store-images -f $repo/images/pom.xml install")
+    # The second run in a new network namespace with only loopback (up, for example-nginx's IT on 127.0.0.1):
+    # anything that reaches for the network fails.
+    l2=$(load); second=$(timed unshare -n sh -c "ip link set lo up && $(command -v mvn) -B -o -Dmaven.repo.local=$m2 -Djetpack.store=$WORK/store-images -f $repo/images/pom.xml install")
     cp "$WORK/last.log" "$WORK/images-second.log"
     printf '| mvn -o install of images/ | %s (load %s) | %s, no network (load %s) |\n' "$first" "$l" "$second" "$l2" \
         >> "$WORK/images-rows.md"
 }
 
+
+# The issue's own recipe: a Debian minbase base image, apt-get install nginx-light, one copied file. The packages
+# come from a Debian repository on 127.0.0.1 (the .debs nginx-light needs on top of minbase, downloaded once into
+# $WORK with the machine's apt mirror, with the rootfs), so that every timed build uses only loopback.
+APT_PORT=${APT_PORT:-18089}
+
+debian_inputs() {
+    if [ ! -d "$WORK/debian-rootfs" ]; then
+        sh "$repo/images/debian/src/main/image/debootstrap.sh" bookworm "$WORK/debian-rootfs"
+    fi
+    if [ ! -f "$WORK/apt-repo/Packages" ]; then
+        dl=$WORK/debian-download
+        rm -rf "$dl" "$WORK/apt-repo.partial"
+        cp -a "$WORK/debian-rootfs" "$dl"
+        cp /etc/resolv.conf "$dl/etc/resolv.conf"
+        chroot "$dl" sh -c 'apt-get update -qq && apt-get install -y -qq --download-only --no-install-recommends nginx-light'
+        mkdir -p "$WORK/apt-repo.partial"
+        cp "$dl"/var/cache/apt/archives/*.deb "$WORK/apt-repo.partial/"
+        (cd "$WORK/apt-repo.partial" && dpkg-scanpackages -m . /dev/null > Packages 2>/dev/null)
+        rm -rf "$dl"
+        mv "$WORK/apt-repo.partial" "$WORK/apt-repo"
+    fi
+    # A flat repository with an unsigned Release file, trusted by the sources line: apt-get update
+    # --error-on=any (the generated build script) then has nothing to warn about.
+    {
+        echo "Origin: jetpack-bench"; echo "Label: jetpack-bench"; echo "Suite: bench"; echo "Codename: bench"
+        echo "Date: $(LC_ALL=C date -u -R)"; echo "Architectures: amd64 all"; echo "Components: main"
+        echo "SHA256:"; printf ' %s %s Packages\n' "$(sha256sum < "$WORK/apt-repo/Packages" | cut -d' ' -f1)" \
+            "$(stat -c %s "$WORK/apt-repo/Packages")"
+    } > "$WORK/apt-repo/Release"
+    base=$WORK/debian-base
+    rm -rf "$base"
+    cp -a "$WORK/debian-rootfs" "$base"
+    rm -f "$base"/etc/apt/sources.list.d/*
+    echo "deb [trusted=yes] http://127.0.0.1:$APT_PORT/ ./" > "$base/etc/apt/sources.list"
+    tar -C "$base" -cf "$WORK/debian-base.tar" .
+    mkdir -p "$WORK/debian-aci"
+    printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"bench/debian","labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}]}' \
+        > "$WORK/debian-aci/manifest"
+    rm -rf "$WORK/debian-aci/rootfs"
+    mv "$base" "$WORK/debian-aci/rootfs"
+    tar -C "$WORK/debian-aci" -cf "$WORK/debian.aci" manifest rootfs
+    rm -rf "$WORK/debian-aci"
+}
+
+debian_projects() {
+    p=$WORK/debian-jetpack
+    # Default settings: flat output, the default compression.
+    jetpack_project "$p" nginx "      <parentImage>$WORK/debian.aci</parentImage>
+      <packages><package>nginx-light</package></packages>
+      <copyFiles><copyFile>index.html</copyFile></copyFiles>
+      <buildSteps><buildStep>cp index.html /var/www/html/index.html</buildStep></buildSteps>"
+    d=$WORK/debian-docker
+    rm -rf "$d"
+    mkdir -p "$d"
+    cp "$p/index.html" "$d/index.html"
+    # What jetpack's generated build script runs for packages (update, install without recommends, clean).
+    printf '%s\n' 'FROM bench-debian' \
+        'RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx-light && apt-get clean' \
+        'COPY index.html /var/www/html/index.html' > "$d/Dockerfile"
+}
+
+debian_build() {
+    mvn -B -o $STAMPS -Dmaven.repo.local="$m2" -Djetpack.store="$WORK/store-debian" -f "$WORK/debian-jetpack/pom.xml" \
+        "$@"
+}
+
+debian() {
+    private_repository
+    debian_inputs
+    debian_projects
+    python3 -m http.server "$APT_PORT" --bind 127.0.0.1 --directory "$WORK/apt-repo" > "$WORK/apt-http.log" 2>&1 &
+    http_pid=$!
+    trap 'kill $http_pid 2>/dev/null || true' EXIT
+    : > "$WORK/rows.md"
+    # Cold: a store holding only the parent (imported first, untimed, as docker and podman import the base
+    # before their cold build), an empty stage cache and block cache.
+    rm -rf "$WORK/store-debian"
+    debian_build jetpack:fetch > "$WORK/debian-fetch.log" 2>&1
+    l=$(load); cold=$(timed debian_build package); cold_plugin=$(plugin_seconds)
+    cp "$WORK/last.log" "$WORK/debian-cold.log"
+    echo "<h1>two</h1>" > "$WORK/debian-jetpack/index.html"
+    changed=$(timed debian_build package); changed_plugin=$(plugin_seconds)
+    cp "$WORK/last.log" "$WORK/debian-changed.log"
+    same=$(timed debian_build package); same_plugin=$(plugin_seconds)
+    cp "$WORK/last.log" "$WORK/debian-same.log"
+    row "jetpack, whole mvn -o package" "$cold" "$changed" "$same"
+    row "jetpack, plugin goals only" "$cold_plugin" "$changed_plugin" "$same_plugin"
+    echo "jetpack: load $l" >> "$WORK/loads.txt"
+    [ -n "${JETPACK_ONLY:-}" ] && return
+    export DOCKER_DIR=$WORK/debian-docker BASE_TAR=$WORK/debian-base.tar BASE_NAME=bench-debian SAVE=1
+    docker_rows
+    podman_rows
+}
+
 case "${1:-}" in
     loop) loop "$@" ;;
     images) images ;;
-    *) echo "usage: $0 loop|images" >&2; exit 2 ;;
+    debian) [ "${2:-}" = --jetpack-only ] && JETPACK_ONLY=1; debian ;;
+    *) echo "usage: $0 loop|images|debian" >&2; exit 2 ;;
 esac

@@ -51,7 +51,7 @@ public final class JetpackCommand implements Runnable {
 
     @Option(names = "--compression", paramLabel = "NAME", scope = ScopeType.INHERIT,
             converter = CompressionConverter.class,
-            description = "Compression of the ACIs written: xz (default), gzip, bzip2, none.")
+            description = "Compression of the ACIs written: gzip (default), xz (smaller, slower), bzip2, none.")
     Compression compression;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,

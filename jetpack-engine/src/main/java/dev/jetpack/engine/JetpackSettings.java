@@ -22,7 +22,7 @@ public record JetpackSettings(Path storeLocation, RuntimeChoice runtime, Compres
         Objects.requireNonNull(compression, "compression");
     }
 
-    /** The store from {@link ImageStore#defaultLocation()}, the runtime {@code auto}, xz compression. */
+    /** The store from {@link ImageStore#defaultLocation()}, the runtime {@code auto}, the default compression ({@link Compression#DEFAULT}). */
     public static JetpackSettings defaults() {
         return builder().build();
     }
@@ -39,7 +39,7 @@ public record JetpackSettings(Path storeLocation, RuntimeChoice runtime, Compres
     public static final class Builder {
         private Path storeLocation;
         private RuntimeChoice runtime = RuntimeChoice.AUTO;
-        private Compression compression = Compression.XZ;
+        private Compression compression = Compression.DEFAULT;
 
         private Builder() {
         }

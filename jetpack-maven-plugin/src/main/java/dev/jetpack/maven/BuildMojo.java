@@ -89,8 +89,8 @@ public class BuildMojo extends AbstractParentImageMojo {
     @Parameter(property = "jetpack.format", defaultValue = "flat")
     private String format;
 
-    /** The ACI's compression: {@code xz} (default), {@code gzip}, {@code bzip2} or {@code none}. */
-    @Parameter(property = "jetpack.compression", defaultValue = "xz")
+    /** The ACI's compression: {@code gzip} (default), {@code xz} (smaller, slower), {@code bzip2} or {@code none}. */
+    @Parameter(property = "jetpack.compression", defaultValue = Compression.DEFAULT_NAME)
     private String compression;
 
     /**
@@ -192,7 +192,7 @@ public class BuildMojo extends AbstractParentImageMojo {
                         Optional.of(ImageNames.fromCoordinates(project.getGroupId(), project.getArtifactId())),
                         Map.of("version", ImageNames.versionLabel(project.getVersion()))))
                 .outputForm(Choices.parse(OutputForm.class, format, OutputForm.FLAT, "format", "jetpack.format"))
-                .compression(Choices.parse(Compression.class, compression, Compression.XZ, "compression",
+                .compression(Choices.parse(Compression.class, compression, Compression.DEFAULT, "compression",
                         "jetpack.compression"))
                 .runtime(Choices.parse(RuntimeChoice.class, runtime, RuntimeChoice.AUTO, "runtime",
                         "jetpack.runtime"))

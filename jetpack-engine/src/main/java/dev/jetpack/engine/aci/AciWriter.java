@@ -22,6 +22,13 @@ import java.time.temporal.ChronoUnit;
 public final class AciWriter {
     private static final long PROGRESS_STEP = 8L * 1024 * 1024;
 
+    /** Told of each rootfs entry after it went into the tar ({@link WriterOptions#entryListener()}). */
+    @FunctionalInterface
+    public interface EntryListener {
+        /** @param entry the entry as the archive records it ({@link TarStreamWriter#asRecorded}); named rootfs/... */
+        void written(TarEntry entry) throws IOException;
+    }
+
     private AciWriter() {
     }
 
@@ -77,6 +84,9 @@ public final class AciWriter {
             long[] nextProgress = {PROGRESS_STEP};
             TreeWalk.walk(rootfsDir, "rootfs", options, (entry, content) -> {
                 tar.write(entry, content);
+                if (options.entryListener() != null) {
+                    options.entryListener().written(TarStreamWriter.asRecorded(entry));
+                }
                 if (tar.tarBytes() >= nextProgress[0]) {
                     options.progress().progress(task, tar.tarBytes(), -1);
                     nextProgress[0] = tar.tarBytes() + PROGRESS_STEP;

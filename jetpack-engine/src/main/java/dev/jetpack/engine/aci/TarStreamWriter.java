@@ -146,6 +146,15 @@ public final class TarStreamWriter implements Closeable {
     }
 
     /** A tar size rounded up to whole 512-byte records. */
+    /**
+     * {@code entry} as a reader of the archive gets it back: the mtime in whole seconds (see {@link #plan}).
+     * Whoever lays out the same tree beside the archive (the store, after a build) must lay out this.
+     */
+    public static TarEntry asRecorded(TarEntry entry) {
+        return entry.mtime().getNano() == 0 ? entry
+                : entry.withMtime(java.time.Instant.ofEpochSecond(entry.mtime().getEpochSecond()));
+    }
+
     public static long padded(long bytes) {
         return (bytes + RECORD - 1) / RECORD * RECORD;
     }

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * How {@link AciWriter} writes an image. Immutable; start from {@link #defaults()} or {@link #builder()} (xz at its
- * default level on all cores, file mtimes and owners kept, nothing excluded) and derive a variant with
+ * How {@link AciWriter} writes an image. Immutable; start from {@link #defaults()} or {@link #builder()}
+ * ({@link Compression#DEFAULT} at its default level on all cores, file mtimes and owners kept, nothing excluded) and derive a variant with
  * {@link #toBuilder()}.
  */
 public final class WriterOptions {
@@ -27,6 +27,7 @@ public final class WriterOptions {
     private final int threads;
     private final BlockCache blockCache;
     private final BlockSizes blockSizes;
+    private final AciWriter.EntryListener entryListener;
 
     private WriterOptions(Builder builder) {
         this.compression = builder.compression;
@@ -38,11 +39,13 @@ public final class WriterOptions {
         this.progress = builder.progress;
         this.log = builder.log;
         this.threads = builder.threads;
+        this.entryListener = builder.entryListener;
         this.blockCache = builder.blockCache;
         this.blockSizes = builder.blockSizes;
     }
 
-    /** xz at its default level on all cores, file mtimes and owners kept, nothing excluded. */
+    /** The default compression ({@link Compression#DEFAULT}) at its default level on all cores, file mtimes and
+     * owners kept, nothing excluded. */
     public static WriterOptions defaults() {
         return DEFAULTS;
     }
@@ -56,7 +59,8 @@ public final class WriterOptions {
     public Builder toBuilder() {
         return new Builder().compression(compression).level(level).fixedTimestamp(fixedTimestamp)
                 .manifestTimestamp(manifestTimestamp).ownership(ownership).exclude(exclude).progress(progress)
-                .log(log).threads(threads).blockCache(blockCache).blockSizes(blockSizes);
+                .log(log).threads(threads).blockCache(blockCache).blockSizes(blockSizes)
+                .entryListener(entryListener);
     }
 
     /** The compression of the output. */
@@ -119,6 +123,11 @@ public final class WriterOptions {
         return blockCache;
     }
 
+    /** Told of every rootfs entry once it is in the tar (e.g. to lay the same tree out elsewhere), or null. */
+    public AciWriter.EntryListener entryListener() {
+        return entryListener;
+    }
+
     /** The sizes of the independently compressed blocks, or null for the compression's own. */
     public BlockSizes blockSizes() {
         return blockSizes;
@@ -126,7 +135,7 @@ public final class WriterOptions {
 
     /** Builder; every setter is optional. */
     public static final class Builder {
-        private Compression compression = Compression.XZ;
+        private Compression compression = Compression.DEFAULT;
         private int level = -1;
         private Instant fixedTimestamp;
         private Instant manifestTimestamp;
@@ -137,6 +146,7 @@ public final class WriterOptions {
         private int threads = Compression.ALL_CORES;
         private BlockCache blockCache;
         private BlockSizes blockSizes;
+        private AciWriter.EntryListener entryListener;
 
         private Builder() {
         }
@@ -206,6 +216,12 @@ public final class WriterOptions {
         /** Null for {@link Compression#blockSizes()}. */
         public Builder blockSizes(BlockSizes value) {
             this.blockSizes = value;
+            return this;
+        }
+
+        /** Null tells nobody. */
+        public Builder entryListener(AciWriter.EntryListener value) {
+            this.entryListener = value;
             return this;
         }
 

@@ -63,6 +63,8 @@ public final class BuildContainer implements AutoCloseable {
 
     private final Path directory;
     private final Path lower;
+    /** The overlay's lower dirs, topmost first (the parent's rootfs alone, or the cached stages); empty for a copy. */
+    private final List<Path> lowers;
     private final Path root;
     private final Path upper;
     private final Optional<String> fallbackReason;
@@ -71,13 +73,14 @@ public final class BuildContainer implements AutoCloseable {
     private boolean closed;
 
     private BuildContainer(Path directory, Path lower, Path root, Path upper, Optional<String> fallbackReason) {
-        this(directory, lower, root, upper, fallbackReason, false);
+        this(directory, lower, upper == null ? List.of() : List.of(lower), root, upper, fallbackReason, false);
     }
 
-    private BuildContainer(Path directory, Path lower, Path root, Path upper, Optional<String> fallbackReason,
-                           boolean stacked) {
+    private BuildContainer(Path directory, Path lower, List<Path> lowers, Path root, Path upper,
+                           Optional<String> fallbackReason, boolean stacked) {
         this.stacked = stacked;
         this.directory = directory;
+        this.lowers = lowers;
         this.lower = lower;
         this.root = root;
         this.upper = upper;
@@ -173,7 +176,7 @@ public final class BuildContainer implements AutoCloseable {
         Path directory = newContainerDirectory(containers, "build");
         Path root = directory.resolve("root");
         Path upper = directory.resolve("upper");
-        BuildContainer container = new BuildContainer(directory, bottom, root, upper, Optional.empty(), true);
+        BuildContainer container = new BuildContainer(directory, bottom, lowers, root, upper, Optional.empty(), true);
         try {
             Files.createDirectory(upper);
             Files.createDirectory(directory.resolve("work"));
@@ -203,6 +206,29 @@ public final class BuildContainer implements AutoCloseable {
     /** The directory to run the build in. */
     public Path root() {
         return root;
+    }
+
+    /**
+     * The file that holds the data of {@code relative} (a path below {@link #root()} that exists there) on a file
+     * system of its own: the topmost overlay layer that has the path, since neither metacopy nor redirect_dir is
+     * on ({@code userxattr}), so a layer that has a regular file has all of its data; for a copy, the copy's own
+     * file. What the store links instead of unpacking the image again.
+     */
+    public Path backingPath(String relative) {
+        if (upper == null) {
+            return root.resolve(relative);
+        }
+        Path inUpper = upper.resolve(relative);
+        if (Files.exists(inUpper, LinkOption.NOFOLLOW_LINKS)) {
+            return inUpper;
+        }
+        for (Path layer : lowers) {
+            Path candidate = layer.resolve(relative);
+            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(relative + " is in build container " + root + " but in none of its layers");
     }
 
     /** The overlay's upper directory: everything the build changed. */

@@ -8,8 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It is a list of named components, each a SHA-256: configuration values (hashed, so that a value such as a
  * proxy password never lands in the fingerprint file in clear), and file trees, hashed from their
- * <em>metadata</em> (relative path, type, size, modification time in nanoseconds, mode, owner, link target)
+ * <em>metadata</em> (relative path, type, size, modification time in nanoseconds, mode, owner and group IDs,
+ * link target)
  * rather than their contents. Metadata is what the image records besides the bytes, and an edited file gets a
  * new time; reading attributes costs a few microseconds per entry, so thousands of files take milliseconds
  * where hashing their contents would take seconds. The root of a tree contributes only its contents, because
@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Comparing two fingerprints names the components that differ, so the log can say why a build runs again.
  */
 public final class BuildFingerprint {
-    private static final String FORMAT = "jetpack-build-fingerprint 1";
+    /** Version 2: owners as numbers and the whole mode (setuid, setgid, sticky), see {@link EntryAttributes}. */
+    private static final String FORMAT = "jetpack-build-fingerprint 2";
 
     private final Map<String, String> components;
 
@@ -166,8 +167,7 @@ public final class BuildFingerprint {
             if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 digest.update("absent".getBytes(StandardCharsets.UTF_8));
             } else {
-                PosixFileAttributes attributes = Files.readAttributes(root, PosixFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                EntryAttributes attributes = EntryAttributes.of(root);
                 if (attributes.isDirectory()) {
                     digestChildren(digest, root, "");
                 } else {
@@ -195,19 +195,15 @@ public final class BuildFingerprint {
         }
 
         private static void digestContents(MessageDigest digest, Path path, String relative) throws IOException {
-            PosixFileAttributes attributes;
+            EntryAttributes attributes;
             try {
-                attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                attributes = EntryAttributes.of(path);
             } catch (NoSuchFileException e) {
                 digest.update((relative + "\0absent\n").getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            String type = attributes.isDirectory() ? "d" : attributes.isSymbolicLink() ? "l"
-                    : attributes.isRegularFile() ? "f" : "o";
-            StringBuilder line = new StringBuilder(relative).append('\0').append(type).append('\0')
-                    .append(attributes.isDirectory() ? 0 : attributes.size()).append('\0')
-                    .append(PosixFilePermissions.toString(attributes.permissions())).append('\0')
-                    .append(attributes.owner().getName()).append('\0').append(attributes.group().getName());
+            StringBuilder line = new StringBuilder(relative).append('\0');
+            attributes.appendWithoutTime(line);
             if (attributes.isSymbolicLink()) {
                 line.append('\0').append(Files.readSymbolicLink(path));
             }
@@ -253,8 +249,12 @@ public final class BuildFingerprint {
             children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
             for (Path child : children) {
                 String relative = prefix + child.getFileName();
-                PosixFileAttributes attributes = Files.readAttributes(child, PosixFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                EntryAttributes attributes;
+                try {
+                    attributes = EntryAttributes.of(child);
+                } catch (NoSuchFileException e) {
+                    continue; // removed while we looked: the next build sees the change
+                }
                 digestEntry(digest, child, relative, attributes);
                 if (attributes.isDirectory()) {
                     digestChildren(digest, child, relative + "/");
@@ -263,14 +263,10 @@ public final class BuildFingerprint {
         }
 
         private static void digestEntry(MessageDigest digest, Path path, String relative,
-                PosixFileAttributes attributes) throws IOException {
-            String type = attributes.isDirectory() ? "d" : attributes.isSymbolicLink() ? "l"
-                    : attributes.isRegularFile() ? "f" : "o";
-            StringBuilder line = new StringBuilder(relative).append('\0').append(type).append('\0')
-                    .append(attributes.isDirectory() ? 0 : attributes.size()).append('\0')
-                    .append(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append('\0')
-                    .append(PosixFilePermissions.toString(attributes.permissions())).append('\0')
-                    .append(attributes.owner().getName()).append('\0').append(attributes.group().getName());
+                EntryAttributes attributes) throws IOException {
+            StringBuilder line = new StringBuilder(relative).append('\0');
+            attributes.appendWithoutTime(line);
+            line.append('\0').append(attributes.modifiedNanos());
             if (attributes.isSymbolicLink()) {
                 line.append('\0').append(Files.readSymbolicLink(path));
             }
@@ -283,6 +279,45 @@ public final class BuildFingerprint {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is part of every JDK", e);
             }
+        }
+    }
+
+    /**
+     * What the fingerprint records of one entry, from one {@code lstat}: the {@code unix} view gives the whole
+     * mode (type, permissions, setuid, setgid, sticky) and the numeric owner and group. The POSIX view would
+     * look up the owner's and group's names for every entry (a passwd and group lookup each, most of the time
+     * of a walk) and leaves out the setuid, setgid and sticky bits, which change what an image does.
+     */
+    private record EntryAttributes(int mode, int uid, int gid, long size, long modifiedNanos) {
+        private static final int TYPE_MASK = 0170000;
+        private static final int DIRECTORY = 0040000;
+        private static final int REGULAR = 0100000;
+        private static final int SYMBOLIC_LINK = 0120000;
+
+        static EntryAttributes of(Path path) throws IOException {
+            Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime",
+                    LinkOption.NOFOLLOW_LINKS);
+            return new EntryAttributes((Integer) unix.get("mode"), (Integer) unix.get("uid"),
+                    (Integer) unix.get("gid"), (Long) unix.get("size"),
+                    ((FileTime) unix.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+        }
+
+        boolean isDirectory() {
+            return (mode & TYPE_MASK) == DIRECTORY;
+        }
+
+        boolean isRegularFile() {
+            return (mode & TYPE_MASK) == REGULAR;
+        }
+
+        boolean isSymbolicLink() {
+            return (mode & TYPE_MASK) == SYMBOLIC_LINK;
+        }
+
+        /** Mode, size (0 for a directory, whose size is the file system's business), owner and group. */
+        void appendWithoutTime(StringBuilder line) {
+            line.append(Integer.toOctalString(mode)).append('\0').append(isDirectory() ? 0 : size).append('\0')
+                    .append(uid).append('\0').append(gid);
         }
     }
 }

@@ -53,6 +53,8 @@ import java.util.Optional;
  * @param manifestDefaults name and labels the manifest gets where it has none of its own
  * @param blockCache      compressed blocks to reuse when writing the ACI (the store's); empty: compress all
  * @param stages          run as stages over the stage cache instead of {@code command} at once; empty: at once
+ * @param storeTree       an empty directory (the store's staging rootfs) to lay out the image's tree in while the
+ *                        ACI is written ({@link TreeMirror}), so that the store need not unpack it; empty: none
  */
 record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId parentId,
                            Optional<Path> buildDirectory, List<Path> extraFiles, List<String> command,
@@ -63,7 +65,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                            OutputSink commandOutput, ProgressListener progress,
                            Optional<ImageManifest> givenManifest, ManifestDefaults manifestDefaults,
                            Optional<BlockCache> blockCache,
-                           Optional<StagePlan> stages) {
+                           Optional<StagePlan> stages, Optional<Path> storeTree) {
     /** The host's resolver configuration, bound into the container by default. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -94,6 +96,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         Objects.requireNonNull(manifestDefaults, "manifestDefaults");
         Objects.requireNonNull(blockCache, "blockCache");
         Objects.requireNonNull(stages, "stages");
+        Objects.requireNonNull(storeTree, "storeTree");
     }
 
     /**
@@ -121,7 +124,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         private final Map<String, String> environment = new LinkedHashMap<>();
         private ContainerRuntime runtime;
         private OutputForm outputForm = OutputForm.FLAT;
-        private Compression compression = Compression.XZ;
+        private Compression compression = Compression.DEFAULT;
         private int level = -1;
         private Instant fixedTimestamp;
         private Path containersDir;
@@ -134,6 +137,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
         private ImageManifest givenManifest;
         private ManifestDefaults manifestDefaults = ManifestDefaults.NONE;
         private StagePlan stages;
+        private Path storeTree;
 
         private Builder(Path parentRootfs, ImageManifest parentManifest, ImageId parentId, Path output) {
             this.parentRootfs = parentRootfs;
@@ -199,7 +203,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
             return this;
         }
 
-        /** Default xz at its default level. */
+        /** Default: {@link Compression#DEFAULT} at its default level. */
         public Builder compression(Compression aciCompression, int compressionLevel) {
             this.compression = aciCompression;
             this.level = compressionLevel;
@@ -280,6 +284,12 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
             return this;
         }
 
+        /** Null lays out no tree beside the ACI. */
+        public Builder storeTree(Path directory) {
+            this.storeTree = directory;
+            return this;
+        }
+
         public BuildRequest build() {
             if (runtime == null) {
                 throw new BuildException("The build has no container runtime: pick one (runc, crun, bwrap,"
@@ -295,7 +305,7 @@ record BuildRequest(Path parentRootfs, ImageManifest parentManifest, ImageId par
                     Optional.ofNullable(resolvConf),
                     hostNetwork, log, commandOutput, progress, Optional.ofNullable(givenManifest), manifestDefaults,
                     Optional.ofNullable(blockCache),
-                    Optional.ofNullable(stages));
+                    Optional.ofNullable(stages), Optional.ofNullable(storeTree));
         }
     }
 }

@@ -178,7 +178,8 @@ final class ImageBuildPlan {
                 .value("parent image", spec.parent().map(parent -> parent.id().value()).orElse(null));
         try {
             // Only a tarball or directory has content to compare; the host forms are decided by their text.
-            if (spec.rootfs().orElse(null) instanceof RootfsSource.Existing existing) {
+            if (spec.rootfs().orElse(null) instanceof RootfsSource.Existing existing
+                    && !insideBuildDirectory(existing.path())) {
                 builder.tree("rootfs", existing.path());
             }
             if (spec.buildDirectory().isPresent()) {
@@ -194,6 +195,19 @@ final class ImageBuildPlan {
         BuildFingerprint fingerprint = builder.build();
         log.debug("Build fingerprint computed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         return fingerprint;
+    }
+
+    /**
+     * A rootfs that really lies inside the build directory (a prepare step's output, as in images/debian) is
+     * covered by the build directory's component: walking its thousands of entries twice doubled the cost of
+     * a no-op. Real paths, so that a rootfs reached through a link out of the build directory is still walked.
+     */
+    private boolean insideBuildDirectory(Path rootfs) throws IOException {
+        Optional<Path> buildDirectory = spec.buildDirectory();
+        if (buildDirectory.isEmpty() || !Files.exists(rootfs) || !Files.isDirectory(buildDirectory.get())) {
+            return false;
+        }
+        return rootfs.toRealPath().startsWith(buildDirectory.get().toRealPath());
     }
 
     private static String lower(Enum<?> value) {

@@ -12,8 +12,10 @@ import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import dev.jetpack.engine.runtime.Runtimes;
+import dev.jetpack.engine.store.BuiltImageStaging;
 import dev.jetpack.engine.store.ImageStore;
 import dev.jetpack.engine.store.ImportOptions;
+import dev.jetpack.engine.store.StagedImage;
 import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.store.WorkArea;
 import java.io.IOException;
@@ -127,11 +129,17 @@ public final class ImageBuildService {
             plan.givenManifest().ifPresent(request::givenManifest);
             spec.fixedTimestamp().ifPresent(request::fixedTimestamp);
             stages.ifPresent(request::stages);
-            BuildResult result = new ImageBuilder().build(request.build());
-            // A temporary output is never touched again, so the store may keep it by a hard link.
-            StoredImage stored = store.importAci(result.aci(), ImportOptions.builder()
-                    .source("build of " + parent.describe()).linkSourceFile(spec.output().isEmpty()).build());
-            return new ImageBuild(stored.id(), spec.output(), false, Optional.of(stored));
+            String source = "build of " + parent.describe();
+            // The store keeps the tree the build lays out beside the ACI: nothing is unpacked again.
+            try (BuiltImageStaging staging = store.stageBuilt(source)) {
+                BuildResult result = new ImageBuilder().build(request.storeTree(staging.rootfs()).build());
+                // A temporary output is never touched again, so the store may keep it by a hard link.
+                try (StagedImage staged = staging.complete(result.aci(), spec.output().isEmpty(), result.imageId(),
+                        result.manifestJson())) {
+                    StoredImage stored = store.commit(staged, ImportOptions.builder().source(source).build());
+                    return new ImageBuild(stored.id(), spec.output(), false, Optional.of(stored));
+                }
+            }
         } catch (IOException e) {
             throw new BuildException("Cannot write the build script into " + scriptDirectory.orElse(null) + ": "
                     + e.getMessage() + ". Check free space in the store " + store.root() + ".", e);

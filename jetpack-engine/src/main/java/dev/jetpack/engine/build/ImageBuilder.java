@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -328,20 +329,31 @@ final class ImageBuilder {
                     + manifest.pathWhitelist().size() + " paths of the new tree in pathWhitelist");
         }
         byte[] manifestJson = ManifestCodec.write(manifest, false);
+        // The store's copy of the tree, laid out as the ACI is written: from the container's layers, whose files
+        // are linked where the archive keeps them as they are.
+        Optional<TreeMirror> mirror = request.storeTree().map(target -> new TreeMirror(target, layer.root(),
+                layer.root().equals(container.root()) ? container::backingPath : layer.root()::resolve,
+                request.log()));
         WriterOptions options = WriterOptions.builder().compression(request.compression()).level(request.level())
                 .fixedTimestamp(request.fixedTimestamp().orElse(null))
                 .ownership(Ownership.PRESERVE)
                 .exclude(layer.exclude())
                 .progress(request.progress())
                 .blockCache(request.blockCache().orElse(null))
+                .entryListener(mirror.orElse(null))
                 .log(request.log()).build();
         // AciWriter renames a temporary sibling into place only when the archive is complete.
         AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
+        if (mirror.isPresent()) {
+            mirror.get().finish();
+            request.log().info("Laid out the image's tree in the store while writing it: " + mirror.get().linked()
+                    + " files linked from the build's layers, " + mirror.get().written() + " written");
+        }
         request.log().info("Wrote " + request.outputForm().name().toLowerCase(java.util.Locale.ROOT) + " image "
                 + written.id() + " to " + output + " (" + written.fileSize() + " bytes"
                 + (written.blocksReused() > 0 ? "; " + written.blocksReused() + " of " + written.blocks()
                         + " compressed blocks reused from the block cache" : "") + ")");
-        return new BuildResult(written.id(), output, manifest, request.outputForm(), written.tarSize(),
+        return new BuildResult(written.id(), output, manifest, manifestJson, request.outputForm(), written.tarSize(),
                 written.fileSize(), request.runtime().name());
     }
 

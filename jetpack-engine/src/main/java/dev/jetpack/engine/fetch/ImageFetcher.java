@@ -230,19 +230,26 @@ public final class ImageFetcher {
 
     private StoredImage downloadAndImportLocked(ImageSource source, Optional<String> expectedId,
             FetchOptions options) {
-        SignatureVerifier verifier = new SignatureVerifier(
-                options.trustStore().orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
         if (source instanceof ImageSource.OciLayoutSource || source instanceof ImageSource.DockerArchive
                 || source instanceof ImageSource.DockerRegistry) {
             return new OciImageImporter(store, log).fetch(source, options);
         }
         if (source instanceof ImageSource.Url || source instanceof ImageSource.Named) {
-            ImageDownloader downloader = downloader(verifier, options);
+            ImageDownloader downloader = downloader(signatureVerifier(options), options);
             try (Download download = downloader.download(source, options)) {
                 return importDownload(downloader, download, expectedId, options);
             }
         }
-        return importLocal(source, verifier, options);
+        return importLocal(source, options);
+    }
+
+    /**
+     * Made only where a signature is checked: loading the OpenPGP classes (and the JDK's check of their signed
+     * jar) costs a tenth of a second, which a no-op build on a local parent without signature need not pay.
+     */
+    private SignatureVerifier signatureVerifier(FetchOptions options) {
+        return new SignatureVerifier(options.trustStore()
+                .orElseGet(() -> TrustStore.inStoreDirectory(store.root(), log)));
     }
 
     /** Commits what the downloader staged (or reuses what the server said is unchanged) after the name check. */
@@ -268,11 +275,11 @@ public final class ImageFetcher {
     }
 
     /** A path or Maven artifact, read in place (an unchanged file is not read again). */
-    private StoredImage importLocal(ImageSource source, SignatureVerifier verifier, FetchOptions options) {
+    private StoredImage importLocal(ImageSource source, FetchOptions options) {
         Path aci = localFile(source, options);
         String display = source instanceof ImageSource.MavenArtifact artifact
                 ? "mvn:" + artifact.coordinates() + " (" + aci + ")" : aci.toString();
-        ImportCheck check = localSignatureCheck(aci, display, verifier, options);
+        ImportCheck check = localSignatureCheck(aci, display, options);
         Optional<String> fileKey = localFileKey(aci);
         if (fileKey.isPresent()) {
             Optional<StoredImage> known = previouslyImported(fileKey.get());
@@ -328,10 +335,10 @@ public final class ImageFetcher {
      * against the manifest's name before the image is stored; without one, {@link FetchOptions#requireSignature()}
      * refuses it.
      */
-    private ImportCheck localSignatureCheck(Path aci, String display, SignatureVerifier verifier,
-            FetchOptions options) {
+    private ImportCheck localSignatureCheck(Path aci, String display, FetchOptions options) {
         Path signature = aci.resolveSibling(aci.getFileName() + ".asc");
         if (Files.isRegularFile(signature)) {
+            SignatureVerifier verifier = signatureVerifier(options);
             return (id, manifest) -> {
                 VerifiedSignature verified = verifier.verify(manifest.name(), aci, signature);
                 log.info("Signature of " + display + " verified for " + manifest.name() + ": signed by "

@@ -19,6 +19,7 @@ abstract class AbstractRuntime implements ContainerRuntime {
 
     private volatile Optional<String> unavailableReason;
     private volatile long probeMillis = -1;
+    private volatile boolean probeRemembered;
 
     @Override
     public final ContainerRun start(ContainerSpec spec, OutputSink sink) {
@@ -78,13 +79,49 @@ abstract class AbstractRuntime implements ContainerRuntime {
         return probeMillis;
     }
 
+    /** True when an earlier run's trial of this boot was taken over instead of a trial run ({@link ProbeRecord}). */
+    public boolean probeRemembered() {
+        unavailableReason();
+        return probeRemembered;
+    }
+
+    /** The executable whose identity a remembered trial is tied to; empty to try it in every JVM. */
+    Optional<Path> probedTool() {
+        return findExecutable(name());
+    }
+
+    /** What a successful trial found out that later runs need too (one line each); none by default. */
+    List<String> probeState() {
+        return List.of();
+    }
+
+    /** Takes over {@link #probeState()} from a remembered trial. */
+    void restoreProbeState(List<String> state) {
+    }
+
     /* A trial run of /bin/true in a throwaway rootfs made of the host's own binaries: the only reliable way to
-       know that a runtime works here (crun, for one, installs fine and then refuses hybrid-cgroup hosts). */
+       know that a runtime works here (crun, for one, installs fine and then refuses hybrid-cgroup hosts). Once it
+       passed, later runs of this boot take it over (ProbeRecord). */
     Optional<String> probe() {
         Optional<String> missing = staticCheck();
         if (missing.isPresent()) {
             return missing;
         }
+        Optional<ProbeRecord> record = probedTool().flatMap(tool -> ProbeRecord.of(name(), tool));
+        Optional<List<String>> remembered = record.flatMap(ProbeRecord::load);
+        if (remembered.isPresent()) {
+            restoreProbeState(remembered.get());
+            probeRemembered = true;
+            return Optional.empty();
+        }
+        Optional<String> reason = probeByTrial();
+        if (reason.isEmpty()) {
+            record.ifPresent(r -> r.save(probeState()));
+        }
+        return reason;
+    }
+
+    private Optional<String> probeByTrial() {
         Path rootfs = null;
         try {
             rootfs = Files.createTempDirectory("jetpack-probe-");

@@ -1,5 +1,6 @@
 package dev.jetpack.engine.runtime;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,12 @@ public final class ChrootRuntime extends AbstractRuntime {
     @Override
     public String name() {
         return "chroot";
+    }
+
+    /** A remembered trial is tied to util-linux's unshare, which does the work. */
+    @Override
+    Optional<Path> probedTool() {
+        return findExecutable("unshare");
     }
 
     @Override

@@ -89,6 +89,17 @@ public final class OciRuntime extends AbstractRuntime {
         return requireExecutable(tool, tool);
     }
 
+    /** The cgroup2 mount points to hide, when the trial needed the workaround. */
+    @Override
+    List<String> probeState() {
+        return hiddenCgroup2.stream().map(Path::toString).toList();
+    }
+
+    @Override
+    void restoreProbeState(List<String> state) {
+        hiddenCgroup2 = state.stream().map(Path::of).toList();
+    }
+
     @Override
     Optional<String> trial(ContainerSpec spec) {
         Optional<String> plain = super.trial(spec);

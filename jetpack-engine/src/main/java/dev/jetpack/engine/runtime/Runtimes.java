@@ -111,7 +111,9 @@ public final class Runtimes {
 
     private static String describe(ContainerRuntime runtime) {
         String text = runtime.name();
-        if (runtime instanceof AbstractRuntime probed && probed.probeMillis() >= 0) {
+        if (runtime instanceof AbstractRuntime probed && probed.probeRemembered()) {
+            text += ", trial run passed earlier this boot";
+        } else if (runtime instanceof AbstractRuntime probed && probed.probeMillis() >= 0) {
             text += ", trial run " + probed.probeMillis() + " ms";
         }
         if (runtime instanceof OciRuntime oci && oci.usesCgroup2Workaround()) {

@@ -95,7 +95,7 @@ final class AciStaging {
         };
     }
 
-    private static boolean tryLink(Path existing, Path link) {
+    static boolean tryLink(Path existing, Path link) {
         try {
             Files.createLink(link, existing);
             return true;

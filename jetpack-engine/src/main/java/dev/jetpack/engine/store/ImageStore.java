@@ -240,6 +240,20 @@ public final class ImageStore {
     }
 
     /**
+     * A private workspace for an image its builder lays out itself while writing the ACI
+     * ({@link BuiltImageStaging}), so that storing a built image does not unpack it again.
+     *
+     * @param source where the image comes from, for messages
+     */
+    public BuiltImageStaging stageBuilt(String source) {
+        try {
+            return BuiltImageStaging.create(staging, source, this::importFailure);
+        } catch (IOException e) {
+            throw importFailure(source, e);
+        }
+    }
+
+    /**
      * Makes a staged image a stored one: runs {@link ImportOptions#check()}, resolves its dependencies, renders
      * its rootfs and renames the finished directory into {@code images/}. If the image is stored already nothing
      * changes (the log says so) and the stored image is returned. The staged image is used up either way; close

@@ -63,6 +63,15 @@ class BuildFingerprintTest {
         BuildFingerprint linked = of("x");
         Files.writeString(tree.resolve("new"), "");
         assertThat(of("x").differencesFrom(linked)).as("new file").containsExactly("build directory");
+
+        // The bits the POSIX permission view leaves out, and the numeric owner (no name lookup per entry).
+        BuildFingerprint added = of("x");
+        Files.setAttribute(tree.resolve("a.txt"), "unix:mode", 04755);
+        assertThat(of("x").differencesFrom(added)).as("setuid").containsExactly("build directory");
+
+        BuildFingerprint setuid = of("x");
+        Files.setAttribute(tree.resolve("a.txt"), "unix:gid", 4242);
+        assertThat(of("x").differencesFrom(setuid)).as("group by number").containsExactly("build directory");
     }
 
     @Test

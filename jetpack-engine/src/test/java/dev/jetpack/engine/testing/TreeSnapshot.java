@@ -60,6 +60,15 @@ public final class TreeSnapshot {
     }
 
     /**
+     * As {@link #of(Path)}, but hard links as the groups of names within the tree: for a tree whose files may share
+     * inodes with other trees (the store links a built image's unchanged files to its parent's), where only the
+     * links inside the tree are part of the image.
+     */
+    public static Map<String, String> ofInTreeLinks(Path root) {
+        return snapshot(root, Set.of(), Times.EXACT, HardLinks.IN_TREE_GROUP);
+    }
+
+    /**
      * What a build container shows and its image must show again: no times (a flat image and its rendering need
      * not agree on directory times), and hard links as the groups of names within the tree (overlayfs still
      * counts the parent's link to a file whose partner was copied up, which no image can carry). {@code skip}
