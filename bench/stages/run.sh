@@ -29,6 +29,8 @@ private_repository() {
         cp -a --reflink=auto "$HOME/.m2/repository" "$m2"
         rm -rf "$m2/dev/jetpack"
     fi
+    # REUSE_INSTALL=1 keeps what an earlier run installed (for reruns of the same checkout).
+    [ -n "${REUSE_INSTALL:-}" ] && [ -d "$m2/dev/jetpack/jetpack-maven-plugin" ] && return
     mvn -B -o -q -f "$repo/pom.xml" -Dmaven.repo.local="$m2" install -DskipTests -Dinvoker.skip=true
 }
 
@@ -140,50 +142,55 @@ maven_only() {
 
 loop() {
     [ "${2:-}" = --jetpack-only ] && JETPACK_ONLY=1
-    [ "${2:-}" = --others-only ] && OTHERS_ONLY=1
     private_repository
     busybox_rootfs
     busybox_aci
     loop_projects
-    : > "$WORK/rows.md"
-    [ -z "${OTHERS_ONLY:-}" ] && jetpack_rows
-    [ -n "${JETPACK_ONLY:-}" ] && return
-    docker_rows
-    podman_rows
-}
-
-jetpack_rows() {
     rm -rf "$WORK/store-loop"
-    l=$(load); cold=$(timed jetpack_build); cold_plugin=$(plugin_seconds)
-    echo "<h1>two</h1>" > "$WORK/loop-jetpack/index.html"; changed=$(timed jetpack_build); changed_plugin=$(plugin_seconds)
-    grep -E "Reusing stage|Running from" "$WORK/last.log" | sed 's/^/    /' > "$WORK/jetpack-changed.log" || true
-    same=$(timed jetpack_build); same_plugin=$(plugin_seconds)
+    run_loop jetpack_build "$WORK/loop-jetpack" "$WORK/loop-docker" "$WORK/busybox-rootfs.tar" bench-busybox
     base=$(timed maven_only)
-    row "jetpack, whole mvn -o package (Maven alone, validate: $base)" "$cold" "$changed" "$same"
-    row "jetpack, plugin goals only" "$cold_plugin" "$changed_plugin" "$same_plugin"
-    echo "jetpack: load $l" >> "$WORK/loads.txt"
+    echo "Maven alone (validate): $base s" >> "$WORK/loads.txt"
 }
 
-# The Dockerfile recipe in $DOCKER_DIR (default $WORK/loop-docker) cold, after the copied file changed, and
-# unchanged, with the client "$2" (docker, pod). With SAVE set, the cold image is also saved as a gzip file
-# (`save | gzip`, what it takes to have the result as a file, as jetpack has its ACI), timed on its own.
-dockerfile_loop() {
-    dir=${DOCKER_DIR:-$WORK/loop-docker}
-    echo "<h1>one</h1>" > "$dir/index.html"
-    l=$(load); cold=$(timed "$2" build --network host -t loop "$dir")
-    if [ -n "${SAVE:-}" ]; then
-        save=$(timed sh -c "$(command -v "$2" || echo "$2") save loop | gzip -6 > '$WORK/loop-saved.tar.gz'")
-        cold="$cold (+ save \\| gzip $save)"
-    fi
-    echo "<h1>two</h1>" > "$dir/index.html"
-    changed=$(timed "$2" build --network host -t loop "$dir")
-    same=$(timed "$2" build --network host -t loop "$dir")
-    row "$1" "$cold" "$changed" "$same"
-    echo "$2: load $l" >> "$WORK/loads.txt"
+# run_loop JETPACK-BUILD PROJECT DOCKERFILE-DIR BASE-TAR BASE-NAME: the three rows (cold, one copied file changed,
+# nothing changed) phase by phase, each phase running jetpack, docker and podman in turn, so that all three meet
+# the same load. With SAVE set, docker's and podman's cold image is also saved as a gzip file (`save | gzip`: what
+# it takes to have their result as a file, as jetpack has its ACI), timed on its own.
+run_loop() {
+    : > "$WORK/rows.md"
+    echo "<h1>one</h1>" > "$2/index.html"
+    echo "<h1>one</h1>" > "$3/index.html"
+    [ -z "${JETPACK_ONLY:-}" ] && start_others "$4" "$5"
+    for phase in cold changed same; do
+        if [ "$phase" = changed ]; then
+            echo "<h1>two</h1>" > "$2/index.html"
+            echo "<h1>two</h1>" > "$3/index.html"
+        fi
+        echo "$phase: load $(load)" >> "$WORK/loads.txt"
+        eval "j_$phase=\$(timed $1)"; eval "jp_$phase=\$(plugin_seconds)"
+        cp "$WORK/last.log" "$WORK/jetpack-$phase.log"
+        [ -n "${JETPACK_ONLY:-}" ] && continue
+        eval "d_$phase=\$(timed docker build --network host -t loop $3)"
+        eval "p_$phase=\$(timed $WORK/pod build --network host -t loop $3)"
+        if [ "$phase" = cold ] && [ -n "${SAVE:-}" ]; then
+            d_save=$(timed sh -c "docker save loop | gzip -6 > '$WORK/loop-saved.tar.gz'")
+            p_save=$(timed sh -c "'$WORK/pod' save loop | gzip -6 > '$WORK/loop-saved.tar.gz'")
+            d_cold="$d_cold (+ save \\| gzip $d_save)"
+            p_cold="$p_cold (+ save \\| gzip $p_save)"
+        fi
+    done
+    row "jetpack, whole mvn -o package" "$j_cold" "$j_changed" "$j_same"
+    row "jetpack, plugin goals only" "$jp_cold" "$jp_changed" "$jp_same"
+    grep -E "Reusing stage|Running from|Laid out" "$WORK/jetpack-changed.log" | sed 's/^/    /' \
+        > "$WORK/jetpack-changed-lines.log" || true
+    [ -n "${JETPACK_ONLY:-}" ] && return
+    row "docker build (20.10, overlay2)" "$d_cold" "$d_changed" "$d_same"
+    row "podman build (4.3, vfs)" "$p_cold" "$p_changed" "$p_same"
+    stop_others
 }
 
-docker_rows() {
-    # docker (a private daemon, NOTES §7)
+# A private dockerd (NOTES §7) and a private podman store, both with BASE-TAR imported as BASE-NAME.
+start_others() {
     D=$WORK/docker
     umount "$D/exec/netns/default" 2>/dev/null || true
     rm -rf "$D"; mkdir -p "$D"
@@ -191,30 +198,26 @@ docker_rows() {
         --ip6tables=false --bridge=none --ip-masq=false > "$D/log" 2>&1 &
     for i in $(seq 50); do [ -S "$D/sock" ] && DOCKER_HOST=unix://$D/sock docker info >/dev/null 2>&1 && break; sleep 0.2; done
     export DOCKER_HOST=unix://$D/sock
-    docker import "${BASE_TAR:-$WORK/busybox-rootfs.tar}" "${BASE_NAME:-bench-busybox}" >/dev/null
-    dockerfile_loop "docker build (20.10, overlay2)" docker
-    pid=$(cat "$D/pid")
-    kill "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-    # dockerd leaves its network namespace mounted under the exec root.
-    umount "$D/exec/netns/default" 2>/dev/null || true
-    unset DOCKER_HOST
-}
-
-podman_rows() {
-    # podman (private store, NOTES §7)
+    docker import "$1" "$2" >/dev/null
     P=/tmp/stages-podman
     rm -rf "$P"; mkdir -p "$P"
-    # A script rather than a function, so that `sh -c "pod save ..."` (SAVE) can run it too.
+    # A script rather than a function, so that `sh -c "pod save ..."` can run it too.
     cat > "$WORK/pod" <<POD
 #!/bin/sh
 exec podman --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp" --storage-driver vfs --runtime runc \\
     --cgroup-manager cgroupfs --events-backend none "\$@"
 POD
     chmod 755 "$WORK/pod"
-    pod() { "$WORK/pod" "$@"; }
-    pod import "${BASE_TAR:-$WORK/busybox-rootfs.tar}" "${BASE_NAME:-bench-busybox}" >/dev/null
-    dockerfile_loop "podman build (4.3, vfs)" "$WORK/pod"
+    "$WORK/pod" import "$1" "$2" >/dev/null
+}
+
+stop_others() {
+    pid=$(cat "$D/pid")
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    # dockerd leaves its network namespace mounted under the exec root.
+    umount "$D/exec/netns/default" 2>/dev/null || true
+    unset DOCKER_HOST
     rm -rf "$P"
 }
 
@@ -309,25 +312,12 @@ debian() {
     python3 -m http.server "$APT_PORT" --bind 127.0.0.1 --directory "$WORK/apt-repo" > "$WORK/apt-http.log" 2>&1 &
     http_pid=$!
     trap 'kill $http_pid 2>/dev/null || true' EXIT
-    : > "$WORK/rows.md"
     # Cold: a store holding only the parent (imported first, untimed, as docker and podman import the base
     # before their cold build), an empty stage cache and block cache.
     rm -rf "$WORK/store-debian"
     debian_build jetpack:fetch > "$WORK/debian-fetch.log" 2>&1
-    l=$(load); cold=$(timed debian_build package); cold_plugin=$(plugin_seconds)
-    cp "$WORK/last.log" "$WORK/debian-cold.log"
-    echo "<h1>two</h1>" > "$WORK/debian-jetpack/index.html"
-    changed=$(timed debian_build package); changed_plugin=$(plugin_seconds)
-    cp "$WORK/last.log" "$WORK/debian-changed.log"
-    same=$(timed debian_build package); same_plugin=$(plugin_seconds)
-    cp "$WORK/last.log" "$WORK/debian-same.log"
-    row "jetpack, whole mvn -o package" "$cold" "$changed" "$same"
-    row "jetpack, plugin goals only" "$cold_plugin" "$changed_plugin" "$same_plugin"
-    echo "jetpack: load $l" >> "$WORK/loads.txt"
-    [ -n "${JETPACK_ONLY:-}" ] && return
-    export DOCKER_DIR=$WORK/debian-docker BASE_TAR=$WORK/debian-base.tar BASE_NAME=bench-debian SAVE=1
-    docker_rows
-    podman_rows
+    SAVE=1 run_loop "debian_build package" "$WORK/debian-jetpack" "$WORK/debian-docker" "$WORK/debian-base.tar" \
+        bench-debian
 }
 
 case "${1:-}" in
