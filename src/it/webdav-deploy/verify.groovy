@@ -28,7 +28,7 @@ try {
     def maven = { File directory, File localRepository, String log, List<String> more ->
         def file = new File(basedir, log)
         int exit = common.finish(common.startMaven(directory, localRepository, file, arguments + more, '',
-                [mirror: new File(outerLocalRepository), settings: settings]), log)
+                [mirror: localRepositoryPath, settings: settings]), log)
         assert exit == 0 : "${log}: exit ${exit}\n${file.text}\nnginx: ${dav.log()}"
         file.text
     }
