@@ -189,8 +189,8 @@ def httpsServer = { File dir ->
 // (name -> password; the password on stdin, never on a command line). Runs in the foreground as a child of
 // `timeout` (which bounds its life should a script die before stopping it), on 127.0.0.1 and a free port, with a
 // private prefix, config, pid file, logs and temporary directories under `dir`; files land in `dir`/root. Every
-// method needs a valid user. Returns [url, port, root, log (its error and access logs), stop (a closure: kills it
-// by its pid and waits until it is gone)]; call stop in a finally block.
+// method needs a valid user. Returns [url, port, root, log (its error and access logs), stop (a closure: SIGTERM to
+// nginx by its pid file, then waits until it and `timeout` are gone)]; call stop in a finally block.
 def nginxDav = { File dir, Map<String, String> users ->
     def root = new File(dir, 'root'), temp = new File(dir, 'temp')
     [root, temp].each { it.mkdirs() }
@@ -205,11 +205,13 @@ def nginxDav = { File dir, Map<String, String> users ->
     }
     def port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
     def errorLog = new File(dir, 'error.log'), accessLog = new File(dir, 'access.log')
+    def pidFile = new File(dir, 'nginx.pid')
+    pidFile.delete()           // a stale one must never name another process
     def config = new File(dir, 'nginx.conf')
     config.text = """daemon off;
 master_process off;
 worker_processes 1;
-pid ${new File(dir, 'nginx.pid').path};
+pid ${pidFile.path};
 error_log ${errorLog.path} info;
 events { worker_connections 64; }
 http {
@@ -236,7 +238,12 @@ http {
     def process = new ProcessBuilder('timeout', '900', '/usr/sbin/nginx', '-p', dir.path, '-c', config.path, '-e',
             errorLog.path).redirectErrorStream(true).redirectOutput(new File(dir, 'nginx.out')).start()
     def stop = { ->
-        process.destroy()      // SIGTERM to timeout, which passes it on to nginx and waits for it
+        // SIGTERM to nginx by the pid it wrote; before it wrote one, to `timeout`, which passes it on
+        if (pidFile.isFile() && pidFile.text.trim()) {
+            ['kill', pidFile.text.trim()].execute().waitFor()
+        } else {
+            process.destroy()
+        }
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly()
         }
