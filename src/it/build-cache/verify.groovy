@@ -1,6 +1,7 @@
 // Apache's build cache extension (1.2.1, Maven 3.9.16) over jetpack's goals, shared between CI runners through a
 // remote cache on a real WebDAV server (nginx with htpasswd on 127.0.0.1, started and stopped here).
-// Runner A: a fresh copy of this project builds base and app and saves both to the remote cache.
+// Runner A: a fresh copy of this project builds base and app and saves both to the remote cache; with its output
+// removed and the remote off, a second build restores both from its local cache.
 // Runner B: another fresh copy, an empty store, an empty local repository (the mirror serves only Maven's plugins
 // and the extension) and an empty local cache: both modules are restored from the remote, no goal of jetpack runs,
 // no container starts, and the ACIs and their .id files are byte-identical to runner A's.
@@ -52,6 +53,18 @@ try {
     assert saved.any { it.contains('/bc-app/') && it.contains('buildinfo.xml') } : 'app was not saved to the remote cache'
     assert saved.every { it.contains(' ci [') && (it.contains('" 201 ') || it.contains('" 204 ')) } : saved.join('\n')
     report "runner A built base and app and saved ${saved.size()} files to ${dav.url}/cache"
+
+    // The local cache: runner A again after its build output is gone (as after mvn clean), the remote switched off:
+    // both modules come from target/runner-a-cache, byte for byte, and no request reaches the server.
+    def builtA = ['base', 'app'].collectEntries { [(it): [aci(a, it).bytes, id(a, it).text]] }
+    ['base', 'app'].each { assert new File(a, it + '/target').deleteDir() }
+    def requestsBefore = dav.log().readLines().count { it.contains('/cache/') }
+    def logA2 = run(a, 'runner-a-local', ['-Dmaven.build.cache.remote.enabled=false', 'verify'])
+    assert logA2.count('Local build found by checksum') == 2 : logA2
+    assert !(logA2 =~ /--- (jetpack|jetpack-maven-plugin):[^:]+:(fetch|prepare|build) \(/) : "a jetpack goal ran\n${logA2}"
+    ['base', 'app'].each { assert aci(a, it).bytes == builtA[it][0] && id(a, it).text == builtA[it][1] }
+    assert dav.log().readLines().count { it.contains('/cache/') } == requestsBefore
+    report "runner A, output removed, remote off: both modules restored from the local cache"
 
     def b = checkout('runner-b')
     assert !new File(b, 'store').exists() && !new File(target, 'runner-b-repo').exists()
