@@ -78,6 +78,7 @@ try {
     ['fetch', 'prepare', 'build'].each { assert logB.count("Skipping plugin execution (cached): jetpack:${it}") == 2 }
     assert !logB.contains('[build] ')
     assert !new File(b, 'store').exists() : 'runner B opened a store: ' + new File(b, 'store').list()
+    ['base', 'app'].each { assert !new File(b, it + '/target/jetpack').exists() : "${it}: a staged build directory" }
     ['base', 'app'].each { module ->
         assert aci(b, module).bytes == aci(a, module).bytes : "${module}: the restored ACI differs from runner A's"
         assert id(b, module).text == id(a, module).text : "${module}: the restored .aci.id differs"
