@@ -117,12 +117,18 @@ def temporariesUnder = { File dir ->
 // ITs' local repository and settings (its mirror pointed at that local repository: everything the runs need is
 // there once the invoker has run the case, and nothing is ever downloaded), batch mode, no snapshot updates.
 // Not `-o`: that is the plugin's offline mode, in which it fetches nothing. Output (both streams) goes to `log`.
-def startMaven = { File directory, File localRepository, File log, List<String> arguments, String mavenOpts = '' ->
+// `options`: `mirror` (a File: the repository the mirror serves, default `localRepository`, so that a run can
+// start from an empty local repository), `settings` (a closure that edits the settings text, e.g. to add servers
+// or exclude a repository from the mirror), `mavenHome` (another Maven installation, e.g. a newer version).
+def startMaven = { File directory, File localRepository, File log, List<String> arguments, String mavenOpts = '',
+                   Map options = [:] ->
     def settings = new File(directory, 'target/script-settings.xml')
     settings.parentFile.mkdirs()
-    settings.text = new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
-            localRepository.toURI().toString())
-    def command = [System.getProperty('maven.home') + '/bin/mvn', '-B', '-nsu', '-e', '-s', settings.path,
+    def edit = options.settings ?: { String text -> text }
+    settings.text = edit(new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
+            ((File) (options.mirror ?: localRepository)).toURI().toString()))
+    def mavenHome = options.mavenHome ?: System.getProperty('maven.home')
+    def command = [mavenHome + '/bin/mvn', '-B', '-nsu', '-e', '-s', settings.path,
                    '-Dmaven.repo.local=' + localRepository.path] + arguments
     def builder = new ProcessBuilder(command.collect { it.toString() }).directory(directory).redirectErrorStream(true)
             .redirectOutput(log)
@@ -178,6 +184,126 @@ def httpsServer = { File dir ->
              ' -Djavax.net.ssl.trustStoreType=PKCS12']
 }
 
+// A real HTTP repository server: Debian's nginx with its built-in WebDAV module (PUT with create_full_put_path is
+// all that Maven's deploy and the build cache's remote need; no PROPFIND) and htpasswd Basic auth for `users`
+// (name -> password; the password on stdin, never on a command line). Runs in the foreground as a child of
+// `timeout` (which bounds its life should a script die before stopping it), on 127.0.0.1 and a free port, with a
+// private prefix, config, pid file, logs and temporary directories under `dir`; files land in `dir`/root. Every
+// method needs a valid user. Returns [url, port, root, log (its error and access logs), stop (a closure: SIGTERM to
+// nginx by its pid file, then waits until it and `timeout` are gone)]; call stop in a finally block.
+def nginxDav = { File dir, Map<String, String> users ->
+    def root = new File(dir, 'root'), temp = new File(dir, 'temp')
+    [root, temp].each { it.mkdirs() }
+    def passwords = new File(dir, 'htpasswd')
+    passwords.delete()
+    users.each { String user, String password ->
+        def htpasswd = new ProcessBuilder(['htpasswd', '-i'] + (passwords.exists() ? [] : ['-c']) + [passwords.path, user])
+                .redirectErrorStream(true).start()
+        htpasswd.outputStream.withCloseable { it.write(password.bytes) }
+        def output = htpasswd.inputStream.text
+        assert htpasswd.waitFor() == 0 : "htpasswd (apache2-utils) failed: ${output}"
+    }
+    def port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
+    def errorLog = new File(dir, 'error.log'), accessLog = new File(dir, 'access.log')
+    def pidFile = new File(dir, 'nginx.pid')
+    pidFile.delete()           // a stale one must never name another process
+    def config = new File(dir, 'nginx.conf')
+    config.text = """daemon off;
+master_process off;
+worker_processes 1;
+pid ${pidFile.path};
+error_log ${errorLog.path} info;
+events { worker_connections 64; }
+http {
+  access_log ${accessLog.path};
+  client_body_temp_path ${temp.path}/body;
+  proxy_temp_path ${temp.path}/proxy;
+  fastcgi_temp_path ${temp.path}/fastcgi;
+  uwsgi_temp_path ${temp.path}/uwsgi;
+  scgi_temp_path ${temp.path}/scgi;
+  client_max_body_size 0;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root.path};
+    location / {
+      dav_methods PUT DELETE MKCOL COPY MOVE;
+      create_full_put_path on;
+      dav_access user:rw group:r all:r;
+      auth_basic "jetpack-it";
+      auth_basic_user_file ${passwords.path};
+    }
+  }
+}
+"""
+    def process = new ProcessBuilder('timeout', '900', '/usr/sbin/nginx', '-p', dir.path, '-c', config.path, '-e',
+            errorLog.path).redirectErrorStream(true).redirectOutput(new File(dir, 'nginx.out')).start()
+    def stop = { ->
+        // SIGTERM to nginx by the pid it wrote; before it wrote one, to `timeout`, which passes it on
+        if (pidFile.isFile() && pidFile.text.trim()) {
+            ['kill', pidFile.text.trim()].execute().waitFor()
+        } else {
+            process.destroy()
+        }
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly()
+        }
+        process.waitFor()
+    }
+    try {
+        long deadline = System.nanoTime() + 30_000_000_000L
+        while (true) {
+            try {
+                new Socket().withCloseable { it.connect(new InetSocketAddress('127.0.0.1', port), 1000) }
+                break
+            } catch (IOException notYet) {
+                assert process.alive : "nginx exited: ${new File(dir, 'nginx.out').text} ${errorLog.exists() ? errorLog.text : ''}"
+                assert System.nanoTime() < deadline : "nginx did not listen on 127.0.0.1:${port}"
+                Thread.sleep(50)
+            }
+        }
+    } catch (Throwable e) {
+        stop()
+        throw e
+    }
+    [url: "http://127.0.0.1:${port}", port: port, root: root, stop: stop,
+     log: { -> (errorLog.exists() ? errorLog.text : '') + (accessLog.exists() ? accessLog.text : '') }]
+}
+
+// Maven's own password encryption (settings-security.xml): `mvn --encrypt-master-password`, written to `file` as a
+// settings-security.xml, then `mvn --encrypt-password` with it. Returns the encrypted server password ({...}),
+// for a settings.xml <server>; runs are given -Dsettings.security=`file`. Both passwords go on Maven's command
+// line here only because that is how Maven's CLI takes them; the ITs check that no log shows them.
+def encryptedPassword = { File file, String masterPassword, String password ->
+    def mvn = System.getProperty('maven.home') + '/bin/mvn'
+    def encrypt = { List<String> arguments ->
+        def builder = new ProcessBuilder([mvn, '-B', '-q', '-Dstyle.color=never'] + arguments).redirectErrorStream(true)
+        builder.environment().put('JAVA_HOME', System.getProperty('java.home'))
+        builder.environment().remove('MAVEN_ARGS')
+        def process = builder.start()
+        def output = process.inputStream.text
+        assert process.waitFor() == 0 : "mvn ${arguments[0]} failed: ${output}"
+        def encrypted = output =~ /\{[A-Za-z0-9+\/=]+\}/
+        assert encrypted.find() : "mvn ${arguments[0]} printed no {...} value: ${output}"
+        encrypted.group()
+    }
+    file.parentFile.mkdirs()
+    file.text = "<settingsSecurity><master>${encrypt(['--encrypt-master-password', masterPassword])}</master></settingsSecurity>\n"
+    encrypt(['--encrypt-password', password, '-Dsettings.security=' + file.path])
+}
+
+// A Maven distribution that the invoker resolved into the ITs' local repository (an extraArtifact of the plugin
+// POM, org.apache.maven:apache-maven:VERSION:tar.gz:bin), unpacked once into `dir`; its Maven home.
+def mavenDistribution = { File localRepository, String version, File dir ->
+    def home = new File(dir, "apache-maven-${version}")
+    if (!new File(home, 'bin/mvn').canExecute()) {
+        def tarball = new File(localRepository, "org/apache/maven/apache-maven/${version}/apache-maven-${version}-bin.tar.gz")
+        assert tarball.isFile() : "${tarball} is missing: the plugin POM's invoker extraArtifacts resolve it"
+        dir.mkdirs()
+        run(['tar', '-xzf', tarball.path, '-C', dir.path])
+    }
+    home.path
+}
+
 // A TCP port on 127.0.0.1 that nothing listens on right now (the system picks it), for an app an IT starts.
 def freePort = { -> new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort } }
 
@@ -201,4 +327,5 @@ def processesWith = { List<String> words ->
  entriesOf: entriesOf, fileOf: fileOf, label: label, annotation: annotation, compressionOf: compressionOf,
  idOf: idOf, waitFor: waitFor, mountsUnder: mountsUnder, temporariesUnder: temporariesUnder, startMaven: startMaven,
  finish: finish, kill9: kill9, httpsServer: httpsServer, freePort: freePort, listening: listening,
- processesWith: processesWith]
+ processesWith: processesWith, nginxDav: nginxDav, encryptedPassword: encryptedPassword,
+ mavenDistribution: mavenDistribution]

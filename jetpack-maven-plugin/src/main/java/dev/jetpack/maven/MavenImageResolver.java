@@ -5,6 +5,7 @@ import dev.jetpack.engine.fetch.MavenResolver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.artifact.DefaultArtifact;
@@ -36,6 +37,12 @@ final class MavenImageResolver implements MavenResolver {
             return system.resolveArtifact(session, new ArtifactRequest(artifact, repositories, null))
                     .getArtifact().getFile().toPath();
         } catch (ArtifactResolutionException e) {
+            List<RepositoryFailures.Failure> failures = RepositoryFailures.of(e);
+            if (!failures.isEmpty()) {
+                throw new FetchException("Cannot resolve the image " + artifact + ": "
+                        + failures.stream().map(RepositoryFailures.Failure::describe)
+                                .collect(Collectors.joining("; ")), e);
+            }
             throw new FetchException("Cannot resolve the image " + artifact + ": " + e.getMessage()
                     + (session.isOffline()
                             ? ". Maven is offline (-o): the image must already be in the local repository; run the"
