@@ -117,12 +117,16 @@ def temporariesUnder = { File dir ->
 // ITs' local repository and settings (its mirror pointed at that local repository: everything the runs need is
 // there once the invoker has run the case, and nothing is ever downloaded), batch mode, no snapshot updates.
 // Not `-o`: that is the plugin's offline mode, in which it fetches nothing. Output (both streams) goes to `log`.
-def startMaven = { File directory, File localRepository, File log, List<String> arguments, String mavenOpts = '' ->
+// `editSettings` may change the settings' text first (proxy-auth points their proxy at its squid).
+def startMaven = { File directory, File localRepository, File log, List<String> arguments, String mavenOpts = '',
+                   Closure<String> editSettings = { it } ->
     def settings = new File(directory, 'target/script-settings.xml')
     settings.parentFile.mkdirs()
-    settings.text = new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
-            localRepository.toURI().toString())
-    def command = [System.getProperty('maven.home') + '/bin/mvn', '-B', '-nsu', '-e', '-s', settings.path,
+    settings.text = editSettings(new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
+            localRepository.toURI().toString()))
+    // itMavenHome: the Maven the invoker runs this case on, when it is not the outer build's (profile other-mavens)
+    def mavenHome = binding.hasVariable('itMavenHome') ? itMavenHome : System.getProperty('maven.home')
+    def command = [mavenHome + '/bin/mvn', '-B', '-nsu', '-e', '-s', settings.path,
                    '-Dmaven.repo.local=' + localRepository.path] + arguments
     def builder = new ProcessBuilder(command.collect { it.toString() }).directory(directory).redirectErrorStream(true)
             .redirectOutput(log)
@@ -152,13 +156,14 @@ def kill9 = { Process process ->
 // address, made with the JDK's keytool in `dir`. `trustStore` is a PKCS12 file with just that certificate, for
 // the Maven runs' -Djavax.net.ssl.trustStore: the plugin verifies certificates and refuses plain HTTP, and the
 // ITs keep it that way. The caller adds contexts, then calls server.start() and, at the end, server.stop(0).
-def httpsServer = { File dir ->
+// `dnsName`, if given, is a further name of the certificate (proxy-auth reaches the server by a name its proxy resolves).
+def httpsServer = { File dir, String dnsName = null ->
     dir.mkdirs()
     def keys = new File(dir, 'server.p12'), trust = new File(dir, 'trust.p12')
     keys.delete(); trust.delete()
     def password = 'it-password'.toCharArray()
     run([System.getProperty('java.home') + '/bin/keytool', '-genkeypair', '-alias', 'it', '-keyalg', 'EC',
-         '-groupname', 'secp256r1', '-dname', 'CN=127.0.0.1', '-ext', 'san=ip:127.0.0.1', '-validity', '2',
+         '-groupname', 'secp256r1', '-dname', 'CN=127.0.0.1', '-ext', 'san=ip:127.0.0.1' + (dnsName ? ",dns:${dnsName}" : ''), '-validity', '2',
          '-keystore', keys.path, '-storetype', 'PKCS12', '-storepass', 'it-password', '-keypass', 'it-password'])
     def keyStore = KeyStore.getInstance('PKCS12')
     keys.withInputStream { keyStore.load(it, password) }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -69,10 +70,20 @@ public final class EnvironmentProxySelector extends ProxySelector {
 
     /** A selector from the given environment and properties (tests pass their own). */
     public static EnvironmentProxySelector from(Map<String, String> environment, Properties properties) {
+        return from(environment, properties, name -> "environment variable " + name);
+    }
+
+    /**
+     * As {@link #from(Map, Properties)} for variables that come from elsewhere (the Maven plugin hands over the
+     * proxies of settings.xml in this form): {@code origin} names where the variable of a given name came from, for
+     * messages about its proxy.
+     */
+    public static EnvironmentProxySelector from(Map<String, String> environment, Properties properties,
+            Function<String, String> origin) {
         Optional<ProxyAddress> http = fromProperties(properties, "http", 80)
-                .or(() -> fromEnvironment(environment, "http_proxy"));
+                .or(() -> fromEnvironment(environment, "http_proxy", origin));
         Optional<ProxyAddress> https = fromProperties(properties, "https", 443)
-                .or(() -> fromEnvironment(environment, "https_proxy"));
+                .or(() -> fromEnvironment(environment, "https_proxy", origin));
         List<String> noProxy = new ArrayList<>();
         String noProxyValue = firstNonBlank(environment.get("no_proxy"), environment.get("NO_PROXY"));
         if (noProxyValue != null) {
@@ -246,7 +257,8 @@ public final class EnvironmentProxySelector extends ProxySelector {
                 credentials));
     }
 
-    private static Optional<ProxyAddress> fromEnvironment(Map<String, String> environment, String variable) {
+    private static Optional<ProxyAddress> fromEnvironment(Map<String, String> environment, String variable,
+            Function<String, String> origin) {
         String name = variable;
         String value = environment.get(variable);
         if (value == null || value.isBlank()) {
@@ -262,20 +274,20 @@ public final class EnvironmentProxySelector extends ProxySelector {
         try {
             uri = URI.create(withScheme);
         } catch (IllegalArgumentException e) {
-            throw new FetchException("Environment variable " + name + " is not a proxy URL: expected"
+            throw new FetchException(capitalized(origin.apply(name)) + " is not a proxy URL: expected"
                     + " http://HOST:PORT, e.g. http://proxy.example.com:3128");
         }
         if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new FetchException("Environment variable " + name + " names a proxy with scheme '"
+            throw new FetchException(capitalized(origin.apply(name)) + " names a proxy with scheme '"
                     + uri.getScheme() + "': only http:// proxies are supported (HTTPS requests are tunnelled"
                     + " through them with CONNECT). Write it as http://HOST:PORT");
         }
         if (uri.getHost() == null) {
-            throw new FetchException("Environment variable " + name + " has no proxy host: expected"
+            throw new FetchException(capitalized(origin.apply(name)) + " has no proxy host: expected"
                     + " http://HOST:PORT, e.g. http://proxy.example.com:3128");
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : 80;
-        return Optional.of(new ProxyAddress(uri.getHost(), port, "environment variable " + name,
+        return Optional.of(new ProxyAddress(uri.getHost(), port, origin.apply(name),
                 credentials(uri.getRawUserInfo())));
     }
 
@@ -296,6 +308,10 @@ public final class EnvironmentProxySelector extends ProxySelector {
     /** Percent-decoding only: unlike form decoding, {@code +} stays {@code +}. */
     private static String percentDecode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String firstNonBlank(String first, String second) {
