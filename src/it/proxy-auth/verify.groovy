@@ -38,8 +38,9 @@ try {
     assert goodLog.text.contains('Imported dev.jetpack.it/proxied-parent:1.0')
     assert served.get() == 1
     def tunnel = "CONNECT ${SquidProxy.PROXIED_HOST}:${https.server.address.port}"
-    def tunnels = proxy.accessLog().findAll { it.contains(tunnel) }
-    assert tunnels && tunnels.every { it.contains('TCP_TUNNEL/200') && it.contains(" ${user} ") } : proxy.accessLog()
+    proxy.awaitAccessLog { it.contains(tunnel.toString()) } // squid logs a tunnel when it ends
+    def tunnels = proxy.accessLog().findAll { it.contains(tunnel.toString()) }
+    assert tunnels.every { it.contains('TCP_TUNNEL/200') && it.contains(" ${user} ") } : proxy.accessLog()
 
     def bad = common.startMaven(basedir, localRepositoryPath, wrongLog,
             ["-Dit.parent=${url}", "-Dit.store=${new File(target, 'store-wrong')}", 'jetpack:fetch'],

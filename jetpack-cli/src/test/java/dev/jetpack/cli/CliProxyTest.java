@@ -95,7 +95,9 @@ class CliProxyTest {
         assertThat(result.lines()).singleElement().matches(id -> id.matches("sha512-[0-9a-f]{128}"));
         // both the image and its signature went through the tunnel, as the authenticated user
         String tunnel = "CONNECT " + SquidProxy.PROXIED_HOST + ":" + https.port();
-        assertThat(proxy.accessLog()).filteredOn(line -> line.contains(tunnel)).isNotEmpty()
+        assertThat(proxy.awaitAccessLog(line -> line.contains(tunnel))).contains("TCP_TUNNEL/200")
+                .contains(" " + USER + " ");
+        assertThat(proxy.accessLog()).filteredOn(line -> line.contains(tunnel))
                 .allMatch(line -> line.contains("TCP_TUNNEL/200") && line.contains(" " + USER + " "));
         assertThat(https.requests("/app.aci")).isEqualTo(1);
         assertThat(https.requests("/app.aci.asc")).isEqualTo(1);
@@ -108,10 +110,9 @@ class CliProxyTest {
         Cli.Result result = cli.env("http_proxy", proxy.url(USER, PASSWORD)).run("fetch", "--allow-http", url);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(proxy.accessLog()).anyMatch(line -> line.contains("GET " + url + " ") && line.contains(" " + USER
-                + " ") && line.contains("/200 "));
-        assertThat(proxy.accessLog()).anyMatch(line -> line.contains("GET " + url + ".asc ")
-                && line.contains(" " + USER + " "));
+        assertThat(proxy.awaitAccessLog(line -> line.contains("GET " + url + " "))).contains(" " + USER + " ")
+                .contains("/200 ");
+        assertThat(proxy.awaitAccessLog(line -> line.contains("GET " + url + ".asc "))).contains(" " + USER + " ");
         assertThat(http.lastRequestHeaders("/app.aci").keySet()).noneMatch(h -> h.toLowerCase().startsWith("proxy-"));
         assertThat(result.stderr() + result.out()).doesNotContain(PASSWORD);
     }

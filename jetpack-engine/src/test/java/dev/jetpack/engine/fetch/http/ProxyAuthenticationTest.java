@@ -61,8 +61,8 @@ class ProxyAuthenticationTest {
 
         assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("the image");
         // squid logs the user it authenticated, URL-decoded; the server never sees proxy credentials
-        assertThat(proxy.accessLog()).anyMatch(line -> line.contains("GET " + proxied("/image.aci"))
-                && line.contains("/200 ") && line.contains(" " + USER + " "));
+        assertThat(proxy.awaitAccessLog(line -> line.contains("GET " + proxied("/image.aci") + " ")))
+                .contains("/200 ").contains(" " + USER + " ");
         assertThat(server.lastRequestHeaders("/image.aci").keySet()).noneMatch(h -> h.toLowerCase().startsWith("proxy-"));
         assertThat(String.join("\n", log.messages())).doesNotContain(PASSWORD);
     }
