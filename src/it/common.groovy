@@ -117,15 +117,17 @@ def temporariesUnder = { File dir ->
 // ITs' local repository and settings (its mirror pointed at that local repository: everything the runs need is
 // there once the invoker has run the case, and nothing is ever downloaded), batch mode, no snapshot updates.
 // Not `-o`: that is the plugin's offline mode, in which it fetches nothing. Output (both streams) goes to `log`.
-// `editSettings` may change the settings' text first (proxy-auth points their proxy at its squid).
+// `options`: `mirror` (a File: the repository the mirror serves, default `localRepository`, so that a run can
+// start from an empty local repository), `settings` (a closure that edits the settings text, e.g. to add servers
+// or exclude a repository from the mirror), `mavenHome` (another Maven installation, e.g. a newer version).
 def startMaven = { File directory, File localRepository, File log, List<String> arguments, String mavenOpts = '',
-                   Closure<String> editSettings = { it } ->
+                   Map options = [:] ->
     def settings = new File(directory, 'target/script-settings.xml')
     settings.parentFile.mkdirs()
-    settings.text = editSettings(new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
-            localRepository.toURI().toString()))
-    // itMavenHome: the Maven the invoker runs this case on, when it is not the outer build's (profile other-mavens)
-    def mavenHome = binding.hasVariable('itMavenHome') ? itMavenHome : System.getProperty('maven.home')
+    def edit = options.settings ?: { String text -> text }
+    settings.text = edit(new File(itDirectory, 'settings.xml').text.replace('@localRepositoryUrl@',
+            ((File) (options.mirror ?: localRepository)).toURI().toString()))
+    def mavenHome = options.mavenHome ?: System.getProperty('maven.home')
     def command = [mavenHome + '/bin/mvn', '-B', '-nsu', '-e', '-s', settings.path,
                    '-Dmaven.repo.local=' + localRepository.path] + arguments
     def builder = new ProcessBuilder(command.collect { it.toString() }).directory(directory).redirectErrorStream(true)

@@ -6,6 +6,8 @@ import dev.jetpack.engine.testing.SquidProxy
 def common = evaluate(new File(itDirectory, 'common.groovy'))
 def target = new File(basedir, 'target')
 def user = 'it-proxy-user', password = 'it-pr0xy:pw@1', wrong = 'wr0ng-proxy-pw'
+// On the other Mavens (profile other-mavens) the runs use the Maven the invoker runs this case on.
+def maven = binding.hasVariable('itMavenHome') ? itMavenHome as String : System.getProperty('maven.home')
 def https = common.httpsServer(new File(target, 'tls'), SquidProxy.PROXIED_HOST)
 def served = new java.util.concurrent.atomic.AtomicInteger()
 def parent = new File(basedir, 'parent.aci').bytes
@@ -33,7 +35,7 @@ try {
     def goodLog = new File(basedir, 'good-password.log'), wrongLog = new File(basedir, 'wrong-password.log')
 
     def good = common.startMaven(basedir, localRepositoryPath, goodLog, ["-Dit.parent=${url}", 'jetpack:fetch'],
-            https.mavenOpts, settingsWith(password))
+            https.mavenOpts, [settings: settingsWith(password), mavenHome: maven])
     assert common.finish(good, 'the run with the right password') == 0 : goodLog.text
     assert goodLog.text.contains('Imported dev.jetpack.it/proxied-parent:1.0')
     assert served.get() == 1
@@ -44,7 +46,7 @@ try {
 
     def bad = common.startMaven(basedir, localRepositoryPath, wrongLog,
             ["-Dit.parent=${url}", "-Dit.store=${new File(target, 'store-wrong')}", 'jetpack:fetch'],
-            https.mavenOpts, settingsWith(wrong))
+            https.mavenOpts, [settings: settingsWith(wrong), mavenHome: maven])
     assert common.finish(bad, 'the run with a wrong password') != 0
     def failure = wrongLog.text
     assert failure.contains('Proxy authentication failed') : failure
@@ -54,7 +56,6 @@ try {
     [goodLog, wrongLog, new File(basedir, 'build.log')].each { log ->
         assert !log.text.contains(password) && !log.text.contains(wrong) : "a password is in ${log.name}"
     }
-    def maven = binding.hasVariable('itMavenHome') ? itMavenHome : System.getProperty('maven.home')
     println "[proxy-auth] Maven ${maven}, through squid on 127.0.0.1:${proxy.port()}: the right password fetched ${url}, a wrong one failed: " +
             failure.readLines().find { it.contains('Proxy authentication failed') }?.take(200)
 } finally {
