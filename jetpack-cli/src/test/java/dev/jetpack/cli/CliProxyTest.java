@@ -131,4 +131,21 @@ class CliProxyTest {
         assertThat(https.requests("/app.aci")).isZero();
         assertThat(cli.run("images", "-q").out()).isEmpty();
     }
+
+    @Test
+    void aJvmThatKeepsBasicOutOfTunnelsIsToldSoAndHowToChangeIt() {
+        // the user's own setting wins over jetpack's default; the JDK then sends no credentials with the CONNECT
+        Cli.Result result = cli.env("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + temp.resolve("trust.p12")
+                        + " -Djavax.net.ssl.trustStorePassword=test -Djdk.http.auth.tunneling.disabledSchemes=Basic")
+                .env("https_proxy", proxy.url(USER, PASSWORD)).run("fetch", httpsUrl("/app.aci"));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(result.stderr()).contains("Proxy authentication failed")
+                .contains("jdk.http.auth.tunneling.disabledSchemes=Basic")
+                .contains("-Djdk.http.auth.tunneling.disabledSchemes=")
+                .doesNotContain(PASSWORD);
+        assertThat(proxy.awaitAccessLog(line -> line.contains("CONNECT " + SquidProxy.PROXIED_HOST)))
+                .contains("TCP_DENIED/407");
+        assertThat(https.requests("/app.aci")).isZero();
+    }
 }
