@@ -158,13 +158,14 @@ def kill9 = { Process process ->
 // address, made with the JDK's keytool in `dir`. `trustStore` is a PKCS12 file with just that certificate, for
 // the Maven runs' -Djavax.net.ssl.trustStore: the plugin verifies certificates and refuses plain HTTP, and the
 // ITs keep it that way. The caller adds contexts, then calls server.start() and, at the end, server.stop(0).
-def httpsServer = { File dir ->
+// `dnsName`, if given, is a further name of the certificate (proxy-auth reaches the server by a name its proxy resolves).
+def httpsServer = { File dir, String dnsName = null ->
     dir.mkdirs()
     def keys = new File(dir, 'server.p12'), trust = new File(dir, 'trust.p12')
     keys.delete(); trust.delete()
     def password = 'it-password'.toCharArray()
     run([System.getProperty('java.home') + '/bin/keytool', '-genkeypair', '-alias', 'it', '-keyalg', 'EC',
-         '-groupname', 'secp256r1', '-dname', 'CN=127.0.0.1', '-ext', 'san=ip:127.0.0.1', '-validity', '2',
+         '-groupname', 'secp256r1', '-dname', 'CN=127.0.0.1', '-ext', 'san=ip:127.0.0.1' + (dnsName ? ",dns:${dnsName}" : ''), '-validity', '2',
          '-keystore', keys.path, '-storetype', 'PKCS12', '-storepass', 'it-password', '-keypass', 'it-password'])
     def keyStore = KeyStore.getInstance('PKCS12')
     keys.withInputStream { keyStore.load(it, password) }

@@ -4,12 +4,10 @@ import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageSource;
-import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
 import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.StoredImage;
 import java.nio.file.Files;
-import java.util.Properties;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -73,7 +71,7 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                 .mavenResolver(new MavenImageResolver(repositorySystem, session.getRepositorySession(),
                         project.getRemoteProjectRepositories()))
                 .http(HttpSettings.builder().allowPlainHttp(allowHttp)
-                        .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(), new Properties()))
+                        .proxySelector(proxies().selector())
                         .build())
                 .build();
         String what = "Cannot get the image " + image.text() + " (" + image.parameter() + ")";

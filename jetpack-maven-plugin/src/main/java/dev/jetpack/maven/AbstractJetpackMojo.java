@@ -33,9 +33,11 @@ public abstract class AbstractJetpackMojo extends AbstractMojo {
     /** Key under which {@code jetpack:prepare} records the staged build directory in the project's context. */
     static final String STAGED_BUILD_DIRECTORY = "dev.jetpack.maven.stagedBuildDirectory";
 
+    /** The project the goal runs for (set by Maven). */
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
+    /** The Maven session: offline mode, settings.xml, the repositories (set by Maven). */
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     protected MavenSession session;
 

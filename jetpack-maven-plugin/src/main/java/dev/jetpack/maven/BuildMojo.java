@@ -141,6 +141,7 @@ public class BuildMojo extends AbstractParentImageMojo {
     @Component
     private MavenProjectHelper projectHelper;
 
+    /** This plugin's own descriptor (set by Maven): its version is part of what makes a build up to date. */
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     private PluginDescriptor plugin;
 

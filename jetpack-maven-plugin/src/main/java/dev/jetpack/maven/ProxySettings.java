@@ -1,5 +1,6 @@
 package dev.jetpack.maven;
 
+import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,12 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
  * The proxies of the user's settings.xml, in the two forms jetpack needs them: environment variables for the
  * build command ({@code http_proxy}, {@code https_proxy}, {@code no_proxy}, as apt, curl and wget read them),
- * and Java networking properties for fetching images ({@code https.proxyHost} and so on).
+ * and the engine's proxy selector for every download ({@link #selector()}), which sends a proxy its credentials.
  *
  * <p>Like Maven, the first active proxy per protocol is used; a settings file with only an {@code http} proxy
  * (the usual case) gets it for https too, since it is spoken to in plain HTTP either way (CONNECT).
@@ -126,6 +128,15 @@ public final class ProxySettings {
         return environment(false);
     }
 
+    /**
+     * The engine's proxy selector for these proxies, credentials included (every download of the goal goes through
+     * it: images, discovery, keys, signatures, registries); messages name settings.xml as where a proxy came from.
+     */
+    public EnvironmentProxySelector selector() {
+        return EnvironmentProxySelector.from(buildEnvironment(), new Properties(),
+                variable -> "the <proxy> of Maven's settings.xml, as " + variable);
+    }
+
     /** {@link #buildEnvironment()} with passwords replaced by {@code ****}, for logs. */
     public Map<String, String> maskedEnvironment() {
         return environment(true);
@@ -146,37 +157,6 @@ public final class ProxySettings {
             env.put("no_proxy", String.join(",", noProxy));
         }
         return Collections.unmodifiableMap(env);
-    }
-
-    /**
-     * Java networking properties for the fetcher: {@code http.proxyHost}, {@code http.proxyPort},
-     * {@code https.proxyHost}, {@code https.proxyPort}, {@code http.nonProxyHosts} (Java's {@code |} form),
-     * plus {@code http(s).proxyUser} / {@code http(s).proxyPassword}, which the JDK does not read by itself: a
-     * fetcher that honours them must answer the proxy's authentication challenge with them.
-     */
-    public Map<String, String> javaProperties() {
-        Map<String, String> props = new LinkedHashMap<>();
-        putJava(props, "http", http);
-        putJava(props, "https", https);
-        List<String> hosts = nonProxyHosts();
-        if (!hosts.isEmpty()) {
-            props.put("http.nonProxyHosts", String.join("|", hosts));
-        }
-        return Collections.unmodifiableMap(props);
-    }
-
-    private static void putJava(Map<String, String> props, String scheme, Proxy proxy) {
-        if (proxy == null) {
-            return;
-        }
-        props.put(scheme + ".proxyHost", proxy.host());
-        props.put(scheme + ".proxyPort", Integer.toString(proxy.port()));
-        if (proxy.hasCredentials()) {
-            props.put(scheme + ".proxyUser", proxy.username());
-            if (proxy.password() != null) {
-                props.put(scheme + ".proxyPassword", proxy.password());
-            }
-        }
     }
 
     private List<String> nonProxyHosts() {

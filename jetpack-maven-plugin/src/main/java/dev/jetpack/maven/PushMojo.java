@@ -3,7 +3,6 @@ package dev.jetpack.maven;
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.fetch.FetchOptions;
-import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
 import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.oci.registry.CredentialStore;
 import dev.jetpack.engine.oci.registry.PushOptions;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -71,8 +69,7 @@ public class PushMojo extends AbstractJetpackMojo {
                 .registry(RegistryOptions.builder()
                         .http(HttpSettings.builder()
                                 .allowPlainHttp(allowHttp)
-                                .proxySelector(EnvironmentProxySelector.from(proxies().buildEnvironment(),
-                                        new Properties()))
+                                .proxySelector(proxies().selector())
                                 .build())
                         .credentials(CredentialStore.builder()
                                 .mavenServers(RegistryServers.of(decryptedServers()))

@@ -2,8 +2,12 @@ package dev.jetpack.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jetpack.engine.fetch.http.EnvironmentProxySelector.ProxyAddress;
+import dev.jetpack.engine.fetch.http.ProxyCredentials;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.maven.settings.Proxy;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +31,7 @@ class ProxySettingsTest {
         ProxySettings s = ProxySettings.fromMaven(List.of(proxy("a", false, "http", "h", 1, null, null, null)));
         assertThat(s.isEmpty()).isTrue();
         assertThat(s.buildEnvironment()).isEmpty();
-        assertThat(s.javaProperties()).isEmpty();
+        assertThat(s.selector().proxyFor(URI.create("https://example.com/"))).isEmpty();
         assertThat(s).hasToString("no proxy");
     }
 
@@ -40,10 +44,10 @@ class ProxySettingsTest {
                 Map.entry("http_proxy", "http://proxy.corp:3128"),
                 Map.entry("https_proxy", "http://proxy.corp:3128"),
                 Map.entry("no_proxy", "localhost,.corp,10.0.0.1"));
-        assertThat(s.javaProperties()).containsEntry("http.proxyHost", "proxy.corp")
-                .containsEntry("https.proxyPort", "3128")
-                .containsEntry("http.nonProxyHosts", "localhost|*.corp|10.0.0.1")
-                .doesNotContainKey("http.proxyUser");
+        assertThat(s.selector().proxyFor(URI.create("https://example.com/")).orElseThrow())
+                .returns("proxy.corp", ProxyAddress::host).returns(3128, ProxyAddress::port)
+                .returns(Optional.empty(), ProxyAddress::credentials);
+        assertThat(s.selector().proxyFor(URI.create("https://build.corp/"))).isEmpty();
     }
 
     @Test
@@ -61,8 +65,11 @@ class ProxySettingsTest {
         ProxySettings s = ProxySettings.fromMaven(List.of(
                 proxy("corp", true, "http", "proxy", 8080, "me@corp", "s3cr:t p", null)));
         assertThat(s.buildEnvironment()).containsEntry("http_proxy", "http://me%40corp:s3cr%3At%20p@proxy:8080");
-        assertThat(s.javaProperties()).containsEntry("http.proxyUser", "me@corp")
-                .containsEntry("http.proxyPassword", "s3cr:t p");
+        // what the engine's client sends to the proxy: the decrypted settings.xml values, decoded again
+        ProxyAddress proxy = s.selector().proxyFor(URI.create("https://example.com/a.aci")).orElseThrow();
+        assertThat(proxy.credentials()).contains(new ProxyCredentials("me@corp", "s3cr:t p"));
+        assertThat(proxy.source()).isEqualTo("the <proxy> of Maven's settings.xml, as https_proxy");
+        assertThat(proxy.toString()).doesNotContain("s3cr");
         assertThat(s.toString()).doesNotContain("s3cr").contains("****");
         assertThat(s.maskedEnvironment().toString()).doesNotContain("s3cr");
         assertThat(s.http().orElseThrow().toString()).doesNotContain("s3cr");

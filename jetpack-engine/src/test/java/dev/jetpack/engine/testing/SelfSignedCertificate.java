@@ -1,6 +1,9 @@
 package dev.jetpack.engine.testing;
 
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -36,6 +39,11 @@ public final class SelfSignedCertificate {
     }
 
     public static SelfSignedCertificate generate() {
+        return generate("localhost");
+    }
+
+    /** A certificate for 127.0.0.1 and the given host names (the first is the usual {@code localhost}). */
+    public static SelfSignedCertificate generate(String... dnsNames) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -45,14 +53,33 @@ public final class SelfSignedCertificate {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
                     BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofDays(1))),
                     Date.from(now.plus(Duration.ofDays(1))), subject, keyPair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.dNSName, "localhost")}));
+            GeneralName[] names = new GeneralName[dnsNames.length + 1];
+            names[0] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
+            for (int i = 0; i < dnsNames.length; i++) {
+                names[i + 1] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+            }
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
             return new SelfSignedCertificate(keyPair, certificate);
         } catch (Exception e) {
             throw new IllegalStateException("could not make a test certificate", e);
+        }
+    }
+
+    /**
+     * Writes a PKCS#12 trust store holding only this certificate, for a child process
+     * ({@code -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=test}).
+     */
+    public Path writeTrustStore(Path file) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("jetpack-test", certificate);
+            store.store(out, PASSWORD);
+            return file;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not write a trust store to " + file, e);
         }
     }
 

@@ -1,15 +1,9 @@
 package dev.jetpack.engine.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code docker-registry serve} (Debian's distribution 2.8) on 127.0.0.1 and a free port, with a config
@@ -28,7 +22,7 @@ public final class TestRegistry implements AutoCloseable {
 
     private TestRegistry(Path directory) {
         this.directory = directory;
-        this.port = freePort();
+        this.port = ServerProcesses.freePort();
     }
 
     /** A registry keeping its config, storage and log in {@code directory}; configure it, then {@link #start()}. */
@@ -45,21 +39,9 @@ public final class TestRegistry implements AutoCloseable {
     public TestRegistry htpasswd(String user, String password) {
         Path file = directory.resolve("htpasswd");
         try {
-            Process htpasswd = new ProcessBuilder("htpasswd", "-Bin", user).redirectErrorStream(false).start();
-            try (OutputStream stdin = htpasswd.getOutputStream()) {
-                stdin.write(password.getBytes(StandardCharsets.UTF_8));
-            }
-            byte[] line = htpasswd.getInputStream().readAllBytes();
-            if (htpasswd.waitFor() != 0) {
-                throw new IllegalStateException("htpasswd failed: " + new String(htpasswd.getErrorStream()
-                        .readAllBytes(), StandardCharsets.UTF_8));
-            }
-            Files.write(file, line);
+            Files.write(file, ServerProcesses.htpasswd(user, password, "-B"));
         } catch (IOException e) {
-            throw new UncheckedIOException("htpasswd (apache2-utils) is needed for this test", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
         authConfig.append("auth:\n  htpasswd:\n    realm: jetpack-test\n    path: ").append(file).append('\n');
         return this;
@@ -110,37 +92,18 @@ public final class TestRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("docker-registry (Debian package docker-registry) is needed", e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ": "
-                        + log());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return this;
-            } catch (IOException notYet) {
-                sleep(20);
-            }
+        try {
+            ServerProcesses.awaitListening(process, port, 15, "docker-registry", this::log);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
         }
-        stop();
-        throw new IllegalStateException("docker-registry did not listen on 127.0.0.1:" + port + ": " + log());
+        return this;
     }
 
     /** Stops the registry process (by its pid) and waits for it. */
     public void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ServerProcesses.stop(process, 5);
         process = null;
     }
 
@@ -174,22 +137,5 @@ public final class TestRegistry implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,12 +7,16 @@ import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -35,11 +39,19 @@ public final class EnvironmentProxySelector extends ProxySelector {
     private final List<String> noProxy;
     private final List<Pattern> nonProxyHostPatterns;
 
-    /** A proxy as configured; {@link #toString()} never shows credentials. */
-    public record ProxyAddress(String host, int port, String source, boolean hadCredentials) {
+    /**
+     * A proxy as configured, with the credentials it was given (sent to it as {@code Proxy-Authorization}, see
+     * {@link HttpSettings#request(URI)}); {@link #toString()} never shows the password.
+     */
+    public record ProxyAddress(String host, int port, String source, Optional<ProxyCredentials> credentials) {
+        public ProxyAddress {
+            Objects.requireNonNull(credentials, "credentials");
+        }
+
         @Override
         public String toString() {
-            return host + ":" + port + " (from " + source + ")";
+            return host + ":" + port + " (from " + source + credentials.map(c -> ", " + c.username()).orElse("")
+                    + ")";
         }
     }
 
@@ -58,10 +70,20 @@ public final class EnvironmentProxySelector extends ProxySelector {
 
     /** A selector from the given environment and properties (tests pass their own). */
     public static EnvironmentProxySelector from(Map<String, String> environment, Properties properties) {
+        return from(environment, properties, name -> "environment variable " + name);
+    }
+
+    /**
+     * As {@link #from(Map, Properties)} for variables that come from elsewhere (the Maven plugin hands over the
+     * proxies of settings.xml in this form): {@code origin} names where the variable of a given name came from, for
+     * messages about its proxy.
+     */
+    public static EnvironmentProxySelector from(Map<String, String> environment, Properties properties,
+            Function<String, String> origin) {
         Optional<ProxyAddress> http = fromProperties(properties, "http", 80)
-                .or(() -> fromEnvironment(environment, "http_proxy"));
+                .or(() -> fromEnvironment(environment, "http_proxy", origin));
         Optional<ProxyAddress> https = fromProperties(properties, "https", 443)
-                .or(() -> fromEnvironment(environment, "https_proxy"));
+                .or(() -> fromEnvironment(environment, "https_proxy", origin));
         List<String> noProxy = new ArrayList<>();
         String noProxyValue = firstNonBlank(environment.get("no_proxy"), environment.get("NO_PROXY"));
         if (noProxyValue != null) {
@@ -83,6 +105,11 @@ public final class EnvironmentProxySelector extends ProxySelector {
             }
         }
         return new EnvironmentProxySelector(http, https, List.copyOf(noProxy), List.copyOf(nonProxyHosts));
+    }
+
+    /** The proxy for https URLs, if any (it is also the one CONNECT tunnels go through). */
+    public Optional<ProxyAddress> httpsProxy() {
+        return httpsProxy;
     }
 
     @Override
@@ -222,10 +249,16 @@ public final class EnvironmentProxySelector extends ProxySelector {
                         + "' is not a port number: set it to the proxy's port, e.g. 3128");
             }
         }
-        return Optional.of(new ProxyAddress(host.trim(), port, "system property " + prefix + ".proxyHost", false));
+        // http(s).proxyUser/proxyPassword: not read by the JDK itself, but by Maven's transports and most tools.
+        String user = properties.getProperty(prefix + ".proxyUser");
+        Optional<ProxyCredentials> credentials = user == null || user.isEmpty() ? Optional.empty()
+                : Optional.of(new ProxyCredentials(user, properties.getProperty(prefix + ".proxyPassword")));
+        return Optional.of(new ProxyAddress(host.trim(), port, "system property " + prefix + ".proxyHost",
+                credentials));
     }
 
-    private static Optional<ProxyAddress> fromEnvironment(Map<String, String> environment, String variable) {
+    private static Optional<ProxyAddress> fromEnvironment(Map<String, String> environment, String variable,
+            Function<String, String> origin) {
         String name = variable;
         String value = environment.get(variable);
         if (value == null || value.isBlank()) {
@@ -241,21 +274,44 @@ public final class EnvironmentProxySelector extends ProxySelector {
         try {
             uri = URI.create(withScheme);
         } catch (IllegalArgumentException e) {
-            throw new FetchException("Environment variable " + name + " is not a proxy URL: expected"
+            throw new FetchException(capitalized(origin.apply(name)) + " is not a proxy URL: expected"
                     + " http://HOST:PORT, e.g. http://proxy.example.com:3128");
         }
         if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new FetchException("Environment variable " + name + " names a proxy with scheme '"
+            throw new FetchException(capitalized(origin.apply(name)) + " names a proxy with scheme '"
                     + uri.getScheme() + "': only http:// proxies are supported (HTTPS requests are tunnelled"
                     + " through them with CONNECT). Write it as http://HOST:PORT");
         }
         if (uri.getHost() == null) {
-            throw new FetchException("Environment variable " + name + " has no proxy host: expected"
+            throw new FetchException(capitalized(origin.apply(name)) + " has no proxy host: expected"
                     + " http://HOST:PORT, e.g. http://proxy.example.com:3128");
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : 80;
-        return Optional.of(new ProxyAddress(uri.getHost(), port, "environment variable " + name,
-                uri.getRawUserInfo() != null));
+        return Optional.of(new ProxyAddress(uri.getHost(), port, origin.apply(name),
+                credentials(uri.getRawUserInfo())));
+    }
+
+    /**
+     * {@code USER:PASSWORD} of a proxy URL, each part percent-decoded on its own (so that a password may hold an
+     * encoded {@code :} or {@code @}), as curl reads it.
+     */
+    private static Optional<ProxyCredentials> credentials(String rawUserInfo) {
+        if (rawUserInfo == null || rawUserInfo.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = rawUserInfo.indexOf(':');
+        String user = percentDecode(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
+        String password = colon < 0 ? "" : percentDecode(rawUserInfo.substring(colon + 1));
+        return user.isEmpty() ? Optional.empty() : Optional.of(new ProxyCredentials(user, password));
+    }
+
+    /** Percent-decoding only: unlike form decoding, {@code +} stays {@code +}. */
+    private static String percentDecode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String firstNonBlank(String first, String second) {

@@ -110,14 +110,14 @@ public final class HttpFetcher {
         Answer answer = exchange(uri, headers, what);
         try {
             if (answer.response().statusCode() == 304 && validators.isPresent()) {
-                answer.body().close();
+                answer.discardBody();
                 log.info(what + " at " + SafeUris.display(answer.uri()) + " not modified (HTTP 304): no body"
                         + " transferred");
                 return new ConditionalBody.NotModified(answer.uri());
             }
             requireOk(answer, what);
         } catch (RuntimeException e) {
-            answer.body().close();
+            answer.discardBody();
             throw e;
         }
         return new ConditionalBody.Modified(new HttpStream(answer.uri(), what, contentLength(answer.response()),
@@ -156,15 +156,24 @@ public final class HttpFetcher {
         BodySubscriberStream body() {
             return (BodySubscriberStream) response.body();
         }
+
+        /**
+         * Drops the body unread. A proxy's refusal of a CONNECT tunnel (407 to an https request) comes as a
+         * response the JDK makes up, with no body at all.
+         */
+        void discardBody() {
+            if (response.body() != null) {
+                body().close();
+            }
+        }
     }
 
     private Answer exchange(URI original, Map<String, String> headers, String what) {
         URI current = original;
         for (int hop = 0;; hop++) {
             checkScheme(current, original, what);
-            HttpRequest.Builder request = HttpRequest.newBuilder(current)
+            HttpRequest.Builder request = settings.request(current)
                     .timeout(settings.readTimeout())
-                    .header("User-Agent", settings.userAgent())
                     .GET();
             headers.forEach(request::header);
             Answer answer = new Answer(current, send(request.build(), current, what));
@@ -172,7 +181,7 @@ public final class HttpFetcher {
             if (!isRedirect(status)) {
                 return answer;
             }
-            answer.body().close();
+            answer.discardBody();
             HttpResponse<InputStream> response = answer.response();
             Optional<String> location = response.headers().firstValue("Location");
             if (location.isEmpty()) {
@@ -258,10 +267,14 @@ public final class HttpFetcher {
                 + reason + ".", cause);
     }
 
-    private static void requireOk(Answer answer, String what) {
+    private void requireOk(Answer answer, String what) {
         int status = answer.response().statusCode();
         if (status == 200) {
             return;
+        }
+        if (status == 407) {
+            throw new FetchException(answer.uri(), status, ProxyAuthentication.refused(
+                    settings.proxyFor(answer.uri()), answer.uri()) + " (while fetching " + what + ").", null);
         }
         String url = SafeUris.display(answer.uri());
         String advice;

@@ -1,9 +1,13 @@
 package dev.jetpack.engine.fetch.http;
 
+import dev.jetpack.engine.fetch.http.EnvironmentProxySelector.ProxyAddress;
 import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How {@link HttpFetcher} talks to servers. The defaults are the safe ones: HTTPS only, certificates verified
@@ -85,15 +89,42 @@ public final class HttpSettings {
     }
 
     /**
+     * The proxy that requests to {@code uri} go through, as configured, with its credentials: empty when
+     * {@code uri} is reached directly, or when the selector is not an {@link EnvironmentProxySelector} (which alone
+     * knows credentials).
+     */
+    public Optional<ProxyAddress> proxyFor(URI uri) {
+        return proxySelector() instanceof EnvironmentProxySelector selector ? selector.proxyFor(uri)
+                : Optional.empty();
+    }
+
+    /**
+     * A request to {@code uri} with what every request carries: the User-Agent, and the proxy's credentials when
+     * the proxy for {@code uri} has some ({@link ProxyAuthentication}). Callers add the method, timeout and their
+     * own headers.
+     */
+    public HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("User-Agent", userAgent);
+        proxyFor(uri).flatMap(ProxyAddress::credentials)
+                .ifPresent(credentials -> request.header("Proxy-Authorization", credentials.basicAuthorization()));
+        return request;
+    }
+
+    /**
      * A JDK client with these settings: HTTP/1.1, the connect timeout, the proxies and the TLS trust; redirects
      * are never followed by the client, so that each caller checks every hop (https never becomes http).
      */
     public HttpClient newClient() {
+        ProxySelector proxies = proxySelector();
+        if (proxies instanceof EnvironmentProxySelector selector
+                && selector.httpsProxy().flatMap(ProxyAddress::credentials).isPresent()) {
+            ProxyAuthentication.allowBasicForTunnels();
+        }
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(proxySelector())
+                .proxy(proxies)
                 .sslContext(tls().sslContext())
                 .build();
     }

@@ -141,15 +141,15 @@ final class RegistryAuthenticator {
             append(query, "grant_type", "refresh_token");
             append(query, "refresh_token", found.get().credentials().secret());
             append(query, "client_id", "jetpack");
-            request = HttpRequest.newBuilder(realmUri)
+            request = http.request(realmUri)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(query.toString()));
         } else {
             String separator = realm.contains("?") ? "&" : "?";
-            request = HttpRequest.newBuilder(URI.create(realm + (query.isEmpty() ? "" : separator + query))).GET();
+            request = http.request(URI.create(realm + (query.isEmpty() ? "" : separator + query))).GET();
             found.ifPresent(f -> request.header("Authorization", basic(f.credentials())));
         }
-        request.timeout(http.readTimeout()).header("User-Agent", http.userAgent());
+        request.timeout(http.readTimeout());
         HttpResponse<byte[]> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

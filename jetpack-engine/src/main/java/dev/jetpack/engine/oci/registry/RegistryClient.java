@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.fetch.http.HttpSettings;
+import dev.jetpack.engine.fetch.http.ProxyAuthentication;
 import dev.jetpack.engine.fetch.http.StallingBodyHandler;
 import dev.jetpack.engine.oci.Descriptor;
 import dev.jetpack.engine.oci.Digest;
@@ -143,8 +144,7 @@ public final class RegistryClient {
             closeQuietly(response.body());
             URI next = redirectTarget(response, what, hop);
             log.debug("Blob " + blob.digest() + " redirected to " + next.getScheme() + "://" + next.getAuthority());
-            response = exchange(HttpRequest.newBuilder(next).timeout(http.readTimeout())
-                    .header("User-Agent", http.userAgent()).GET().build(),
+            response = exchange(http.request(next).timeout(http.readTimeout()).GET().build(),
                     new StallingBodyHandler(http.readTimeout()), what);
         }
         try {
@@ -329,9 +329,8 @@ public final class RegistryClient {
         Duration timeout = http.readTimeout().plusSeconds(request.bodyLength() / SLOWEST_UPLOAD_BYTES_PER_SECOND);
         HttpRequest.BodyPublisher body = request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : request.body().get();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
+        HttpRequest.Builder builder = http.request(request.uri())
                 .timeout(timeout)
-                .header("User-Agent", http.userAgent())
                 .method(request.method(), body);
         request.headers().forEach(builder::header);
         authorization.ifPresent(value -> builder.header("Authorization", value));
@@ -403,13 +402,15 @@ public final class RegistryClient {
 
     private void ping(URI root) {
         URI uri = root.resolve("/v2/");
-        HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(uri).timeout(http.readTimeout())
-                .header("User-Agent", http.userAgent()).GET().build(), HttpResponse.BodyHandlers.ofByteArray(),
+        HttpResponse<byte[]> response = exchange(http.request(uri).timeout(http.readTimeout()).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray(),
                 "the API version check (GET /v2/)");
         int status = response.statusCode();
         if (status == 401) {
             response.headers().firstValue("WWW-Authenticate")
                     .ifPresent(challenge -> authenticator.challenged(challenge, Scope.pull(""), false));
+        } else if (status == 407) {
+            throw proxyRefused(uri);
         } else if (status != 200) {
             throw new RegistryException(root.getScheme() + "://" + root.getAuthority() + " answered HTTP " + status
                     + " to GET /v2/: it is not a registry speaking the distribution API v2. Check the host and"
@@ -469,6 +470,9 @@ public final class RegistryClient {
                 return;
             }
         }
+        if (status == 407) {
+            throw proxyRefused(response.uri());
+        }
         String errors = errorText(response);
         if (status == 401 || status == 403) {
             throw unauthorized(request, status, errors);
@@ -483,6 +487,11 @@ public final class RegistryClient {
                     null);
         }
         throw new RegistryException(message + "Expected HTTP " + expected[0], status, null);
+    }
+
+    private RegistryException proxyRefused(URI uri) {
+        return new RegistryException(ProxyAuthentication.refused(http.proxyFor(uri), uri) + " (registry "
+                + registry() + ")", 407, null);
     }
 
     private RegistryException unauthorized(Request request, int status, String detail) {

@@ -123,4 +123,44 @@ class EnvironmentProxySelectorTest {
                 .hasMessageContaining("https_proxy")
                 .hasMessageContaining("http://HOST:PORT");
     }
+
+    @Test
+    void credentialsOfTheProxyUrlArePercentDecodedAndGoOnlyToRequestsThroughThatProxy() {
+        Properties properties = new Properties();
+        properties.setProperty("http.proxyHost", "java-proxy");
+        properties.setProperty("http.proxyUser", "duke");
+        properties.setProperty("http.proxyPassword", "j4va");
+        EnvironmentProxySelector selector = EnvironmentProxySelector.from(Map.of(
+                "https_proxy", "http://me%40corp:p%3Ass+w%25rd@secure-proxy:3128", "no_proxy", "internal.example"),
+                properties);
+        HttpSettings settings = HttpSettings.builder().proxySelector(selector).build();
+
+        ProxyCredentials credentials = selector.proxyFor(URI.create("https://example.com/a.aci")).orElseThrow()
+                .credentials().orElseThrow();
+        assertThat(credentials).isEqualTo(new ProxyCredentials("me@corp", "p:ss+w%rd"));
+        assertThat(credentials.toString()).doesNotContain("p:ss").contains("me@corp");
+        assertThat(selector.proxyFor(URI.create("https://example.com/")).orElseThrow().toString())
+                .isEqualTo("secure-proxy:3128 (from environment variable https_proxy, me@corp)");
+        assertThat(settings.request(URI.create("https://example.com/a.aci")).build().headers()
+                .firstValue("Proxy-Authorization")).contains("Basic " + java.util.Base64.getEncoder()
+                .encodeToString("me@corp:p:ss+w%rd".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // bypassed and loopback hosts are reached directly: no proxy, so no credentials either
+        assertThat(settings.request(URI.create("https://internal.example/a.aci")).build().headers()
+                .firstValue("Proxy-Authorization")).isEmpty();
+        assertThat(settings.request(URI.create("https://127.0.0.1:8443/a.aci")).build().headers()
+                .firstValue("Proxy-Authorization")).isEmpty();
+        // the system properties' proxy, with http.proxyUser/http.proxyPassword
+        assertThat(selector.proxyFor(URI.create("http://example.com/")).orElseThrow().credentials())
+                .contains(new ProxyCredentials("duke", "j4va"));
+    }
+
+    @Test
+    void aProxyWithoutCredentialsSendsNone() {
+        HttpSettings settings = HttpSettings.builder().proxySelector(EnvironmentProxySelector.from(Map.of(
+                "http_proxy", "http://plain-proxy:8080"), NO_PROPERTIES)).build();
+
+        assertThat(settings.request(URI.create("http://example.com/a.aci")).build().headers()
+                .firstValue("Proxy-Authorization")).isEmpty();
+        assertThat(settings.proxyFor(URI.create("http://example.com/a.aci")).orElseThrow().credentials()).isEmpty();
+    }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.fetch.http.EnvironmentProxySelector;
 import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.oci.Descriptor;
 import dev.jetpack.engine.oci.OciLayout;
 import dev.jetpack.engine.testing.Skopeo;
+import dev.jetpack.engine.testing.SquidProxy;
 import dev.jetpack.engine.testing.TestOciImages;
 import dev.jetpack.engine.testing.TestRegistry;
 import dev.jetpack.engine.testing.TestTokenServer;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,8 +57,13 @@ class RegistryAuthTest {
     }
 
     private PushResult push(Path layoutDir, Descriptor manifest, String target, CredentialStore credentials) {
+        return push(layoutDir, manifest, target, credentials, HttpSettings.builder().allowPlainHttp(true).build());
+    }
+
+    private PushResult push(Path layoutDir, Descriptor manifest, String target, CredentialStore credentials,
+            HttpSettings http) {
         PushOptions options = PushOptions.builder().registry(RegistryOptions.builder()
-                .http(HttpSettings.builder().allowPlainHttp(true).build()).credentials(credentials).build()).build();
+                .http(http).credentials(credentials).build()).build();
         return new LayoutPusher(EngineLog.SILENT).push(OciLayout.open(layoutDir), manifest,
                 RegistryReference.parse(target), options);
     }
@@ -100,6 +108,30 @@ class RegistryAuthTest {
                 .hasMessageContaining(temp.resolve("home/.config/containers/auth.json").toString())
                 .hasMessageContaining(temp.resolve("home/.docker/config.json").toString())
                 .hasMessageContaining("skopeo login");
+    }
+
+    @Test
+    void throughAnAuthenticatingProxyTheProxyAndTheRegistryEachGetTheirOwnCredentials() throws Exception {
+        registry = TestRegistry.in(temp.resolve("registry")).htpasswd(USER, PASSWORD).start();
+        try (SquidProxy proxy = SquidProxy.start("proxy-user", "proxy:pw")) {
+            Path layoutDir = temp.resolve("layout");
+            Descriptor manifest = image(layoutDir);
+            // by a name only the proxy resolves: loopback addresses are never proxied
+            String address = SquidProxy.PROXIED_HOST + ":" + registry.port();
+            HttpSettings viaProxy = HttpSettings.builder().allowPlainHttp(true)
+                    .proxySelector(EnvironmentProxySelector.from(Map.of("http_proxy", proxy.url("proxy-user",
+                            "proxy:pw"), "https_proxy", proxy.url("proxy-user", "proxy:pw")), new Properties()))
+                    .build();
+
+            PushResult result = push(layoutDir, manifest, address + "/team/app:1",
+                    isolated(Map.of("REGISTRY_AUTH_FILE", authFile(address, USER, PASSWORD).toString())).build(),
+                    viaProxy);
+
+            assertThat(result.count(PushResult.Outcome.UPLOADED)).isEqualTo(3);
+            assertThat(proxy.awaitAccessLog(line -> line.contains("PUT http://" + address
+                    + "/v2/team/app/manifests/1 "))).contains(" proxy-user ").contains("/201 ");
+            assertThat(registry.storesBlob(manifest.digest().hex())).isTrue();
+        }
     }
 
     @Test
