@@ -242,6 +242,8 @@ public final class AciReader {
         private final Set<String> listed = new HashSet<>();
         byte[] manifest;
         long entries;
+        /** Content bytes the entries declare: a sparse file's holes are not in the tar, but they reach the disk. */
+        long declaredBytes;
 
         Layout(ReaderOptions options, TreeExtractor extractor) {
             this.options = options;
@@ -252,6 +254,13 @@ public final class AciReader {
             entries++;
             String name = entry.name();
             options.requireDeclaredSizeWithinLimit(entry);
+            declaredBytes += entry.size();
+            if (declaredBytes > options.maxUncompressedBytes()) {
+                throw AciFormatException.forEntry(name, "the archive expands to more than "
+                        + options.maxUncompressedBytes() + " bytes, the limit for one image: the entries up to this"
+                        + " one declare " + declaredBytes + " bytes of content (sparse files count in full, as they"
+                        + " are extracted in full). Raise the limit if the image is genuine.");
+            }
             String path = ArchivePaths.normalize(name, name);
             if (path.isEmpty()) {
                 if (entry.type() != TarEntry.Type.DIRECTORY) {

@@ -45,6 +45,38 @@ public record TarEntry(String name, Type type, int mode, long uid, long gid, lon
         return new TarEntry(name, type, mode, uid, gid, size, newMtime, linkName, devMajor, devMinor, xattrs);
     }
 
+    /** XATTR_NAME_MAX and XATTR_SIZE_MAX of Linux. */
+    private static final int MAX_XATTR_NAME_BYTES = 255;
+    private static final int MAX_XATTR_VALUE_BYTES = 65536;
+
+    /**
+     * Refuses extended attributes that no Linux file can carry or that a pax record cannot hold unambiguously
+     * (a NUL ends the name for every C reader, an {@code =} ends a pax key): an archive with them is one GNU tar
+     * and actool cannot read. The one check for reading and writing archives.
+     */
+    public void requireStorableXattrs() {
+        for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
+            String attr = xattr.getKey();
+            String problem = null;
+            if (attr.indexOf('\0') >= 0) {
+                problem = "contains a NUL byte";
+            } else if (attr.indexOf('=') >= 0) {
+                problem = "contains '=', which ends the key of a pax record";
+            } else if (attr.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_XATTR_NAME_BYTES) {
+                problem = "is longer than " + MAX_XATTR_NAME_BYTES + " bytes";
+            } else if (!attr.matches("(user|trusted|security|system)\\..+")) {
+                problem = "is in no namespace Linux knows (user., trusted., security., system.)";
+            } else if (xattr.getValue().length > MAX_XATTR_VALUE_BYTES) {
+                problem = "has a value of more than " + MAX_XATTR_VALUE_BYTES + " bytes";
+            }
+            if (problem != null) {
+                throw AciFormatException.forEntry(name, "the extended attribute '" + attr.replace('\0', '?') + "' "
+                        + problem + ": no file can carry it, and an archive holding it is one that tar tools"
+                        + " cannot read. Remove the attribute (setfattr -x) and archive the tree again");
+            }
+        }
+    }
+
     /**
      * True for extended attributes that belong to overlayfs itself (whiteouts, opaque markers, redirects): they
      * describe a build container's layers, not the image, and must never be written into or restored from one.

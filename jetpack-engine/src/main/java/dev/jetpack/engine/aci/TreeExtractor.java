@@ -2,6 +2,7 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,7 +79,7 @@ public final class TreeExtractor {
 
     public void symlink(String relative, TarEntry entry) throws IOException {
         Path path = resolve(relative);
-        Files.createSymbolicLink(path, path.getFileSystem().getPath(entry.linkName()));
+        Symlinks.create(path, entry.linkName()); // the target exactly as stored, never normalized
         metadata(path, entry, false);
     }
 
@@ -126,15 +127,25 @@ public final class TreeExtractor {
 
     private static void setMtime(Path path, TarEntry entry) throws IOException {
         if (entry.type() == TarEntry.Type.FIFO || entry.type() == TarEntry.Type.CHAR_DEVICE
-                || entry.type() == TarEntry.Type.BLOCK_DEVICE) {
+                || entry.type() == TarEntry.Type.BLOCK_DEVICE || !fitsNanoseconds(entry.mtime())) {
             // The JDK sets times through an open file descriptor; opening a fifo blocks and opening a device may
             // act on hardware. touch -c -h uses utimensat on the path and never opens it.
-            run(List.of("touch", "-c", "-h", "-m", "-d", "@" + entry.mtime().getEpochSecond() + "."
-                    + String.format("%09d", entry.mtime().getNano()), "--", path.toString()));
+            String seconds = java.math.BigDecimal.valueOf(entry.mtime().getEpochSecond())
+                    .add(java.math.BigDecimal.valueOf(entry.mtime().getNano(), 9)).toPlainString();
+            run(List.of("touch", "-c", "-h", "-m", "-d", "@" + seconds, "--", path.toString()));
         } else {
             Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setTimes(FileTime.from(entry.mtime()), null, null);
         }
+    }
+
+    /**
+     * The JDK hands times to the kernel in nanoseconds in a long, which clamps them to 1677..2262; touch passes
+     * seconds and nanoseconds apart, as the kernel takes them.
+     */
+    private static boolean fitsNanoseconds(java.time.Instant time) {
+        return time.getEpochSecond() > Long.MIN_VALUE / 1_000_000_000L + 1
+                && time.getEpochSecond() < Long.MAX_VALUE / 1_000_000_000L - 1;
     }
 
     private void writeXattrs(Path path, Map<String, byte[]> xattrs) throws IOException {

@@ -1,6 +1,7 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -83,8 +84,9 @@ public final class TreeWalk {
                     + " creates it at run time.");
             return;
         }
-        long uid = options.ownership() == Ownership.ROOT ? 0 : (Integer) attributes.get("uid");
-        long gid = options.ownership() == Ownership.ROOT ? 0 : (Integer) attributes.get("gid");
+        // uid_t is unsigned: 4294967294 must not become -2, which tar readers refuse
+        long uid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("uid"));
+        long gid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("gid"));
         Instant mtime = options.fixedTimestamp() != null ? options.fixedTimestamp()
                 : ((FileTime) attributes.get("lastModifiedTime")).toInstant();
         int mode = rawMode & 07777;
@@ -113,7 +115,7 @@ public final class TreeWalk {
                 break;
             case S_IFLNK:
                 sink.write(new TarEntry(name, TarEntry.Type.SYMLINK, 0777, uid, gid, 0, mtime,
-                        Files.readSymbolicLink(path).toString(), 0, 0, Map.of()), null);
+                        Symlinks.read(path), 0, 0, Map.of()), null);
                 break;
             case S_IFCHR:
             case S_IFBLK:

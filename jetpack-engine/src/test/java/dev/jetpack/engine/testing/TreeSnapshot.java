@@ -1,5 +1,6 @@
 package dev.jetpack.engine.testing;
 
+import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -128,7 +129,9 @@ public final class TreeSnapshot {
             Map<String, Object> a = Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             StringBuilder line = new StringBuilder();
-            line.append(Integer.toOctalString(mode)).append(' ').append(a.get("uid")).append(':').append(a.get("gid"));
+            line.append(Integer.toOctalString(mode)).append(' ')
+                    .append(Integer.toUnsignedString((Integer) a.get("uid"))).append(':')
+                    .append(Integer.toUnsignedString((Integer) a.get("gid"))); // uid_t is unsigned
             FileTime mtime = (FileTime) a.get("lastModifiedTime");
             switch (times) {
                 case EXACT -> line.append(" mtime=").append(mtime);
@@ -138,7 +141,7 @@ public final class TreeSnapshot {
                 }
             }
             if (Files.isSymbolicLink(path)) {
-                line.append(" -> ").append(Files.readSymbolicLink(path));
+                line.append(" -> ").append(Symlinks.read(path)); // byte for byte: NIO would normalize it
             } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 line.append(" size=").append(a.get("size")).append(" sha=").append(sha256(path));
                 Object inode = List.of(a.get("dev"), a.get("ino"));
