@@ -45,6 +45,8 @@ public record TarEntry(String name, Type type, int mode, long uid, long gid, lon
         return new TarEntry(name, type, mode, uid, gid, size, newMtime, linkName, devMajor, devMinor, xattrs);
     }
 
+    /** PATH_MAX of Linux less its NUL: symlink(2) refuses longer targets. */
+    private static final int MAX_SYMLINK_TARGET_BYTES = 4095;
     /** XATTR_NAME_MAX and XATTR_SIZE_MAX of Linux. */
     private static final int MAX_XATTR_NAME_BYTES = 255;
     private static final int MAX_XATTR_VALUE_BYTES = 65536;
@@ -52,9 +54,21 @@ public record TarEntry(String name, Type type, int mode, long uid, long gid, lon
     /**
      * Refuses extended attributes that no Linux file can carry or that a pax record cannot hold unambiguously
      * (a NUL ends the name for every C reader, an {@code =} ends a pax key): an archive with them is one GNU tar
-     * and actool cannot read. The one check for reading and writing archives.
+     * and actool cannot read; and link targets that no link can hold (a NUL byte, an empty or overlong symlink
+     * target). The one check for reading and writing archives.
      */
-    public void requireStorableXattrs() {
+    public void requireStorable() {
+        if (linkName.indexOf('\0') >= 0) {
+            throw AciFormatException.forEntry(name, "its link target contains a NUL byte, which no link can hold:"
+                    + " the archive is damaged or crafted. Archive the tree again");
+        }
+        if (type == Type.SYMLINK && (linkName.isEmpty()
+                || linkName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SYMLINK_TARGET_BYTES)) {
+            throw AciFormatException.forEntry(name, "its symlink target is " + (linkName.isEmpty() ? "empty"
+                    : linkName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes long") + "; Linux"
+                    + " symlinks hold 1 to " + MAX_SYMLINK_TARGET_BYTES + " bytes, so it could not be extracted."
+                    + " Fix the link and archive the tree again");
+        }
         for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
             String attr = xattr.getKey();
             String problem = null;

@@ -251,7 +251,7 @@ public final class TarReader {
         mode = PaxAcl.applyMask(mode, xattrs, name);
         TarEntry result = new TarEntry(name, type, mode, uid, gid, contentSize, mtime, linkName, (int) devMajor,
                 (int) devMinor, xattrs);
-        result.requireStorableXattrs();
+        result.requireStorable();
         return result;
     }
 

@@ -80,7 +80,6 @@ final class RootfsTarball {
 
     /** Pass one: every header, with what each path is when each entry comes. */
     private void list() throws IOException {
-        Map<String, TarEntry> finalEntries = new HashMap<>();
         try (InputStream raw = Files.newInputStream(file)) {
             TarReader tar = open(raw);
             TarEntry entry;
@@ -107,19 +106,17 @@ final class RootfsTarball {
                     directorySince = previous != null && members.get(previous).type() == TarEntry.Type.DIRECTORY
                             ? members.get(previous).directorySince() : index;
                 }
+                if (path.isEmpty() && entry.type() != TarEntry.Type.DIRECTORY) {
+                    throw AciFormatException.forEntry(entry.name(), "the top entry must be a directory");
+                }
                 members.add(new Member(path, entry.name(), entry.type(), inode, directorySince));
                 last.put(path, index);
-                finalEntries.put(path, entry);
+                if (entry.type() == TarEntry.Type.DIRECTORY) {
+                    finalDirectories.put(path, entry); // only directories: their metadata is written early
+                } else {
+                    finalDirectories.remove(path);
+                }
             }
-        }
-        finalEntries.forEach((path, entry) -> {
-            if (entry.type() == TarEntry.Type.DIRECTORY) {
-                finalDirectories.put(path, entry);
-            }
-        });
-        TarEntry top = finalEntries.get("");
-        if (top != null && top.type() != TarEntry.Type.DIRECTORY) {
-            throw AciFormatException.forEntry(top.name(), "the top entry must be a directory");
         }
     }
 

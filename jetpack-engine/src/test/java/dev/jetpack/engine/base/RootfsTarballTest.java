@@ -99,13 +99,13 @@ class RootfsTarballTest {
             }
             case "overlap" -> run("tar", "-cf", t, "-C", s, ".", "./etc");
             case "spellings" -> {
-                run("tar", "-cf", t, "-C", s, "./f");
+                run("tar", "--no-recursion", "-cf", t, "-C", s, ".", "./f");
                 Files.writeString(src.resolve("f"), "plain spelling\n");
                 run("tar", "-rf", t, "-C", s, "f", "etc");
             }
             case "replaced-link-target" -> {
                 Files.createLink(src.resolve("g"), src.resolve("f"));
-                run("tar", "-cf", t, "-C", s, "./f", "./g");
+                run("tar", "--no-recursion", "-cf", t, "-C", s, ".", "./f", "./g");
                 Files.delete(src.resolve("f"));
                 Files.writeString(src.resolve("f"), "a new file under the old name\n");
                 run("tar", "-rf", t, "-C", s, "./f");
@@ -132,6 +132,10 @@ class RootfsTarballTest {
         run("sh", "-c", "printf 'middle' | dd of='" + sparse + "' bs=1 seek=2097152 conv=notrunc 2>/dev/null;"
                 + " printf 'end' >> '" + sparse + "'");
         run("truncate", "-s", "3M", src.resolve("all-hole").toString());
+        // 40 islands of data: more segments than the GNU header holds, so extension blocks follow it
+        Path islands = src.resolve("islands");
+        run("sh", "-c", "for i in $(seq 0 39); do printf \"island $i\" | dd of='" + islands + "' bs=1"
+                + " seek=$((i * 65536)) conv=notrunc 2>/dev/null; done; truncate -s 3M '" + islands + "'");
         TestTrees.file(src, "plain", "not sparse\n", 0644);
         Path tarball = tmp.resolve("rootfs.tar");
         String t = tarball.toString();
@@ -288,6 +292,26 @@ class RootfsTarballTest {
         Path nul = python("f = tarfile.TarInfo('./f'); f.pax_headers = {'path': 'a\\x00b'}; t.addfile(f)",
                 "format=tarfile.PAX_FORMAT");
         assertRefused(nul, "a?b", "NUL");
+    }
+
+    @Test
+    void linkTargetsNoLinkCanHoldAreRefused() throws IOException {
+        Path nul = python("l = tarfile.TarInfo('./l'); l.type = tarfile.SYMTYPE; l.linkname = 'a\\x00' + 'b' * 200; t.addfile(l)",
+                "format=tarfile.PAX_FORMAT");
+        assertRefused(nul, "./l", "link target contains a NUL byte");
+        Path empty = python("l = tarfile.TarInfo('./l'); l.type = tarfile.SYMTYPE; t.addfile(l)", "");
+        assertRefused(empty, "./l", "symlink target is empty");
+    }
+
+    /** The refused compressions are named, with the accepted ones (the tarball made by the real tools). */
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd -q", "xz --format=lzma"})
+    void refusedCompressionsSayWhatIsAccepted(String compressor) throws IOException {
+        Path tarball = python("t.addfile(tarfile.TarInfo('./f'))", "");
+        Path compressed = tmp.resolve("rootfs.tar.compressed");
+        run("sh", "-c", compressor + " -c < '" + tarball + "' > '" + compressed + "'");
+        assertRefused(compressed, compressor.startsWith("zstd") ? "compressed with zstd" : "compressed with lzma",
+                "accepted are xz", "gzip", "bzip2", "uncompressed tar");
     }
 
     @Test
