@@ -108,9 +108,17 @@ public final class ReaderOptions {
         return progress;
     }
 
-    /** Receives notes on attributes that could not be restored. */
+    /** Receives warnings on attributes that could not be restored. */
     public EngineLog log() {
         return log;
+    }
+
+    /**
+     * These options, with {@code fallback} as the log when none was given: the store and the OCI importer pass
+     * their own, so that an attribute this host refuses is never dropped silently.
+     */
+    public ReaderOptions withDefaultLog(EngineLog fallback) {
+        return log != EngineLog.SILENT || fallback == null ? this : toBuilder().log(fallback).build();
     }
 
     /** Builder; every setter is optional. */
