@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Builds on a parent whose {@code /bin/ping} has {@code cap_net_raw} (set with setcap) and whose {@code /srv/shared}
- * has a default ACL: with every usable runtime, flat and layered, the built image keeps the parent's attributes,
+ * has a default ACL (and {@code /} an ACL): with every usable runtime, flat and layered, the built image keeps the parent's attributes,
  * a build step's own {@code setcap} (the build containers hold CAP_SETFCAP) reaches the image, and overlayfs' own
  * attributes ({@code user.overlay.origin} of a copied-up file, {@code user.overlay.opaque} of a re-created
  * directory) never do. Compared as getfattr and getcap see the trees, and GNU tar the archives.
@@ -65,7 +65,7 @@ class XattrBuildTest {
         Jetpack jetpack = jetpack(RuntimeChoice.parse(runtime));
         StoredImage parent = parent(jetpack);
         Map<String, String> parentAttributes = XattrTools.getfattrTree(parent.rootfs());
-        assertThat(parentAttributes).containsKeys("bin/ping", "bin/ping2", "srv/shared");
+        assertThat(parentAttributes).containsKeys(".", "bin/ping", "bin/ping2", "srv/shared");
 
         for (OutputForm form : OutputForm.values()) {
             Path output = tmp.resolve(runtime + "-" + form + ".aci");
@@ -85,7 +85,7 @@ class XattrBuildTest {
                     .endsWith("cap_net_bind_service=ep");
             Map<String, String> built = XattrTools.getfattrTree(rootfs);
             assertThat(built).as(what).containsAllEntriesOf(parentAttributes)
-                    .containsOnlyKeys("bin/ping", "bin/ping2", "bin/server", "srv/shared");
+                    .containsOnlyKeys(".", "bin/ping", "bin/ping2", "bin/server", "srv/shared");
             assertThat(XattrTools.getfacl(rootfs.resolve("srv/shared"))).contains("default:group:99:r-x");
             assertThat(AciEntries.of(output)).as("overlay attributes in the " + what + " ACI")
                     .noneMatch(e -> e.paxHeaders().keySet().stream().anyMatch(key -> key.contains("overlay")));
@@ -99,7 +99,7 @@ class XattrBuildTest {
                         .isEqualTo(built);
             } else {
                 assertThat(XattrTools.getfattrTree(byGnuTar.resolve("rootfs"))).as(what + ": only the change")
-                        .containsOnlyKeys("bin/ping2", "bin/server");
+                        .containsOnlyKeys(".", "bin/ping2", "bin/server");
             }
         }
         assertThat(log.warnings()).noneMatch(line -> line.contains("extended attribute"));
@@ -127,7 +127,7 @@ class XattrBuildTest {
             assertThat(XattrTools.getcap(image.rootfs().resolve("bin/server"))).endsWith("cap_net_bind_service=ep");
             assertThat(XattrTools.getcap(image.rootfs().resolve("bin/ping"))).endsWith("cap_net_raw=ep");
             assertThat(XattrTools.getfattrTree(image.rootfs()))
-                    .containsOnlyKeys("bin/ping", "bin/ping2", "bin/server", "srv/shared");
+                    .containsOnlyKeys(".", "bin/ping", "bin/ping2", "bin/server", "srv/shared");
         }
         assertThat(AciEntries.of(tmp.resolve("second.aci")))
                 .noneMatch(e -> e.paxHeaders().keySet().stream().anyMatch(key -> key.contains("overlay")));
@@ -144,6 +144,7 @@ class XattrBuildTest {
             Path shared = TestTrees.directory(rootfs, "srv/shared", 0775);
             TestTrees.run("setfacl", "-d", "-m", "g:99:rx", shared.toString());
             TestTrees.file(rootfs, "srv/old/file", "old\n", 0644);
+            TestTrees.run("setfacl", "-m", "u:1234:rx", rootfs.toString()); // an overlay shows the upper dir's root
         }
         Path aci = tmp.resolve("parent.aci");
         AciWriter.write(ManifestCodec.write(ImageManifest.named("example.com/xattr-parent").withLabel("os", "linux")
