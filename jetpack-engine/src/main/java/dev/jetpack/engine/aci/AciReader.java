@@ -162,7 +162,7 @@ public final class AciReader {
             CountingInputStream tarCount = new CountingInputStream(decompressed);
             DigestingInputStream tarStream = new DigestingInputStream(tarCount);
             ExpansionLimitInputStream limited = new ExpansionLimitInputStream(tarStream, tarCount, compressedCount,
-                    options.maxUncompressedBytes(), options.maxExpansionRatio(), options.ratioGraceBytes());
+                    options.maxUncompressedBytes(), options);
             TarReader tar = new TarReader(new FailureTranslatingInputStream(limited));
             long nextProgress = BUFFER * 128L;
             TarEntry entry;
@@ -354,7 +354,7 @@ public final class AciReader {
                     break;
                 case CHAR_DEVICE:
                 case BLOCK_DEVICE:
-                    options.devices().requireAllowed(entry);
+                    options.requireDeviceAllowed(entry);
                     known.put(path, entry.type());
                     if (extractor != null) {
                         extractor.special(path, entry);

@@ -5,6 +5,7 @@ import dev.jetpack.engine.JetpackSettings;
 import dev.jetpack.engine.ProgressListener;
 import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.ImageId;
+import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.base.BaseImageMaker;
 import dev.jetpack.engine.build.stage.StageCache;
@@ -130,7 +131,8 @@ public final class ImageBuildService {
             BuildResult result = new ImageBuilder().build(request.build());
             // A temporary output is never touched again, so the store may keep it by a hard link.
             StoredImage stored = store.importAci(result.aci(), ImportOptions.builder()
-                    .source("build of " + parent.describe()).linkSourceFile(spec.output().isEmpty()).build());
+                    .source("build of " + parent.describe()).linkSourceFile(spec.output().isEmpty())
+                    .readerOptions(ReaderOptions.ownOutput()).build());
             return new ImageBuild(stored.id(), spec.output(), false, Optional.of(stored));
         } catch (IOException e) {
             throw new BuildException("Cannot write the build script into " + scriptDirectory.orElse(null) + ": "

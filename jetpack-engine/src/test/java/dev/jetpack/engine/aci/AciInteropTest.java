@@ -50,7 +50,7 @@ class AciInteropTest {
                 "-C", gnu.toString());
         assertThat(Files.readAllBytes(gnu.resolve("manifest"))).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> expected = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
-                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:user.overlay.opaque=79", "")));
         Map<String, String> actual = TreeSnapshot.ofWholeSeconds(gnu.resolve("rootfs"));
         assertThat(actual).isEqualTo(expected);
     }
@@ -81,7 +81,7 @@ class AciInteropTest {
         assertThat(read.id().hex()).isEqualTo(expectedId);
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> expected = TreeSnapshot.of(dir.resolve("rootfs")).entrySet().stream().collect(
-                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:user.overlay.opaque=79", "")));
         assertThat(TreeSnapshot.of(extracted)).isEqualTo(expected);
     }
 

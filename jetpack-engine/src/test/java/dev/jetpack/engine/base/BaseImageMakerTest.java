@@ -60,7 +60,7 @@ class BaseImageMakerTest {
         assertThat(read.id()).isEqualTo(made.id());
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> want = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
-                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:user.overlay.opaque=79", "")));
         if (!members.equals(".")) {
             want.remove("."); // without a top entry, rootfs gets default metadata
             Map<String, String> got = TreeSnapshot.ofWholeSeconds(extracted);

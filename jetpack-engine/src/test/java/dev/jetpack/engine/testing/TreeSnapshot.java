@@ -1,15 +1,14 @@
 package dev.jetpack.engine.testing;
 
+import dev.jetpack.engine.io.ExtendedAttributes;
 import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,7 +25,7 @@ import java.util.stream.Stream;
  * What a tree holds, as "relative path -> one line" (the root is {@code .}), so that tests compare whole trees
  * exactly and a failure shows the entries that differ. A line holds the full mode (type bits included, so
  * setuid and sticky show), owner, modification time, size and SHA-256 of a file, link target, device number,
- * user xattrs and hard links. A tree that cannot be read fails the test ({@link UncheckedIOException}), so that
+ * extended attributes of every namespace (on every kind of entry, as {@code xattr:NAME=HEX}) and hard links. A tree that cannot be read fails the test ({@link UncheckedIOException}), so that
  * snapshots can be taken where no checked exception may pass.
  */
 public final class TreeSnapshot {
@@ -154,10 +152,7 @@ public final class TreeSnapshot {
                 // devices, fifos and sockets: the device number is what a device is
                 line.append(" rdev=").append(a.get("rdev"));
             }
-            if (!Files.isSymbolicLink(path) && (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                    || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))) {
-                appendUserXattrs(path, line);
-            }
+            appendXattrs(path, line);
             result.put(key, line.toString());
         }
         if (hardLinks == HardLinks.IN_TREE_GROUP) {
@@ -188,14 +183,9 @@ public final class TreeSnapshot {
         return false;
     }
 
-    private static void appendUserXattrs(Path path, StringBuilder line) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        for (String name : new TreeSet<>(view.list())) {
-            ByteBuffer value = ByteBuffer.allocate(view.size(name));
-            view.read(name, value);
-            line.append(" xattr:").append(name).append('=').append(HexFormat.of().formatHex(value.array()));
-        }
+    private static void appendXattrs(Path path, StringBuilder line) throws IOException {
+        ExtendedAttributes.readAll(path).forEach((name, value) ->
+                line.append(" xattr:").append(name).append('=').append(HexFormat.of().formatHex(value)));
     }
 
     private static String sha256(Path file) throws IOException {
