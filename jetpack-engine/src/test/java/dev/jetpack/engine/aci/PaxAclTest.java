@@ -4,7 +4,10 @@ import static dev.jetpack.engine.testing.TestTrees.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jetpack.engine.base.BaseImageMaker;
+import dev.jetpack.engine.testing.TarTools;
 import dev.jetpack.engine.testing.TestTrees;
+import dev.jetpack.engine.testing.TreeSnapshot;
+import dev.jetpack.engine.testing.XattrTools;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +30,8 @@ class PaxAclTest {
     @TempDir
     Path tmp;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gnu", "bsdtar"})
-    void aclsBecomeTheirXattrsAndTheMaskIsTheGroupMode(String writer) throws IOException {
+    /** A file and a directory with access ACLs (the directory with a default ACL too), archived by {@code writer}. */
+    private Path aclTarball(String writer) throws IOException {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Path file = TestTrees.file(src, "f", "x\n", 0644);
         Path dir = TestTrees.directory(src, "d", 0755);
@@ -43,6 +45,15 @@ class PaxAclTest {
         } else {
             run("bsdtar", "--acls", "--numeric-owner", "-cf", tarball.toString(), "-C", src.toString(), ".");
         }
+        return tarball;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gnu", "bsdtar"})
+    void aclsBecomeTheirXattrsAndTheMaskIsTheGroupMode(String writer) throws IOException {
+        Path tarball = aclTarball(writer);
+        Path file = tmp.resolve("src/f");
+        Path dir = tmp.resolve("src/d");
 
         Map<String, TarEntry> aci = aciEntries(tarball);
 
@@ -62,6 +73,25 @@ class PaxAclTest {
                 gnu.toString());
         assertThat(xattrOnDisk(gnu.resolve("rootfs/f"), "system.posix_acl_access"))
                 .isEqualTo(xattrOnDisk(file, "system.posix_acl_access"));
+    }
+
+    /** makeaci, import, export -flat: the ACLs are on disk in the store and in GNU tar's extraction of the export. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gnu", "bsdtar"})
+    void aclsSurviveTheStore(String writer) throws IOException {
+        Path tarball = aclTarball(writer);
+        Map<String, String> gnu = TreeSnapshot.ofWholeSeconds(TarTools.gnuExtract(tarball, tmp.resolve("gnu")));
+
+        TarTools.RoundTrip trip = TarTools.roundTrip(tarball, Files.createDirectories(tmp.resolve("work")));
+
+        for (String name : new String[] {"f", "d"}) {
+            String source = XattrTools.getfacl(tmp.resolve("src").resolve(name));
+            assertThat(source).contains("user:1234:");
+            assertThat(XattrTools.getfacl(trip.stored().resolve(name))).isEqualTo(source);
+            assertThat(XattrTools.getfacl(trip.exported().resolve(name))).isEqualTo(source);
+        }
+        assertThat(TreeSnapshot.lines(trip.storedSnapshot())).containsExactlyElementsOf(TreeSnapshot.lines(gnu));
+        assertThat(TreeSnapshot.lines(trip.exportedSnapshot())).containsExactlyElementsOf(TreeSnapshot.lines(gnu));
     }
 
     @Test

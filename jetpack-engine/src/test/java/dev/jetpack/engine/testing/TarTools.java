@@ -11,6 +11,8 @@ import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,17 +79,28 @@ public final class TarTools {
         }
     }
 
-    /** What GNU tar extracts from {@code tarball} into the new directory {@code dir}, as root keeps it. */
-    public static Path gnuExtract(Path tarball, Path dir, String... members) throws IOException {
+    /**
+     * What GNU tar extracts from the rootfs tarball {@code tarball} into the new directory {@code dir}, as root
+     * keeps it: owners, modes, every xattr namespace and ACLs (its {@code SCHILY.acl.*} records).
+     */
+    public static Path gnuExtract(Path tarball, Path dir) throws IOException {
+        return gnuExtract(tarball, dir, true);
+    }
+
+    /**
+     * @param acls with {@code --acls}, GNU tar restores ACLs from {@code SCHILY.acl.*} records and ignores them
+     *             as xattrs; an ACI carries them as xattrs, so it is extracted without
+     */
+    private static Path gnuExtract(Path tarball, Path dir, boolean acls) throws IOException {
         Files.createDirectories(dir);
         // --delay-directory-restore: a directory's time is the archive's even when its entries are not together
         // (bsdtar's order), not the time a late entry was extracted into it
-        String[] command = {"tar", "--numeric-owner", "--xattrs", "--xattrs-include=user.*",
-            "--delay-directory-restore", "-xpf",
-            tarball.toString(), "-C", dir.toString()};
-        String[] all = java.util.Arrays.copyOf(command, command.length + members.length);
-        System.arraycopy(members, 0, all, command.length, members.length);
-        TestTrees.run(all);
+        List<String> command = new ArrayList<>(List.of("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*",
+                "--delay-directory-restore", "-xpf", tarball.toString(), "-C", dir.toString()));
+        if (acls) {
+            command.add(1, "--acls");
+        }
+        TestTrees.run(command.toArray(String[]::new));
         return dir;
     }
 
@@ -102,7 +115,7 @@ public final class TarTools {
         StoredImage stored = store.importAci(aci, ImportOptions.defaults());
         Path flat = work.resolve("flat.aci");
         new ImageExporter(FAST, EngineLog.SILENT).export(stored, true, flat);
-        Path exported = gnuExtract(flat, work.resolve("exported"));
+        Path exported = gnuExtract(flat, work.resolve("exported"), false);
         return new RoundTrip(aci, stored.rootfs(), exported.resolve("rootfs"));
     }
 
