@@ -570,9 +570,19 @@ public final class TarReader {
         return (BLOCK - size % BLOCK) % BLOCK;
     }
 
+    /**
+     * Skips through {@code skip}, a seek on a plain file (the header pass over a rootfs tarball); every stream of
+     * jetpack that counts or hashes either counts skipped bytes or reads them. At the end of the stream skip
+     * returns 0, and the read that follows tells a truncated archive apart.
+     */
     private void skipFully(long count, String entry) throws IOException {
         long left = count;
         while (left > 0) {
+            long skipped = in.skip(left);
+            if (skipped > 0) {
+                left -= skipped;
+                continue;
+            }
             int n = in.read(scratch, 0, (int) Math.min(scratch.length, left));
             if (n < 0) {
                 throw truncatedData(entry);
