@@ -46,6 +46,8 @@ public final class TarReader {
     private static final int MAX_METADATA_BYTES = 1 << 20;
     /** A sparse map beyond this many segments is an attack on memory, not a file. */
     private static final int MAX_SPARSE_SEGMENTS = 1 << 20;
+    /** The largest uid_t/gid_t a file can have: 2^32-1 means "no change" to chown(2). */
+    private static final long MAX_ID = 0xfffffffeL;
     private static final String NOT_UTF8 = "its name is not valid UTF-8, and image paths must be UTF-8. The tarball"
             + " was probably made with names in another encoding (latin-1 is common): convert them, e.g. `convmv -r"
             + " -f latin1 -t utf8 --notest DIR`, and archive the tree again";
@@ -222,14 +224,11 @@ public final class TarReader {
         long devMinor = records.containsKey("SCHILY.devminor")
                 ? paxNumber(records.get("SCHILY.devminor"), name, "devminor") : number(337, 8, name, "devminor");
         int mode = (int) (number(100, 8, name, "mode") & 07777);
-        for (Object[] field : new Object[][] {{"size", size}, {"uid", uid}, {"gid", gid}, {"devmajor", devMajor},
-                {"devminor", devMinor}}) {
-            long value = (Long) field[1];
-            if (value < 0 || (field[0].toString().startsWith("dev") && value > Integer.MAX_VALUE)) {
-                throw AciFormatException.forEntry(name, field[0] + " " + value + " is out of range: the archive is"
-                        + " corrupt");
-            }
-        }
+        requireInRange(name, "size", size, Long.MAX_VALUE);
+        requireInRange(name, "uid", uid, MAX_ID);
+        requireInRange(name, "gid", gid, MAX_ID);
+        requireInRange(name, "devmajor", devMajor, Integer.MAX_VALUE);
+        requireInRange(name, "devminor", devMinor, Integer.MAX_VALUE);
         TarEntry.Type type = type(typeFlag, name);
         if (name.endsWith("/") && name.length() > 1) {
             if (type == TarEntry.Type.FILE) {
@@ -253,6 +252,20 @@ public final class TarReader {
                 (int) devMinor, xattrs);
         result.requireStorable();
         return result;
+    }
+
+    /**
+     * Only times may be negative (before 1970), though base-256 and pax can make any field negative; ids stop
+     * below 2^32-1, which chown(2) takes as "leave unchanged".
+     */
+    private static void requireInRange(String entry, String field, long value, long max) {
+        if (value < 0) {
+            throw AciFormatException.forEntry(entry, "negative " + field + " " + value + ": the archive is corrupt");
+        }
+        if (value > max) {
+            throw AciFormatException.forEntry(entry, field + " " + value + " is out of range (0.." + max + ", what a"
+                    + " Linux file can have): the archive is corrupt or was not made from a Linux tree");
+        }
     }
 
     /** The name of a header without long-name or pax help: ustar's prefix joined to the name field. */

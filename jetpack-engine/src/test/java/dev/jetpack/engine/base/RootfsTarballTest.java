@@ -314,6 +314,14 @@ class RootfsTarballTest {
                 "accepted are xz", "gzip", "bzip2", "uncompressed tar");
     }
 
+    /** (uid_t)-1 is no owner a file can have: chown(2) reads it as "leave unchanged". */
+    @Test
+    void idsBeyondWhatAFileCanHaveAreRefused() throws IOException {
+        Path tarball = python("f = tarfile.TarInfo('./f'); f.uid = 4294967295; t.addfile(f)",
+                "format=tarfile.GNU_FORMAT");
+        assertRefused(tarball, "./f", "uid 4294967295 is out of range (0..4294967294");
+    }
+
     @Test
     void dotDotStaysRefused() throws IOException {
         Path tarball = python("t.addfile(tarfile.TarInfo('./a/../../evil'))", "");
