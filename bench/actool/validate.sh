@@ -12,11 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 actool=${1:-/work/tools/actool}
-jar=$(ls jetpack-cli/target/jetpack-cli-*-all.jar 2>/dev/null | head -1 || true)
-if [ -z "$jar" ]; then
-    mvn -B -o -q -pl jetpack-cli -am package -DskipTests -Dinvoker.skip=true
-    jar=$(ls jetpack-cli/target/jetpack-cli-*-all.jar | head -1)
-fi
+# the CLI of this checkout (package, never install: ~/.m2 stays as it is)
+mvn -B -o -q -pl jetpack-cli -am package -DskipTests -Dinvoker.skip=true
+jar=$(ls jetpack-cli/target/jetpack-cli-*-all.jar | head -1)
 work=$(mktemp -d /tmp/jetpack-actool.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export JETPACK_STORE="$work/store"
