@@ -2,6 +2,9 @@ package dev.jetpack.maven;
 
 import dev.jetpack.engine.Jetpack;
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.aci.DevicePolicy;
+import dev.jetpack.engine.aci.ReaderOptions;
+import dev.jetpack.engine.build.stage.StageCacheOptions;
 import dev.jetpack.engine.fetch.FetchOptions;
 import dev.jetpack.engine.fetch.ImageSource;
 import dev.jetpack.engine.fetch.http.HttpSettings;
@@ -26,6 +29,29 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
      */
     @Parameter(property = "jetpack.allowHttp", defaultValue = "false")
     protected boolean allowHttp;
+
+    /**
+     * Device nodes an image may bring into the store: {@code standard} (null, zero, full, random, urandom, tty,
+     * console, ptmx), {@code all} (for images you made or trust, e.g. an ACI made by makeaci) or {@code none}.
+     */
+    @Parameter(property = "jetpack.devices", defaultValue = "standard")
+    protected String devices;
+
+    /** The largest uncompressed image accepted: bytes, or with K, M, G, T. */
+    @Parameter(property = "jetpack.maxImageSize", defaultValue = "256G")
+    protected String maxImageSize;
+
+    /**
+     * The largest ratio of uncompressed to compressed size accepted (checked after the first 64 MiB); raise it for
+     * an image with large files of zeros.
+     */
+    @Parameter(property = "jetpack.maxExpansionRatio", defaultValue = "1000")
+    protected long maxExpansionRatio;
+
+    /** How these parameters are spelled, for the engine's messages about a refused image. */
+    static final ReaderOptions.SettingNames SETTING_NAMES = new ReaderOptions.SettingNames(
+            "the parameter devices (-Djetpack.devices=...)", "the parameter maxImageSize (-Djetpack.maxImageSize=...)",
+            "the parameter maxExpansionRatio (-Djetpack.maxExpansionRatio=...)");
 
     @Component
     private RepositorySystem repositorySystem;
@@ -62,7 +88,8 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
      * only from there) and returns it. Maven coordinates are resolved by Maven; downloads use the proxies of
      * settings.xml.
      */
-    protected StoredImage fetch(Jetpack jetpack, ConfiguredImage image) throws MojoFailureException {
+    protected StoredImage fetch(Jetpack jetpack, ConfiguredImage image) throws MojoFailureException,
+            ConfigurationException {
         if (allowHttp) {
             getLog().warn("allowHttp: images may be fetched over plain HTTP; they can be altered in transit");
         }
@@ -73,6 +100,7 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                 .http(HttpSettings.builder().allowPlainHttp(allowHttp)
                         .proxySelector(proxies().selector())
                         .build())
+                .readerOptions(readerOptions())
                 .build();
         String what = "Cannot get the image " + image.text() + " (" + image.parameter() + ")";
         try {
@@ -84,6 +112,22 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                     + " at an .aci file." : ""), e);
         } catch (JetpackException e) {
             throw failure(what, e);
+        }
+    }
+
+    /** The untrusted defaults with the configured device policy and limits. */
+    private ReaderOptions readerOptions() throws ConfigurationException {
+        try {
+            return ReaderOptions.untrusted().toBuilder()
+                    .devices(Choices.parse(DevicePolicy.class, devices, DevicePolicy.STANDARD, "devices",
+                            "jetpack.devices"))
+                    .maxUncompressedBytes(StageCacheOptions.parseSize(maxImageSize, "parameter 'maxImageSize'"))
+                    .maxExpansionRatio(maxExpansionRatio)
+                    .settingNames(SETTING_NAMES)
+                    .build();
+        } catch (JetpackException | IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage() + " (-Djetpack.maxImageSize=..., "
+                    + "-Djetpack.maxExpansionRatio=...)", e);
         }
     }
 }

@@ -73,7 +73,7 @@ public abstract class AbstractRunMojo extends AbstractImageMojo {
     }
 
     /** The app's image in the store: the configured one fetched, or the project's own ACI imported. */
-    protected StoredImage image(Jetpack jetpack, AppLaunch app) throws MojoFailureException {
+    protected StoredImage image(Jetpack jetpack, AppLaunch app) throws MojoFailureException, ConfigurationException {
         if (app.image().isPresent()) {
             return fetch(jetpack, app.image().get());
         }

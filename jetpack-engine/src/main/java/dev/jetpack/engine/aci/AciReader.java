@@ -167,7 +167,7 @@ public final class AciReader {
             CountingInputStream tarCount = new CountingInputStream(decompressed);
             TeeInputStream tarStream = new TeeInputStream(tarCount, imageId);
             ExpansionLimitInputStream limited = new ExpansionLimitInputStream(tarStream, tarCount, compressedCount,
-                    options.maxUncompressedBytes(), options.maxExpansionRatio(), options.ratioGraceBytes());
+                    options.maxUncompressedBytes(), options);
             TarReader tar = new TarReader(new FailureTranslatingInputStream(limited));
             long nextProgress = BUFFER * 128L;
             TarEntry entry;
@@ -249,6 +249,8 @@ public final class AciReader {
         private final Set<String> listed = new HashSet<>();
         byte[] manifest;
         long entries;
+        /** Content bytes the entries declare: a sparse file's holes are not in the tar, but they reach the disk. */
+        long declaredBytes;
 
         Layout(ReaderOptions options, TreeExtractor extractor) {
             this.options = options;
@@ -259,6 +261,13 @@ public final class AciReader {
             entries++;
             String name = entry.name();
             options.requireDeclaredSizeWithinLimit(entry);
+            declaredBytes += entry.size();
+            if (declaredBytes > options.maxUncompressedBytes()) {
+                throw AciFormatException.forEntry(name, "the archive expands to more than "
+                        + options.maxUncompressedBytes() + " bytes, the limit for one image: the entries up to this"
+                        + " one declare " + declaredBytes + " bytes of content (sparse files count in full, as they"
+                        + " are extracted in full). Raise the limit if the image is genuine.");
+            }
             String path = ArchivePaths.normalize(name, name);
             if (path.isEmpty()) {
                 if (entry.type() != TarEntry.Type.DIRECTORY) {
@@ -352,7 +361,7 @@ public final class AciReader {
                     break;
                 case CHAR_DEVICE:
                 case BLOCK_DEVICE:
-                    options.devices().requireAllowed(entry);
+                    options.requireDeviceAllowed(entry);
                     known.put(path, entry.type());
                     if (extractor != null) {
                         extractor.special(path, entry);

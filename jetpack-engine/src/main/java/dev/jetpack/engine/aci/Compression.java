@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import org.tukaani.xz.UnsupportedOptionsException;
 
@@ -37,8 +38,8 @@ public enum Compression {
     /** {@link #DEFAULT}'s {@link #configName()}, for the annotations that need a constant. */
     public static final String DEFAULT_NAME = "gzip";
 
-    /** Bytes needed to recognise every format: the tar magic "ustar" ends at offset 262. */
-    public static final int DETECT_BYTES = 262;
+    /** Bytes needed to recognise every format: an uncompressed tar is recognised by its first header block. */
+    public static final int DETECT_BYTES = 512;
 
     /** {@code threads} value for {@link #compress(OutputStream, int, int)} meaning "one per available processor". */
     public static final int ALL_CORES = 0;
@@ -50,6 +51,16 @@ public enum Compression {
     private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
     private static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
     private static final int TAR_MAGIC_OFFSET = 257;
+    /** Formats that are recognised only to name them in the refusal: appc allows none of them. */
+    private static final List<RefusedFormat> REFUSED = List.of(
+            new RefusedFormat("zstd", new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}, "zstd -dc"),
+            new RefusedFormat("lzma (.lzma, xz's legacy format)", new byte[] {0x5d, 0, 0}, "xz --format=lzma -dc"),
+            new RefusedFormat("compress (.Z)", new byte[] {0x1f, (byte) 0x9d}, "gzip -dc"),
+            new RefusedFormat("lz4", new byte[] {0x04, 0x22, 0x4d, 0x18}, "lz4 -dc"),
+            new RefusedFormat("lzip", new byte[] {'L', 'Z', 'I', 'P'}, "lzip -dc"));
+
+    private record RefusedFormat(String name, byte[] magic, String decompress) {
+    }
 
     private final String configName;
     private final int defaultLevel;
@@ -105,12 +116,25 @@ public enum Compression {
                 TAR_MAGIC_OFFSET + TAR_MAGIC.length, TAR_MAGIC, 0, TAR_MAGIC.length)) {
             return NONE;
         }
+        // v7, old bsdtar and star headers have no magic, and an empty archive is all zeros: GNU tar reads both
+        if (TarReader.isTarStart(firstBytes)) {
+            return NONE;
+        }
+        String accepted = "; accepted are xz (fd 37 7a 58 5a 00), gzip (1f 8b), bzip2 ('BZh') or an uncompressed tar"
+                + " ('ustar' at offset 257, or an older header with a valid checksum)";
+        for (RefusedFormat refused : REFUSED) {
+            if (startsWith(firstBytes, refused.magic())) {
+                throw new AciFormatException("the archive is compressed with " + refused.name() + accepted
+                        + ". Decompress it and compress it again with one of them, e.g. `" + refused.decompress()
+                        + " FILE | xz > FILE.tar.xz`, or give the uncompressed tar.");
+            }
+        }
         String seen = firstBytes.length == 0 ? "nothing (the input is empty)"
                 : HexFormat.ofDelimiter(" ").formatHex(firstBytes, 0, Math.min(16, firstBytes.length));
         throw new AciFormatException("not a tar archive in a known compression: the first bytes are " + seen
-                + "; accepted are xz (fd 37 7a 58 5a 00), gzip (1f 8b), bzip2 ('BZh') or an uncompressed tar ('ustar'"
-                + " at offset 257). Check that the file is an ACI (or a rootfs tarball) and was downloaded completely.");
+                + accepted + ". Check that the file is an ACI (or a rootfs tarball) and was downloaded completely.");
     }
+
 
     /**
      * Recognises the format of a stream without consuming it: reads ahead with mark/reset.

@@ -31,15 +31,40 @@ public enum DevicePolicy {
     }
 
     /**
-     * Refuses a device entry this policy does not allow, naming it and the rule; the one check for ACIs and OCI
-     * layers alike.
+     * The policy a user names: {@code all}, {@code standard} or {@code none}, in any case.
+     *
+     * @param setting how the user gave it (an option or parameter), for the message
+     * @throws dev.jetpack.engine.JetpackException for any other word, listing the accepted ones
      */
-    public void requireAllowed(TarEntry entry) {
+    public static DevicePolicy parse(String text, String setting) {
+        String wanted = text == null ? "" : text.strip().toUpperCase(java.util.Locale.ROOT);
+        for (DevicePolicy policy : values()) {
+            if (policy.name().equals(wanted)) {
+                return policy;
+            }
+        }
+        throw new dev.jetpack.engine.JetpackException("Invalid " + setting + " '" + text + "': the device policy is"
+                + " all (every device node), standard (only null, zero, full, random, urandom, tty, console and ptmx)"
+                + " or none.");
+    }
+
+    /** The name users write: {@code all}, {@code standard}, {@code none}. */
+    public String displayName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Refuses a device entry this policy does not allow, naming it, the rule and the setting that allows it; the
+     * one check for ACIs and OCI layers alike.
+     *
+     * @param setting how the user chooses the policy (e.g. {@code --devices}), for the message
+     */
+    public void requireAllowed(TarEntry entry, String setting) {
         if (!allows(entry.type(), entry.devMajor(), entry.devMinor())) {
             throw AciFormatException.forEntry(entry.name(), "device nodes are not allowed here (" + entry.type()
-                    + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy " + this + "): a device in"
-                    + " an unpacked image gives whoever can open it access to the host's hardware. Allow devices"
-                    + " only for images you trust");
+                    + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy " + displayName() + "): a"
+                    + " device in an unpacked image gives whoever can open it access to the host's hardware. For an"
+                    + " image you made or trust, allow its devices with " + setting + " all");
         }
     }
 

@@ -14,23 +14,23 @@ public final class ExpansionLimitInputStream extends InputStream {
     private final CountingInputStream uncompressed;
     private final CountingInputStream compressed;
     private final long maxBytes;
-    private final long maxRatio;
-    /** Below this many uncompressed bytes the expansion ratio is not checked. */
-    private final long ratioGraceBytes;
+    private final ReaderOptions options;
 
     /**
      * @param tar          the uncompressed tar, read from {@code uncompressed}
      * @param uncompressed counts the uncompressed bytes
      * @param compressed   counts the compressed bytes
+     * @param maxBytes     what may still be read ({@link ReaderOptions#maxUncompressedBytes()} less what earlier
+     *                     layers of the same image took)
+     * @param options      the ratio, its grace amount, and how the user raises the limits
      */
     public ExpansionLimitInputStream(InputStream tar, CountingInputStream uncompressed, CountingInputStream compressed,
-            long maxBytes, long maxRatio, long ratioGraceBytes) {
+            long maxBytes, ReaderOptions options) {
         this.tar = tar;
         this.uncompressed = uncompressed;
         this.compressed = compressed;
         this.maxBytes = maxBytes;
-        this.maxRatio = maxRatio;
-        this.ratioGraceBytes = ratioGraceBytes;
+        this.options = options;
     }
 
     @Override
@@ -55,13 +55,14 @@ public final class ExpansionLimitInputStream extends InputStream {
         long count = uncompressed.count();
         if (count > maxBytes) {
             throw new AciFormatException("the archive expands to more than " + maxBytes + " bytes, the limit for"
-                    + " one image (a decompression bomb, or an image larger than allowed). Raise the limit if the"
-                    + " image is genuine.");
+                    + " one image (a decompression bomb, or an image larger than allowed). "
+                    + options.raiseSizeLimit());
         }
-        if (count > ratioGraceBytes && count / Math.max(1, compressed.count()) > maxRatio) {
+        if (count > options.ratioGraceBytes()
+                && count / Math.max(1, compressed.count()) > options.maxExpansionRatio()) {
             throw new AciFormatException("the archive expands " + count / Math.max(1, compressed.count()) + " times"
                     + " (" + compressed.count() + " compressed bytes to " + count + "), beyond the limit of "
-                    + maxRatio + " (a decompression bomb). Raise the limit if the image is genuine.");
+                    + options.maxExpansionRatio() + " (a decompression bomb). " + options.raiseRatioLimit());
         }
     }
 

@@ -19,12 +19,34 @@ public final class ReaderOptions {
 
     private static final ReaderOptions DEFAULTS = builder().build();
     private static final ReaderOptions UNTRUSTED = builder().devices(DevicePolicy.STANDARD).build();
+    private static final ReaderOptions OWN_OUTPUT = builder().maxExpansionRatio(Long.MAX_VALUE).build();
+
+    /**
+     * How the user sets each limit where these options came from (a CLI option, a Maven parameter), so that the
+     * message of a refused image names the setting to change rather than the engine's builder.
+     *
+     * @param devices              the setting of {@link #devices()}
+     * @param maxUncompressedBytes the setting of {@link #maxUncompressedBytes()}
+     * @param maxExpansionRatio    the setting of {@link #maxExpansionRatio()}
+     */
+    public record SettingNames(String devices, String maxUncompressedBytes, String maxExpansionRatio) {
+        /** For callers of the engine as a library: the builder methods. */
+        public static final SettingNames ENGINE = new SettingNames("ReaderOptions.devices",
+                "ReaderOptions.maxUncompressedBytes", "ReaderOptions.maxExpansionRatio");
+
+        public SettingNames {
+            Objects.requireNonNull(devices, "devices");
+            Objects.requireNonNull(maxUncompressedBytes, "maxUncompressedBytes");
+            Objects.requireNonNull(maxExpansionRatio, "maxExpansionRatio");
+        }
+    }
 
     private final DevicePolicy devices;
     private final boolean restoreOwnership;
     private final long maxUncompressedBytes;
     private final long maxExpansionRatio;
     private final long ratioGraceBytes;
+    private final SettingNames settingNames;
     private final ProgressListener progress;
     private final EngineLog log;
 
@@ -34,6 +56,7 @@ public final class ReaderOptions {
         this.maxUncompressedBytes = builder.maxUncompressedBytes;
         this.maxExpansionRatio = builder.maxExpansionRatio;
         this.ratioGraceBytes = builder.ratioGraceBytes;
+        this.settingNames = builder.settingNames;
         this.progress = builder.progress;
         this.log = builder.log;
     }
@@ -48,6 +71,14 @@ public final class ReaderOptions {
         return UNTRUSTED;
     }
 
+    /**
+     * For an image this engine has just written itself (a build's output): every device and no expansion ratio,
+     * since its bytes are the user's own build and a mostly-zero file is no bomb there; the size bound stays.
+     */
+    public static ReaderOptions ownOutput() {
+        return OWN_OUTPUT;
+    }
+
     /** A builder preset with {@link #defaults()}. */
     public static Builder builder() {
         return new Builder();
@@ -57,7 +88,7 @@ public final class ReaderOptions {
     public Builder toBuilder() {
         return new Builder().devices(devices).restoreOwnership(restoreOwnership)
                 .maxUncompressedBytes(maxUncompressedBytes).maxExpansionRatio(maxExpansionRatio)
-                .ratioGraceBytes(ratioGraceBytes).progress(progress).log(log);
+                .ratioGraceBytes(ratioGraceBytes).settingNames(settingNames).progress(progress).log(log);
     }
 
     /**
@@ -91,6 +122,11 @@ public final class ReaderOptions {
         return ratioGraceBytes;
     }
 
+    /** How the user sets these limits, for messages. */
+    public SettingNames settingNames() {
+        return settingNames;
+    }
+
     /**
      * Refuses an entry whose header declares more than {@link #maxUncompressedBytes()}, on the header's word and
      * before a byte is written: otherwise a huge entry would fill the disk up to the limit first.
@@ -99,8 +135,25 @@ public final class ReaderOptions {
         if (entry.size() > maxUncompressedBytes) {
             throw AciFormatException.forEntry(entry.name(), "the entry declares " + entry.size() + " bytes: more"
                     + " than " + maxUncompressedBytes + " bytes, the limit for a whole image (refused before reading"
-                    + " it). Raise the limit if the image is genuine.");
+                    + " it). " + raiseSizeLimit());
         }
+    }
+
+    /** Refuses a device node the {@link #devices()} policy does not allow, naming the setting that allows it. */
+    public void requireDeviceAllowed(TarEntry entry) {
+        devices.requireAllowed(entry, settingNames.devices());
+    }
+
+    /** The sentence that says how to accept a larger image. */
+    String raiseSizeLimit() {
+        return "If the image is genuine, raise the limit with " + settingNames.maxUncompressedBytes()
+                + " (now " + maxUncompressedBytes + " bytes).";
+    }
+
+    /** The sentence that says how to accept a higher expansion ratio. */
+    String raiseRatioLimit() {
+        return "If the image is genuine (e.g. a large file of zeros), raise the limit with "
+                + settingNames.maxExpansionRatio() + " (now " + maxExpansionRatio + ").";
     }
 
     /** Receives uncompressed bytes read. */
@@ -108,9 +161,17 @@ public final class ReaderOptions {
         return progress;
     }
 
-    /** Receives notes on attributes that could not be restored. */
+    /** Receives warnings on attributes that could not be restored. */
     public EngineLog log() {
         return log;
+    }
+
+    /**
+     * These options, with {@code fallback} as the log when none was given: the store and the OCI importer pass
+     * their own, so that an attribute this host refuses is never dropped silently.
+     */
+    public ReaderOptions withDefaultLog(EngineLog fallback) {
+        return log != EngineLog.SILENT || fallback == null ? this : toBuilder().log(fallback).build();
     }
 
     /** Builder; every setter is optional. */
@@ -120,6 +181,7 @@ public final class ReaderOptions {
         private long maxUncompressedBytes = DEFAULT_MAX_UNCOMPRESSED_BYTES;
         private long maxExpansionRatio = DEFAULT_MAX_EXPANSION_RATIO;
         private long ratioGraceBytes = DEFAULT_RATIO_GRACE_BYTES;
+        private SettingNames settingNames = SettingNames.ENGINE;
         private ProgressListener progress = ProgressListener.NONE;
         private EngineLog log = EngineLog.SILENT;
 
@@ -148,6 +210,11 @@ public final class ReaderOptions {
 
         public Builder ratioGraceBytes(long value) {
             this.ratioGraceBytes = value;
+            return this;
+        }
+
+        public Builder settingNames(SettingNames value) {
+            this.settingNames = Objects.requireNonNull(value, "settingNames");
             return this;
         }
 

@@ -57,6 +57,7 @@ public final class TarStreamWriter implements Closeable {
      * starts and ends before any of its bytes are written ({@link #offset()} is where it starts).
      */
     public EntryPlan plan(TarEntry entry) throws IOException {
+        entry.requireStorable();
         String tarName = entry.type() == TarEntry.Type.DIRECTORY ? entry.name() + "/" : entry.name();
         Map<String, byte[]> pax = new TreeMap<>();
         if (utf8(tarName).length >= NAME_FIELD) {

@@ -2,17 +2,18 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.io.ExtendedAttributeException;
+import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ import java.util.Map;
 public final class TreeExtractor {
     private final Path root;
     private final boolean restoreOwnership;
-    private final EngineLog log;
+    private final RefusedAttributes refusedAttributes;
     /** Directory metadata is applied at the end: creating entries inside would change the mtime again. */
     private final List<Object[]> directories = new ArrayList<>();
     private final byte[] buffer = new byte[64 * 1024];
@@ -34,7 +35,7 @@ public final class TreeExtractor {
     public TreeExtractor(Path root, boolean restoreOwnership, EngineLog log) {
         this.root = root;
         this.restoreOwnership = restoreOwnership;
-        this.log = log;
+        this.refusedAttributes = new RefusedAttributes(log);
     }
 
     private Path resolve(String relative) {
@@ -45,10 +46,16 @@ public final class TreeExtractor {
         Files.createDirectory(resolve(relative));
     }
 
+    /**
+     * @param exists true when the directory is there already (rootfs itself, or a directory over a directory of
+     *               a lower OCI layer): its attributes are replaced by the entry's, extended ones included
+     */
     public void directory(String relative, TarEntry entry, boolean exists) throws IOException {
         Path path = resolve(relative);
         if (!exists) {
             Files.createDirectory(path);
+        } else {
+            removeXattrsNotIn(path, entry);
         }
         directories.add(new Object[] {path, entry});
     }
@@ -73,13 +80,13 @@ public final class TreeExtractor {
                 left -= n;
             }
         }
-        metadata(path, entry, true);
+        metadata(path, entry);
     }
 
     public void symlink(String relative, TarEntry entry) throws IOException {
         Path path = resolve(relative);
-        Files.createSymbolicLink(path, path.getFileSystem().getPath(entry.linkName()));
-        metadata(path, entry, false);
+        Symlinks.create(path, entry.linkName()); // the target exactly as stored, never normalized
+        metadata(path, entry);
     }
 
     public void hardLink(String relative, String targetRelative) throws IOException {
@@ -97,18 +104,22 @@ public final class TreeExtractor {
                     Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor())));
         }
         run(command);
-        metadata(path, entry, false);
+        metadata(path, entry);
     }
 
     /** Applies the deferred directory metadata, once every entry exists. */
     public void finish() throws IOException {
         for (Object[] directory : directories) {
-            metadata((Path) directory[0], (TarEntry) directory[1], true);
+            metadata((Path) directory[0], (TarEntry) directory[1]);
         }
+        refusedAttributes.summarize();
     }
 
-    /** Owner first (chown clears setuid bits), then mode, xattrs, and the time last (the others change it). */
-    private void metadata(Path path, TarEntry entry, boolean xattrsAllowed) throws IOException {
+    /**
+     * Owner first (chown clears setuid bits and file capabilities), then mode, xattrs (an ACL sets the group bits
+     * to its mask, which the archived mode holds already), and the time last (the others change it).
+     */
+    private void metadata(Path path, TarEntry entry) throws IOException {
         if (restoreOwnership) {
             Files.setAttribute(path, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(path, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
@@ -118,39 +129,58 @@ public final class TreeExtractor {
             // side effects on a device. The entry was just created by us, so it is not a link.
             Files.setAttribute(path, "unix:mode", entry.mode() & 07777);
         }
-        if (xattrsAllowed && !entry.xattrs().isEmpty()) {
-            writeXattrs(path, entry.xattrs());
-        }
+        writeXattrs(path, entry);
         setMtime(path, entry);
     }
 
     private static void setMtime(Path path, TarEntry entry) throws IOException {
         if (entry.type() == TarEntry.Type.FIFO || entry.type() == TarEntry.Type.CHAR_DEVICE
-                || entry.type() == TarEntry.Type.BLOCK_DEVICE) {
+                || entry.type() == TarEntry.Type.BLOCK_DEVICE || !fitsNanoseconds(entry.mtime())) {
             // The JDK sets times through an open file descriptor; opening a fifo blocks and opening a device may
             // act on hardware. touch -c -h uses utimensat on the path and never opens it.
-            run(List.of("touch", "-c", "-h", "-m", "-d", "@" + entry.mtime().getEpochSecond() + "."
-                    + String.format("%09d", entry.mtime().getNano()), "--", path.toString()));
+            String seconds = java.math.BigDecimal.valueOf(entry.mtime().getEpochSecond())
+                    .add(java.math.BigDecimal.valueOf(entry.mtime().getNano(), 9)).toPlainString();
+            run(List.of("touch", "-c", "-h", "-m", "-d", "@" + seconds, "--", path.toString()));
         } else {
             Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setTimes(FileTime.from(entry.mtime()), null, null);
         }
     }
 
-    private void writeXattrs(Path path, Map<String, byte[]> xattrs) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
-            String name = xattr.getKey();
-            if (TarEntry.isOverlayAttribute(name)) {
+    /**
+     * The JDK hands times to the kernel in nanoseconds in a long, which clamps them to 1677..2262; touch passes
+     * seconds and nanoseconds apart, as the kernel takes them.
+     */
+    private static boolean fitsNanoseconds(java.time.Instant time) {
+        return time.getEpochSecond() > Long.MIN_VALUE / 1_000_000_000L + 1
+                && time.getEpochSecond() < Long.MAX_VALUE / 1_000_000_000L - 1;
+    }
+
+    private void writeXattrs(Path path, TarEntry entry) throws IOException {
+        for (Map.Entry<String, byte[]> xattr : entry.xattrs().entrySet()) {
+            if (TarEntry.isOverlayAttribute(xattr.getKey())) {
                 continue; // overlayfs markers would turn files into whiteouts in a later overlay mount
             }
-            if (!name.startsWith("user.") || view == null) {
-                log.debug("Not restoring extended attribute " + name + " on " + path + ": only user.* attributes"
-                        + " can be set through Java's file API");
-                continue;
+            try {
+                ExtendedAttributes.set(path, xattr.getKey(), xattr.getValue());
+            } catch (ExtendedAttributeException e) {
+                if (!e.refusedByHost()) {
+                    throw e; // a full or failing disk: stop rather than lose attributes silently
+                }
+                refusedAttributes.refused(entry.name(), e);
             }
-            view.write(name.substring("user.".length()), ByteBuffer.wrap(xattr.getValue()));
+        }
+    }
+
+    /**
+     * Drops the attributes a lower layer gave an existing directory that the new entry does not have, except
+     * {@code security.selinux}: a host with SELinux labels every directory itself.
+     */
+    private static void removeXattrsNotIn(Path directory, TarEntry entry) throws IOException {
+        for (String name : ExtendedAttributes.names(directory)) {
+            if (!entry.xattrs().containsKey(name) && !name.equals("security.selinux")) {
+                ExtendedAttributes.remove(directory, name);
+            }
         }
     }
 

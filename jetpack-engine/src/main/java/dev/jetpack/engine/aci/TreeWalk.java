@@ -1,6 +1,8 @@
 package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -9,21 +11,21 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Walks a directory tree depth-first, children in byte-wise name order, and hands each entry to a sink as a
  * {@link TarEntry}: the one reading of a tree that ACIs and OCI layers share, so that both keep the same things.
  *
  * <p>Kept per entry: mode (with setuid, setgid, sticky), numeric uid/gid, mtime, symlinks, hard links (first
- * occurrence as a file, later ones as links to it), character and block devices, fifos, and {@code user.*}
- * extended attributes (without overlayfs' own). Sockets cannot be stored in tar and are skipped with a warning.
+ * occurrence as a file, later ones as links to it), character and block devices, fifos, and the extended
+ * attributes of every namespace ({@code security.capability}, {@code security.selinux}, {@code trusted.*},
+ * {@code system.posix_acl_*}, {@code user.*}) on every kind of entry, without overlayfs' own. Sockets cannot be
+ * stored in tar and are skipped with a warning.
  */
 public final class TreeWalk {
 /** Receives the entries; {@code content} supplies a file's bytes and is null for everything else. */
@@ -83,8 +85,9 @@ public final class TreeWalk {
                     + " creates it at run time.");
             return;
         }
-        long uid = options.ownership() == Ownership.ROOT ? 0 : (Integer) attributes.get("uid");
-        long gid = options.ownership() == Ownership.ROOT ? 0 : (Integer) attributes.get("gid");
+        // uid_t is unsigned: 4294967294 must not become -2, which tar readers refuse
+        long uid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("uid"));
+        long gid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("gid"));
         Instant mtime = options.fixedTimestamp() != null ? options.fixedTimestamp()
                 : ((FileTime) attributes.get("lastModifiedTime")).toInstant();
         int mode = rawMode & 07777;
@@ -101,30 +104,30 @@ public final class TreeWalk {
         switch (format) {
             case S_IFDIR:
                 sink.write(new TarEntry(name, TarEntry.Type.DIRECTORY, mode, uid, gid, 0, mtime, "", 0, 0,
-                        userXattrs(path)), null);
+                        xattrs(path)), null);
                 visitChildren(path, relative, name + "/");
                 break;
             case S_IFREG:
                 long size = (Long) attributes.get("size");
                 try (InputStream content = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
                     sink.write(new TarEntry(name, TarEntry.Type.FILE, mode, uid, gid, size, mtime, "", 0, 0,
-                            userXattrs(path)), content);
+                            xattrs(path)), content);
                 }
                 break;
             case S_IFLNK:
                 sink.write(new TarEntry(name, TarEntry.Type.SYMLINK, 0777, uid, gid, 0, mtime,
-                        Files.readSymbolicLink(path).toString(), 0, 0, Map.of()), null);
+                        Symlinks.read(path), 0, 0, xattrs(path)), null);
                 break;
             case S_IFCHR:
             case S_IFBLK:
                 long rdev = (Long) attributes.get("rdev");
                 sink.write(new TarEntry(name, format == S_IFCHR ? TarEntry.Type.CHAR_DEVICE
                         : TarEntry.Type.BLOCK_DEVICE, mode, uid, gid, 0, mtime, "", major(rdev), minor(rdev),
-                        Map.of()), null);
+                        xattrs(path)), null);
                 break;
             case S_IFIFO:
-                sink.write(new TarEntry(name, TarEntry.Type.FIFO, mode, uid, gid, 0, mtime, "", 0, 0, Map.of()),
-                        null);
+                sink.write(new TarEntry(name, TarEntry.Type.FIFO, mode, uid, gid, 0, mtime, "", 0, 0,
+                        xattrs(path)), null);
                 break;
             default:
                 options.log().warn("Skipping " + path + ": unknown file type " + Integer.toOctalString(format));
@@ -153,34 +156,12 @@ public final class TreeWalk {
     }
 
     /**
-     * The {@code user.*} attributes NIO can read (Linux allows them on files and directories only, and reading
-     * them on a fifo would open it), without overlayfs' own {@code user.overlay.*}.
+     * The entry's own attributes, without overlayfs' ({@code trusted.overlay.*}, {@code user.overlay.*}: they
+     * describe a build container's layers, and would turn files into whiteouts in a later overlay).
      */
-    private static Map<String, byte[]> userXattrs(Path path) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
-            return Map.of();
-        }
-        List<String> names;
-        try {
-            names = view.list();
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            return Map.of(); // the file system has no user xattrs
-        }
-        Map<String, byte[]> result = new TreeMap<>();
-        for (String attr : names) {
-            String full = "user." + attr;
-            if (TarEntry.isOverlayAttribute(full)) {
-                continue;
-            }
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(view.size(attr));
-            view.read(attr, buffer);
-            buffer.flip();
-            byte[] value = new byte[buffer.remaining()];
-            buffer.get(value);
-            result.put(full, value);
-        }
+    private static Map<String, byte[]> xattrs(Path path) throws IOException {
+        Map<String, byte[]> result = ExtendedAttributes.readAll(path);
+        result.keySet().removeIf(TarEntry::isOverlayAttribute);
         return result;
     }
 

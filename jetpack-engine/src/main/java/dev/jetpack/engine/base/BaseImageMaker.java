@@ -5,17 +5,12 @@ import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.AciFormatException;
 import dev.jetpack.engine.aci.AciTarWriter;
 import dev.jetpack.engine.aci.AciWriter;
-import dev.jetpack.engine.aci.ArchivePaths;
-import dev.jetpack.engine.aci.Compression;
 import dev.jetpack.engine.aci.Ownership;
 import dev.jetpack.engine.aci.TarEntry;
-import dev.jetpack.engine.aci.TarReader;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.FileTrees;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,9 +29,9 @@ import java.util.UUID;
  * {@code rootfs/} (never extracted), so owners, modes and device nodes come straight from the tarball and a
  * non-root user can make a root-owned image.
  *
- * <p>The tarball may be plain, gzip, bzip2 or xz (recognised by magic bytes) and its names may be {@code ./x}
- * or {@code x}, with or without a {@code ./} top entry. Its order is kept, so the same tarball always gives the
- * same image; with {@link WriterOptions#fixedTimestamp()} every mtime becomes that instant, and with
+ * <p>The tarball may be plain, gzip, bzip2 or xz (recognised by magic bytes) and is read as GNU tar extracts it
+ * ({@link RootfsTarball}: names with or without {@code ./} or {@code /}, later duplicates win, sparse files in
+ * full). Its order is kept, so the same tarball always gives the same image; with {@link WriterOptions#fixedTimestamp()} every mtime becomes that instant, and with
  * {@link Ownership#ROOT} every owner becomes 0:0. The image ID is computed while writing.
  */
 public final class BaseImageMaker {
@@ -87,8 +82,11 @@ public final class BaseImageMaker {
     public static AciWriter.Result fromTarball(Path tarball, byte[] manifestJson, Path outputFile,
             WriterOptions options) {
         AciWriter.Result[] result = new AciWriter.Result[1];
-        try (InputStream in = Files.newInputStream(tarball)) {
-            AtomicFiles.write(outputFile, out -> result[0] = transcode(in, manifestJson, out, options));
+        try {
+            if (!Files.isRegularFile(tarball)) {
+                throw new NoSuchFileException(tarball.toString());
+            }
+            AtomicFiles.write(outputFile, out -> result[0] = transcode(tarball, manifestJson, out, options));
         } catch (NoSuchFileException e) {
             throw new JetpackException("The rootfs tarball " + tarball + " does not exist.", e);
         } catch (AciFormatException e) {
@@ -100,16 +98,6 @@ public final class BaseImageMaker {
         return result[0];
     }
 
-    /** Writes a base image from a rootfs tarball stream to {@code out}, which is flushed and left open. */
-    public static AciWriter.Result fromTarball(InputStream tarball, byte[] manifestJson, OutputStream out,
-            WriterOptions options) {
-        try {
-            return transcode(tarball, manifestJson, out, options);
-        } catch (IOException e) {
-            throw new JetpackException("Could not make a base image from a rootfs tarball: " + e, e);
-        }
-    }
-
     /**
      * Makes {@code outputFile} from a directory holding the root file system; owners come from the file system
      * unless the options force {@link Ownership#ROOT}.
@@ -119,54 +107,41 @@ public final class BaseImageMaker {
         return AciWriter.write(manifestJson, rootfsDir, outputFile, options);
     }
 
-    private static AciWriter.Result transcode(InputStream raw, byte[] manifestJson, OutputStream out,
+    private static AciWriter.Result transcode(Path tarball, byte[] manifestJson, OutputStream out,
             WriterOptions options) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
-        Compression compression = Compression.detect(buffered);
-        TarReader tar = new TarReader(compression.decompress(buffered));
         Instant fixed = options.fixedTimestamp();
         String task = "Making base image";
         try (AciTarWriter aci = AciTarWriter.open(out, options)) {
             aci.writeManifest(manifestJson, fixed != null ? fixed : Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Set<String> written = new HashSet<>();
             Set<String> excludedDirs = new HashSet<>();
-            boolean rootWritten = false;
-            TarEntry entry;
-            while ((entry = tar.next()) != null) {
-                String path = ArchivePaths.normalize(entry.name(), entry.name());
+            boolean[] rootWritten = {false};
+            RootfsTarball.read(tarball, (path, entry, content) -> {
                 if (path.isEmpty()) {
-                    if (entry.type() != TarEntry.Type.DIRECTORY) {
-                        throw AciFormatException.forEntry(entry.name(), "the top entry must be a directory");
-                    }
-                    if (!rootWritten) {
-                        aci.write(adjust(entry.withName("rootfs", ""), options), null);
-                        rootWritten = true;
-                    }
-                    continue; // a late top entry cannot be placed before what was already written
+                    aci.write(adjust(entry.withName("rootfs", ""), options), null);
+                    rootWritten[0] = true;
+                    return;
                 }
-                if (!rootWritten) {
-                    Instant now = fixed != null ? fixed : Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                    aci.write(new TarEntry("rootfs", TarEntry.Type.DIRECTORY, 0755, 0, 0, 0, now, "", 0, 0,
-                            Map.of()), null);
-                    rootWritten = true;
+                if (!rootWritten[0]) {
+                    aci.write(defaultRootfs(fixed), null);
+                    rootWritten[0] = true;
                 }
                 if (isExcluded(path, entry, options, excludedDirs)) {
-                    continue;
+                    return;
                 }
-                if (!written.add(path)) {
-                    throw AciFormatException.forEntry(entry.name(), "'" + path + "' appears more than once in the"
-                            + " tarball; an ACI may list each path once. Repack the tarball without duplicates.");
-                }
+                written.add(path);
                 String linkName = entry.linkName();
                 if (entry.type() == TarEntry.Type.HARDLINK) {
-                    String target = ArchivePaths.normalize(linkName, entry.name());
-                    if (target.isEmpty() || !written.contains(target)) {
-                        throw AciFormatException.forEntry(entry.name(), "hard link to '" + linkName + "', which is"
-                                + " not an earlier entry of the tarball");
+                    if (!written.contains(linkName)) {
+                        throw AciFormatException.forEntry(entry.name(), "hard link to '" + linkName + "', which the"
+                                + " image leaves out (excluded); exclude the link too, or keep its target");
                     }
-                    linkName = "rootfs/" + target;
+                    linkName = "rootfs/" + linkName;
                 }
-                aci.write(adjust(entry.withName("rootfs/" + path, linkName), options), tar.content());
+                aci.write(adjust(entry.withName("rootfs/" + path, linkName), options), content);
+            });
+            if (!rootWritten[0]) {
+                aci.write(defaultRootfs(fixed), null);
             }
             AciWriter.Result result = aci.finish();
             options.progress().progress(task, result.tarSize(), result.tarSize());
@@ -174,6 +149,12 @@ public final class BaseImageMaker {
         } finally {
             options.progress().finished(task);
         }
+    }
+
+    /** The {@code rootfs} entry of a tarball without a top directory entry. */
+    private static TarEntry defaultRootfs(Instant fixed) {
+        Instant now = fixed != null ? fixed : Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return new TarEntry("rootfs", TarEntry.Type.DIRECTORY, 0755, 0, 0, 0, now, "", 0, 0, Map.of());
     }
 
     private static boolean isExcluded(String path, TarEntry entry, WriterOptions options, Set<String> excluded) {

@@ -1,6 +1,8 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.EngineLog;
+import dev.jetpack.engine.aci.TarEntry;
+import dev.jetpack.engine.io.ExtendedAttributes;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
@@ -453,12 +455,21 @@ public final class BuildContainer implements AutoCloseable {
         FileTrees.deleteRecursively(directory);
     }
 
+    /**
+     * The overlay shows the upper dir's own root, never a copy-up of the lower one: give it the lower root's
+     * owner, mode, extended attributes (an ACL or label on {@code /}; overlayfs' own excepted) and time.
+     */
     private static void copyRootAttributes(Path from, Path to) throws IOException {
         PosixFileAttributes attributes = Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         PosixFileAttributeView view = Files.getFileAttributeView(to, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         view.setOwner(attributes.owner());
         view.setGroup(attributes.group());
         view.setPermissions(attributes.permissions());
+        for (Map.Entry<String, byte[]> xattr : ExtendedAttributes.readAll(from).entrySet()) {
+            if (!TarEntry.isOverlayAttribute(xattr.getKey())) {
+                ExtendedAttributes.set(to, xattr.getKey(), xattr.getValue());
+            }
+        }
         view.setTimes(attributes.lastModifiedTime(), null, null);
     }
 }

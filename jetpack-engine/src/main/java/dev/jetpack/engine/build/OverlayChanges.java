@@ -1,7 +1,7 @@
 package dev.jetpack.engine.build;
 
+import dev.jetpack.engine.io.ExtendedAttributes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedSet;
@@ -26,15 +25,15 @@ import java.util.TreeSet;
  *       character devices 0:0 (all whiteouts made by unlink share one inode, so they look like hard links).</li>
  *   <li>{@link #opaqueDirectories()}: directories that hide everything of the lower tree beneath them, because
  *       the build removed and re-created them. BuildContainer mounts with {@code userxattr}, so the marker is
- *       {@code user.overlay.opaque="y"}, which Java reads as the user-defined attribute {@code overlay.opaque}.</li>
+ *       {@code user.overlay.opaque="y"}.</li>
  * </ul>
  *
- * <p>Paths are relative to the root ({@code etc/hosts}), sorted. None of these markers, and no attribute
- * {@link #isOverlayAttribute named overlay.*}, may reach an image.
+ * <p>Paths are relative to the root ({@code etc/hosts}), sorted. None of these markers, and no attribute of
+ * overlayfs' own ({@code aci.TarEntry.isOverlayAttribute}), may reach an image.
  */
 public final class OverlayChanges {
-    /** Prefix of overlayfs' own attributes as Java's user-defined attribute view names them. */
-    public static final String OVERLAY_ATTRIBUTE_PREFIX = "overlay.";
+    /** The marker of an opaque directory in an overlay mounted with {@code userxattr}. */
+    private static final String OPAQUE = "user.overlay.opaque";
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
@@ -106,21 +105,8 @@ public final class OverlayChanges {
 
     /** True for a directory marked {@code user.overlay.opaque="y"}. */
     public static boolean isOpaque(Path directory) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(directory, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null || !view.list().contains(OVERLAY_ATTRIBUTE_PREFIX + "opaque")) {
-            return false;
-        }
-        String name = OVERLAY_ATTRIBUTE_PREFIX + "opaque";
-        ByteBuffer value = ByteBuffer.allocate(view.size(name));
-        view.read(name, value);
-        value.flip();
-        return StandardCharsets.UTF_8.decode(value).toString().equals("y");
-    }
-
-    /** True for an attribute name (as Java's user-defined view gives it) that belongs to overlayfs. */
-    public static boolean isOverlayAttribute(String userAttributeName) {
-        return userAttributeName.startsWith(OVERLAY_ATTRIBUTE_PREFIX);
+        return ExtendedAttributes.get(directory, OPAQUE)
+                .map(value -> new String(value, StandardCharsets.UTF_8).equals("y")).orElse(false);
     }
 
     private static String relative(Path root, Path path) {

@@ -1,15 +1,15 @@
 package dev.jetpack.engine.build;
 
+import dev.jetpack.engine.io.ExtendedAttributes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * What a build changed when its container was a copy of the parent rather than an overlay: the paths of the
  * new tree that differ from the parent (new, or different in type, mode, owner, time, link count, device,
- * link target, user xattrs or content), the directories above them, and whether anything of the parent is
+ * link target, extended attributes of any namespace or content), the directories above them, and whether anything of the parent is
  * gone. Content is only read when all the metadata is equal, so an unchanged tree costs one read of each file
  * pair and a changed one mostly metadata.
  */
@@ -155,30 +155,20 @@ final class TreeComparison {
         if (type != DIRECTORY && !Objects.equals(now.get("size"), before.get("size"))) {
             return true;
         }
+        // Any kind of entry may carry attributes (a label on a link, a capability on a file); none is opened.
+        if (!xattrs(path).equals(xattrs(parentPath))) {
+            return true;
+        }
         if (Files.isSymbolicLink(path)) {
             return !Files.readSymbolicLink(path).equals(Files.readSymbolicLink(parentPath));
         }
-        boolean regular = type == REGULAR;
-        // Only files and directories are opened for xattrs: opening a FIFO would block.
-        if ((regular || type == DIRECTORY) && !xattrs(path).equals(xattrs(parentPath))) {
-            return true;
-        }
-        return regular && Files.mismatch(path, parentPath) != -1;
+        return type == REGULAR && Files.mismatch(path, parentPath) != -1;
     }
 
-    /** User extended attributes as name → hex value (NIO sees only the user namespace). */
+    /** Extended attributes as name → hex value, comparable with equals. */
     private static Map<String, String> xattrs(Path path) throws IOException {
         Map<String, String> values = new TreeMap<>();
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
-            return values;
-        }
-        for (String name : view.list()) {
-            ByteBuffer buffer = ByteBuffer.allocate(view.size(name));
-            view.read(name, buffer);
-            values.put(name, java.util.HexFormat.of().formatHex(buffer.array(), 0, buffer.position()));
-        }
+        ExtendedAttributes.readAll(path).forEach((name, value) -> values.put(name, HexFormat.of().formatHex(value)));
         return values;
     }
 }

@@ -5,6 +5,7 @@ import dev.jetpack.engine.aci.AciWriter;
 import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TreeExtractor;
+import dev.jetpack.engine.io.ExtendedAttributes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +52,8 @@ final class TreeMirror implements AciWriter.EntryListener {
         this.target = target;
         this.walkedRoot = walkedRoot;
         this.backing = backing;
-        // As the store's import unpacks a built image: owners restored, every device allowed.
-        this.restoreOwnership = ReaderOptions.defaults().restoreOwnership();
+        // As the store would unpack the engine's own output: owners restored, every device allowed.
+        this.restoreOwnership = ReaderOptions.ownOutput().restoreOwnership();
         this.extractor = new TreeExtractor(target, restoreOwnership, log);
     }
 
@@ -123,22 +123,9 @@ final class TreeMirror implements AciWriter.EntryListener {
                 && xattrNames(source).equals(entry.xattrs().keySet());
     }
 
-    /** The names of the {@code user.*} attributes, overlayfs' own included (so that a file carrying them is written). */
+    /** Every attribute name, overlayfs' own included (so that a file carrying them is written, not linked). */
     private static Set<String> xattrNames(Path file) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        Set<String> names = new HashSet<>();
-        if (view == null) {
-            return names;
-        }
-        try {
-            for (String name : view.list()) {
-                names.add("user." + name);
-            }
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            return names; // no user xattrs on this file system
-        }
-        return names;
+        return new HashSet<>(ExtendedAttributes.names(file));
     }
 
     private static String relative(String archiveName) {

@@ -78,8 +78,7 @@ public final class LayerApplier {
         CountingInputStream tarCount = new CountingInputStream(compression.decompress(buffered));
         MessageDigest sha256 = Digest.newSha256();
         ExpansionLimitInputStream tar = new ExpansionLimitInputStream(new DigestInputStream(tarCount, sha256),
-                tarCount, compressed, options.maxUncompressedBytes() - uncompressedBytes,
-                options.maxExpansionRatio(), options.ratioGraceBytes());
+                tarCount, compressed, options.maxUncompressedBytes() - uncompressedBytes, options);
         Layer layer = new Layer(new TreeExtractor(root, options.restoreOwnership(), options.log()));
         TarReader reader = new TarReader(tar);
         TarEntry entry;
@@ -156,7 +155,7 @@ public final class LayerApplier {
             }
             String hardLinkTarget = entry.type() == TarEntry.Type.HARDLINK ? hardLinkTarget(entry) : null;
             if (entry.type() == TarEntry.Type.CHAR_DEVICE || entry.type() == TarEntry.Type.BLOCK_DEVICE) {
-                options.devices().requireAllowed(entry);
+                options.requireDeviceAllowed(entry);
             }
             touchParent(parent);
             if (existing != null) {

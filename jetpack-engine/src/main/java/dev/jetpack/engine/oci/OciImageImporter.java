@@ -137,7 +137,7 @@ public final class OciImageImporter {
             // directory's time back after its children change, so this time stays unless a layer sets it).
             Instant created = creationTime(image);
             Files.setLastModifiedTime(rootfs, FileTime.from(created));
-            LayerApplier applier = new LayerApplier(rootfs, options.readerOptions());
+            LayerApplier applier = new LayerApplier(rootfs, options.readerOptions().withDefaultLog(log));
             List<Digest> diffIds = image.config().rootfs().diffIds();
             for (int i = 0; i < image.layers().size(); i++) {
                 OciImage.Layer layer = image.layers().get(i);

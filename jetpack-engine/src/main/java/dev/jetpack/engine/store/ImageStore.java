@@ -236,7 +236,8 @@ public final class ImageStore {
     }
 
     private StagedImage stage(InputStream aci, Path linkFrom, String source, ReaderOptions readerOptions) {
-        return new AciStaging(staging, this::importFailure).stage(aci, linkFrom, source, readerOptions);
+        return new AciStaging(staging, this::importFailure).stage(aci, linkFrom, source,
+                readerOptions.withDefaultLog(log));
     }
 
     /**

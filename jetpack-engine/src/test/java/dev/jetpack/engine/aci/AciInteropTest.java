@@ -1,6 +1,7 @@
 package dev.jetpack.engine.aci;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.TreeSnapshot;
@@ -50,7 +51,7 @@ class AciInteropTest {
                 "-C", gnu.toString());
         assertThat(Files.readAllBytes(gnu.resolve("manifest"))).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> expected = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
-                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:user.overlay.opaque=79", "")));
         Map<String, String> actual = TreeSnapshot.ofWholeSeconds(gnu.resolve("rootfs"));
         assertThat(actual).isEqualTo(expected);
     }
@@ -81,8 +82,29 @@ class AciInteropTest {
         assertThat(read.id().hex()).isEqualTo(expectedId);
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> expected = TreeSnapshot.of(dir.resolve("rootfs")).entrySet().stream().collect(
-                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:user.overlay.opaque=79", "")));
         assertThat(TreeSnapshot.of(extracted)).isEqualTo(expected);
+    }
+
+    /** An ACI may hold a sparse file (GNU tar --sparse, bsdtar unasked): it is extracted in full, as GNU tar does. */
+    @ParameterizedTest
+    @CsvSource({"tar --format=gnu --sparse", "tar --format=posix --sparse", "bsdtar"})
+    void sparseFilesInAnAciAreExtractedInFull(String writer) throws IOException {
+        Path dir = tmp.resolve("layout");
+        Files.createDirectories(dir.resolve("rootfs"));
+        Path sparse = dir.resolve("rootfs/disk.img");
+        TestTrees.run("truncate", "-s", "4M", sparse.toString());
+        TestTrees.run("sh", "-c", "printf data | dd of='" + sparse + "' bs=1 seek=1048576 conv=notrunc 2>/dev/null");
+        Files.write(dir.resolve("manifest"), TestTrees.MANIFEST);
+        Path aci = tmp.resolve("sparse.aci");
+        TestTrees.run("sh", "-c", "cd '" + dir + "' && " + writer + " -cf '" + aci + "' manifest rootfs");
+
+        AciReader.extract(aci, tmp.resolve("x"), ReaderOptions.defaults());
+
+        assertThat(Files.readAllBytes(tmp.resolve("x/disk.img"))).isEqualTo(Files.readAllBytes(sparse));
+        // the holes count against the image limit although the tar does not hold them
+        assertThatThrownBy(() -> AciReader.inspect(aci, ReaderOptions.builder().maxUncompressedBytes(1024 * 1024)
+                .build())).isInstanceOf(AciFormatException.class).hasMessageContaining("rootfs/disk.img");
     }
 
     @Test

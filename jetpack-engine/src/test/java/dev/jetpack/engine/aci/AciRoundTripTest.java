@@ -45,9 +45,9 @@ class AciRoundTripTest {
         assertThat(read.compression()).isEqualTo(compression);
         assertThat(read.manifestJson()).isEqualTo(TestTrees.MANIFEST);
         Map<String, String> expected = TreeSnapshot.ofWholeSeconds(source).entrySet().stream().collect(
-                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:overlay.opaque=79", "")));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().replace(" xattr:user.overlay.opaque=79", "")));
         assertThat(TreeSnapshot.ofWholeSeconds(extracted)).isEqualTo(expected);
-        assertThat(TreeSnapshot.of(extracted).get("hello.txt")).contains("xattr:comment=").contains("1234:5678");
+        assertThat(TreeSnapshot.of(extracted).get("hello.txt")).contains("xattr:user.comment=").contains("1234:5678");
         assertThat(TreeSnapshot.of(extracted).get("usr/bin/tool")).startsWith("104755");
         assertThat(TreeSnapshot.of(extracted).get("null")).startsWith("20");
         assertThat(TreeSnapshot.of(extracted).get("fifo")).startsWith("10");

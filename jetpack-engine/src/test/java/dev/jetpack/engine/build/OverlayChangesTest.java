@@ -37,8 +37,9 @@ class OverlayChangesTest {
         assertThat(changes.deleted()).containsExactly("usr/bin/removed");
         assertThat(changes.opaqueDirectories()).containsExactly("opt/app");
         assertThat(OverlayChanges.isWhiteout(upper.resolve("null"))).as("a real device is not a whiteout").isFalse();
-        assertThat(OverlayChanges.isOverlayAttribute("overlay.opaque")).isTrue();
-        assertThat(OverlayChanges.isOverlayAttribute("mime_type")).isFalse();
+        assertThat(dev.jetpack.engine.aci.TarEntry.isOverlayAttribute("user.overlay.opaque")).isTrue();
+        assertThat(dev.jetpack.engine.aci.TarEntry.isOverlayAttribute("trusted.overlay.origin")).isTrue();
+        assertThat(dev.jetpack.engine.aci.TarEntry.isOverlayAttribute("user.mime_type")).isFalse();
     }
 
     @Test

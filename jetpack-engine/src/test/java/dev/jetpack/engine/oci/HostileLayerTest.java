@@ -139,10 +139,10 @@ class HostileLayerTest {
 
     @Test
     void devicesFollowTheDevicePolicy() throws IOException {
-        assertRefused(tar(t -> device(t, "disk", TarConstants.LF_BLK, 8, 0)), "disk", "device policy STANDARD");
-        assertRefused(tar(t -> device(t, "mem", TarConstants.LF_CHR, 1, 1)), "mem", "device policy STANDARD");
+        assertRefused(tar(t -> device(t, "disk", TarConstants.LF_BLK, 8, 0)), "disk", "device policy standard");
+        assertRefused(tar(t -> device(t, "mem", TarConstants.LF_CHR, 1, 1)), "mem", "device policy standard");
         assertRefused(List.of(tar(t -> device(t, "null", TarConstants.LF_CHR, 1, 3))),
-                ReaderOptions.builder().devices(DevicePolicy.NONE).build(), "null", "device policy NONE");
+                ReaderOptions.builder().devices(DevicePolicy.NONE).build(), "null", "device policy none");
         apply(applier(ReaderOptions.untrusted()), tar(t -> device(t, "dev/null", TarConstants.LF_CHR, 1, 3)));
         assertThat(Files.getAttribute(tree.resolve("dev/null"), "unix:rdev")).isEqualTo(259L);
     }

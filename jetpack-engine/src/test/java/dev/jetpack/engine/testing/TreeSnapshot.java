@@ -1,14 +1,14 @@
 package dev.jetpack.engine.testing;
 
+import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,7 +25,7 @@ import java.util.stream.Stream;
  * What a tree holds, as "relative path -> one line" (the root is {@code .}), so that tests compare whole trees
  * exactly and a failure shows the entries that differ. A line holds the full mode (type bits included, so
  * setuid and sticky show), owner, modification time, size and SHA-256 of a file, link target, device number,
- * user xattrs and hard links. A tree that cannot be read fails the test ({@link UncheckedIOException}), so that
+ * extended attributes of every namespace (on every kind of entry, as {@code xattr:NAME=HEX}) and hard links. A tree that cannot be read fails the test ({@link UncheckedIOException}), so that
  * snapshots can be taken where no checked exception may pass.
  */
 public final class TreeSnapshot {
@@ -137,7 +136,9 @@ public final class TreeSnapshot {
             Map<String, Object> a = Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             StringBuilder line = new StringBuilder();
-            line.append(Integer.toOctalString(mode)).append(' ').append(a.get("uid")).append(':').append(a.get("gid"));
+            line.append(Integer.toOctalString(mode)).append(' ')
+                    .append(Integer.toUnsignedString((Integer) a.get("uid"))).append(':')
+                    .append(Integer.toUnsignedString((Integer) a.get("gid"))); // uid_t is unsigned
             FileTime mtime = (FileTime) a.get("lastModifiedTime");
             switch (times) {
                 case EXACT -> line.append(" mtime=").append(mtime);
@@ -147,7 +148,7 @@ public final class TreeSnapshot {
                 }
             }
             if (Files.isSymbolicLink(path)) {
-                line.append(" -> ").append(Files.readSymbolicLink(path));
+                line.append(" -> ").append(Symlinks.read(path)); // byte for byte: NIO would normalize it
             } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 line.append(" size=").append(a.get("size")).append(" sha=").append(sha256(path));
                 Object inode = List.of(a.get("dev"), a.get("ino"));
@@ -160,10 +161,7 @@ public final class TreeSnapshot {
                 // devices, fifos and sockets: the device number is what a device is
                 line.append(" rdev=").append(a.get("rdev"));
             }
-            if (!Files.isSymbolicLink(path) && (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                    || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))) {
-                appendUserXattrs(path, line);
-            }
+            appendXattrs(path, line);
             result.put(key, line.toString());
         }
         if (hardLinks == HardLinks.IN_TREE_GROUP) {
@@ -194,14 +192,9 @@ public final class TreeSnapshot {
         return false;
     }
 
-    private static void appendUserXattrs(Path path, StringBuilder line) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        for (String name : new TreeSet<>(view.list())) {
-            ByteBuffer value = ByteBuffer.allocate(view.size(name));
-            view.read(name, value);
-            line.append(" xattr:").append(name).append('=').append(HexFormat.of().formatHex(value.array()));
-        }
+    private static void appendXattrs(Path path, StringBuilder line) throws IOException {
+        ExtendedAttributes.readAll(path).forEach((name, value) ->
+                line.append(" xattr:").append(name).append('=').append(HexFormat.of().formatHex(value)));
     }
 
     private static String sha256(Path file) throws IOException {

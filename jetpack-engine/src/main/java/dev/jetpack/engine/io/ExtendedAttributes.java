@@ -1,0 +1,190 @@
+package dev.jetpack.engine.io;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Extended attributes of every namespace ({@code user.*}, {@code security.*} such as {@code security.capability}
+ * and {@code security.selinux}, {@code trusted.*}, {@code system.posix_acl_access}/{@code _default}), read and
+ * written with the Linux calls {@code llistxattr}, {@code lgetxattr}, {@code lsetxattr} and {@code lremovexattr}.
+ *
+ * <p>Why native calls: Java's {@code UserDefinedFileAttributeView} reaches only {@code user.*}, so a file
+ * capability (ping's {@code cap_net_raw}) or an ACL would be lost on the way through the store. Why the
+ * {@code l} variants: they act on a symbolic link itself, never on what it points at (an image's links point
+ * into the image, which the host would resolve against its own root), and they never open the file, so a fifo
+ * cannot block and a device node is never touched.
+ *
+ * <p>Failures are {@link ExtendedAttributeException}s that name the file, the attribute and the errno; callers
+ * decide what a refused attribute means for them.
+ */
+public final class ExtendedAttributes {
+    private static final int ERANGE = 34;
+    private static final int ENODATA = 61;
+    private static final int ENOTSUP = 95;
+    /** Linux allows values up to 64 KiB (XATTR_SIZE_MAX). */
+    private static final int MAX_VALUE = 64 * 1024;
+    /** File names reach the kernel in the encoding the JDK uses for them. */
+    private static final Charset FILE_NAMES = fileNameCharset();
+
+    private ExtendedAttributes() {
+    }
+
+    /**
+     * Every attribute of {@code path} (not following a final symbolic link), by name; empty when the file system
+     * stores no extended attributes at all.
+     *
+     * @throws ExtendedAttributeException when the file is missing or the attributes cannot be read
+     */
+    public static SortedMap<String, byte[]> readAll(Path path) throws ExtendedAttributeException {
+        SortedMap<String, byte[]> values = new TreeMap<>();
+        for (String name : names(path)) {
+            get(path, name).ifPresent(value -> values.put(name, value));
+        }
+        return values;
+    }
+
+    /**
+     * The attribute names of {@code path} (not following a final symbolic link), sorted; empty when the file
+     * system stores no extended attributes.
+     */
+    public static List<String> names(Path path) throws ExtendedAttributeException {
+        byte[] file = cString(path.toString(), FILE_NAMES);
+        while (true) {
+            long size;
+            try {
+                size = LibC.llistxattr(file, null, new NativeLong(0)).longValue();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ENOTSUP) {
+                    return List.of();
+                }
+                throw new ExtendedAttributeException("list", path, "", e.getErrorCode());
+            }
+            if (size == 0) {
+                return List.of();
+            }
+            byte[] buffer = new byte[(int) size];
+            long read;
+            try {
+                read = LibC.llistxattr(file, buffer, new NativeLong(buffer.length)).longValue();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ERANGE) {
+                    continue; // an attribute was added between the two calls
+                }
+                throw new ExtendedAttributeException("list", path, "", e.getErrorCode());
+            }
+            List<String> names = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < read; i++) {
+                if (buffer[i] == 0) {
+                    names.add(new String(buffer, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            Collections.sort(names);
+            return names;
+        }
+    }
+
+    /** The value of one attribute, empty when the file does not have it. */
+    public static Optional<byte[]> get(Path path, String name) throws ExtendedAttributeException {
+        byte[] file = cString(path.toString(), FILE_NAMES);
+        byte[] attribute = attributeName(path, name);
+        while (true) {
+            long size;
+            try {
+                size = LibC.lgetxattr(file, attribute, null, new NativeLong(0)).longValue();
+                if (size == 0) {
+                    return Optional.of(new byte[0]);
+                }
+                byte[] value = new byte[(int) Math.min(size, MAX_VALUE)];
+                long read = LibC.lgetxattr(file, attribute, value, new NativeLong(value.length)).longValue();
+                return Optional.of(read == value.length ? value : Arrays.copyOf(value, (int) read));
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ENODATA) {
+                    return Optional.empty(); // also when it was removed between the two calls
+                }
+                if (e.getErrorCode() != ERANGE) {
+                    throw new ExtendedAttributeException("read", path, name, e.getErrorCode());
+                }
+                // it grew between the two calls: ask for the size again
+            }
+        }
+    }
+
+    /** Sets (creates or replaces) one attribute of {@code path} itself, never of a link's target. */
+    public static void set(Path path, String name, byte[] value) throws ExtendedAttributeException {
+        byte[] attribute = attributeName(path, name);
+        try {
+            LibC.lsetxattr(cString(path.toString(), FILE_NAMES), attribute, value, new NativeLong(value.length), 0);
+        } catch (LastErrorException e) {
+            throw new ExtendedAttributeException("set", path, name, e.getErrorCode());
+        }
+    }
+
+    /** Removes one attribute; nothing happens when the file does not have it. */
+    public static void remove(Path path, String name) throws ExtendedAttributeException {
+        byte[] attribute = attributeName(path, name);
+        try {
+            LibC.lremovexattr(cString(path.toString(), FILE_NAMES), attribute);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != ENODATA) {
+                throw new ExtendedAttributeException("remove", path, name, e.getErrorCode());
+            }
+        }
+    }
+
+    private static byte[] attributeName(Path path, String name) throws ExtendedAttributeException {
+        if (name.isEmpty() || name.indexOf('\0') >= 0 || name.indexOf('.') <= 0) {
+            throw new ExtendedAttributeException(path, name, "an attribute name is NAMESPACE.NAME without NUL"
+                    + " bytes (e.g. user.comment, security.capability)");
+        }
+        return cString(name, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] cString(String text, Charset charset) {
+        byte[] bytes = text.getBytes(charset);
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+
+    private static Charset fileNameCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    /**
+     * The C library, bound by JNA's direct mapping (one native call per method, no proxy). Loaded on first use;
+     * a failure to load (no JNA native library for this platform, or a temp directory mounted noexec) surfaces
+     * as a {@link LinkageError} that {@link ExtendedAttributeException} does not hide.
+     */
+    private static final class LibC {
+        static {
+            Native.register(Platform.C_LIBRARY_NAME);
+        }
+
+        static native NativeLong llistxattr(byte[] path, byte[] list, NativeLong size) throws LastErrorException;
+
+        static native NativeLong lgetxattr(byte[] path, byte[] name, byte[] value, NativeLong size)
+                throws LastErrorException;
+
+        static native int lsetxattr(byte[] path, byte[] name, byte[] value, NativeLong size, int flags)
+                throws LastErrorException;
+
+        static native int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
+    }
+}
