@@ -33,8 +33,6 @@ public final class ExtendedAttributes {
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
-    /** Linux allows values up to 64 KiB (XATTR_SIZE_MAX). */
-    private static final int MAX_VALUE = 64 * 1024;
     /** File names reach the kernel in the encoding the JDK uses for them. */
     private static final Charset FILE_NAMES = fileNameCharset();
 
@@ -108,7 +106,7 @@ public final class ExtendedAttributes {
                 if (size == 0) {
                     return Optional.of(new byte[0]);
                 }
-                byte[] value = new byte[(int) Math.min(size, MAX_VALUE)];
+                byte[] value = new byte[(int) size]; // at most 64 KiB (XATTR_SIZE_MAX)
                 long read = LibC.lgetxattr(file, attribute, value, new NativeLong(value.length)).longValue();
                 return Optional.of(read == value.length ? value : Arrays.copyOf(value, (int) read));
             } catch (LastErrorException e) {

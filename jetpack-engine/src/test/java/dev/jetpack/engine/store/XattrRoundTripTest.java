@@ -154,6 +154,43 @@ class XattrRoundTripTest {
                 && line.contains("'user.comment'"));
     }
 
+    /**
+     * overlayfs' own attributes in an image (trusted.overlay.* of an overlay mounted without userxattr,
+     * user.overlay.* with it) would make files whiteouts or directories opaque in a later overlay: never restored.
+     */
+    @Test
+    void overlayfsAttributesInAnImageAreNeverRestored() throws IOException {
+        Path aci = tmp.resolve("overlay-attributes.aci");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(aci))) {
+            byte[] manifest = Files.readAllBytes(TestImages.manifestFile(tmp.resolve("manifest"),
+                    "example.com/overlay-attributes", "1.0"));
+            TarArchiveEntry manifestEntry = new TarArchiveEntry("manifest");
+            manifestEntry.setSize(manifest.length);
+            tar.putArchiveEntry(manifestEntry);
+            tar.write(manifest);
+            tar.closeArchiveEntry();
+            tar.putArchiveEntry(new TarArchiveEntry("rootfs/"));
+            tar.closeArchiveEntry();
+            TarArchiveEntry directory = new TarArchiveEntry("rootfs/etc/");
+            directory.addPaxHeader("SCHILY.xattr.trusted.overlay.opaque", "y");
+            directory.addPaxHeader("SCHILY.xattr.user.overlay.opaque", "y");
+            directory.addPaxHeader("SCHILY.xattr.user.kept", "1");
+            tar.putArchiveEntry(directory);
+            tar.closeArchiveEntry();
+            TarArchiveEntry file = new TarArchiveEntry("rootfs/etc/passwd");
+            file.addPaxHeader("SCHILY.xattr.trusted.overlay.origin", "x");
+            file.addPaxHeader("SCHILY.xattr.trusted.overlay.metacopy", "");
+            tar.putArchiveEntry(file);
+            tar.closeArchiveEntry();
+        }
+
+        StoredImage image = jetpack("store").importImage(aci.toString(), Optional.empty(), Optional.empty(),
+                FetchOptions.defaults());
+
+        assertThat(XattrTools.getfattrTree(image.rootfs())).containsOnlyKeys("etc")
+                .containsEntry("etc", "user.kept=0x31");
+    }
+
     private void assertSameAttributes(Path tree, String what) throws IOException {
         assertThat(XattrTools.getfattrTree(tree)).as(what).isEqualTo(sourceAttributes);
     }
