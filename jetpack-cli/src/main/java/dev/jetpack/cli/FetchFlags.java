@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  */
 final class FetchFlags {
     /** How these options are spelled, for the engine's messages about a refused image. */
-    static final ReaderOptions.SettingNames SETTING_NAMES = new ReaderOptions.SettingNames("--devices",
-            "--max-image-size", "--max-expansion-ratio");
+    static final ReaderOptions.SettingNames SETTING_NAMES = new ReaderOptions.SettingNames("--devices {}",
+            "--max-image-size {}", "--max-expansion-ratio {}");
 
     @Option(names = {"--allow-http", "-allow-http"}, description = "Allow plain-HTTP URLs, discovery pages and"
             + " downloads (insecure: anyone on the path can change the image; a warning is printed).")

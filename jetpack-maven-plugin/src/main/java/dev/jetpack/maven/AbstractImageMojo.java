@@ -50,8 +50,9 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
 
     /** How these parameters are spelled, for the engine's messages about a refused image. */
     static final ReaderOptions.SettingNames SETTING_NAMES = new ReaderOptions.SettingNames(
-            "the parameter devices (-Djetpack.devices=...)", "the parameter maxImageSize (-Djetpack.maxImageSize=...)",
-            "the parameter maxExpansionRatio (-Djetpack.maxExpansionRatio=...)");
+            "<devices>{}</devices> (-Djetpack.devices={})",
+            "<maxImageSize>{}</maxImageSize> (-Djetpack.maxImageSize={})",
+            "<maxExpansionRatio>{}</maxExpansionRatio> (-Djetpack.maxExpansionRatio={})");
 
     @Component
     private RepositorySystem repositorySystem;

@@ -57,14 +57,14 @@ public enum DevicePolicy {
      * Refuses a device entry this policy does not allow, naming it, the rule and the setting that allows it; the
      * one check for ACIs and OCI layers alike.
      *
-     * @param setting how the user chooses the policy (e.g. {@code --devices}), for the message
+     * @param allowAll how the user allows every device (e.g. {@code --devices all}), for the message
      */
-    public void requireAllowed(TarEntry entry, String setting) {
+    public void requireAllowed(TarEntry entry, String allowAll) {
         if (!allows(entry.type(), entry.devMajor(), entry.devMinor())) {
             throw AciFormatException.forEntry(entry.name(), "device nodes are not allowed here (" + entry.type()
                     + " " + entry.devMajor() + ":" + entry.devMinor() + "; device policy " + displayName() + "): a"
                     + " device in an unpacked image gives whoever can open it access to the host's hardware. For an"
-                    + " image you made or trust, allow its devices with " + setting + " all");
+                    + " image you made or trust, allow its devices with " + allowAll);
         }
     }
 

@@ -23,21 +23,27 @@ public final class ReaderOptions {
 
     /**
      * How the user sets each limit where these options came from (a CLI option, a Maven parameter), so that the
-     * message of a refused image names the setting to change rather than the engine's builder.
+     * message of a refused image names the setting to change rather than the engine's builder. Each is a pattern
+     * in which {@code {}} stands for the value, e.g. {@code --devices {}}.
      *
-     * @param devices              the setting of {@link #devices()}
-     * @param maxUncompressedBytes the setting of {@link #maxUncompressedBytes()}
-     * @param maxExpansionRatio    the setting of {@link #maxExpansionRatio()}
+     * @param devices              how to set {@link #devices()}
+     * @param maxUncompressedBytes how to set {@link #maxUncompressedBytes()}
+     * @param maxExpansionRatio    how to set {@link #maxExpansionRatio()}
      */
     public record SettingNames(String devices, String maxUncompressedBytes, String maxExpansionRatio) {
         /** For callers of the engine as a library: the builder methods. */
-        public static final SettingNames ENGINE = new SettingNames("ReaderOptions.devices",
-                "ReaderOptions.maxUncompressedBytes", "ReaderOptions.maxExpansionRatio");
+        public static final SettingNames ENGINE = new SettingNames("ReaderOptions.Builder.devices({})",
+                "ReaderOptions.Builder.maxUncompressedBytes({})", "ReaderOptions.Builder.maxExpansionRatio({})");
 
         public SettingNames {
             Objects.requireNonNull(devices, "devices");
             Objects.requireNonNull(maxUncompressedBytes, "maxUncompressedBytes");
             Objects.requireNonNull(maxExpansionRatio, "maxExpansionRatio");
+        }
+
+        /** {@code pattern} with {@code value} in its place: how to set one value. */
+        static String set(String pattern, String value) {
+            return pattern.replace("{}", value);
         }
     }
 
@@ -141,19 +147,20 @@ public final class ReaderOptions {
 
     /** Refuses a device node the {@link #devices()} policy does not allow, naming the setting that allows it. */
     public void requireDeviceAllowed(TarEntry entry) {
-        devices.requireAllowed(entry, settingNames.devices());
+        devices.requireAllowed(entry, SettingNames.set(settingNames.devices(), DevicePolicy.ALL.displayName()));
     }
 
     /** The sentence that says how to accept a larger image. */
     String raiseSizeLimit() {
-        return "If the image is genuine, raise the limit with " + settingNames.maxUncompressedBytes()
-                + " (now " + maxUncompressedBytes + " bytes).";
+        return "If the image is genuine, raise the limit with "
+                + SettingNames.set(settingNames.maxUncompressedBytes(), "SIZE") + " (now " + maxUncompressedBytes
+                + " bytes).";
     }
 
     /** The sentence that says how to accept a higher expansion ratio. */
     String raiseRatioLimit() {
         return "If the image is genuine (e.g. a large file of zeros), raise the limit with "
-                + settingNames.maxExpansionRatio() + " (now " + maxExpansionRatio + ").";
+                + SettingNames.set(settingNames.maxExpansionRatio(), "N") + " (now " + maxExpansionRatio + ").";
     }
 
     /** Receives uncompressed bytes read. */

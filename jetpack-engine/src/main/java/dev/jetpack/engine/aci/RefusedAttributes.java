@@ -23,11 +23,12 @@ final class RefusedAttributes {
     }
 
     void refused(String entryName, ExtendedAttributeException e) {
-        String key = "'" + e.attribute() + "' (errno " + e.errno() + ")";
+        String attribute = e.attribute().replace("\0", "\\0"); // a NUL would cut the log line
+        String key = "'" + attribute + "' (errno " + e.errno() + ")";
         Integer seen = repeats.get(key);
         if (seen == null) {
             repeats.put(key, 0);
-            log.warn("Extracted '" + entryName + "' without its extended attribute '" + e.attribute() + "', as GNU"
+            log.warn("Extracted '" + entryName + "' without its extended attribute '" + attribute + "', as GNU"
                     + " tar --xattrs does when the host refuses one: " + e.getMessage() + ". The image itself still"
                     + " has the attribute; extract as root on a host that allows it to keep it. Further files"
                     + " refused the same attribute are counted.");

@@ -2,6 +2,7 @@ package dev.jetpack.engine.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * An extended attribute that could not be listed, read, set or removed: names the file, the attribute and the
@@ -24,6 +25,10 @@ public final class ExtendedAttributeException extends IOException {
     private static final int ELOOP = 40;
     private static final int ENOTSUP = 95;
     private static final int EDQUOT = 122;
+    private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(Map.entry(EPERM, "EPERM"),
+            Map.entry(ENOENT, "ENOENT"), Map.entry(E2BIG, "E2BIG"), Map.entry(EACCES, "EACCES"),
+            Map.entry(ENOTDIR, "ENOTDIR"), Map.entry(ENOSPC, "ENOSPC"), Map.entry(ERANGE, "ERANGE"),
+            Map.entry(ENAMETOOLONG, "ENAMETOOLONG"), Map.entry(ELOOP, "ELOOP"), Map.entry(EDQUOT, "EDQUOT"));
 
     private final transient Path path;
     private final String attribute;
@@ -125,29 +130,6 @@ public final class ExtendedAttributeException extends IOException {
     }
 
     private static String name(int errno) {
-        switch (errno) {
-            case EPERM:
-                return "EPERM";
-            case EACCES:
-                return "EACCES";
-            case E2BIG:
-                return "E2BIG";
-            case ERANGE:
-                return "ERANGE";
-            case ENOSPC:
-                return "ENOSPC";
-            case EDQUOT:
-                return "EDQUOT";
-            case ENOENT:
-                return "ENOENT";
-            case ENOTDIR:
-                return "ENOTDIR";
-            case ENAMETOOLONG:
-                return "ENAMETOOLONG";
-            case ELOOP:
-                return "ELOOP";
-            default:
-                return "errno " + errno;
-        }
+        return ERRNO_NAMES.getOrDefault(errno, "errno " + errno);
     }
 }

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
+import dev.jetpack.engine.JetpackException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,8 +34,6 @@ public final class ExtendedAttributes {
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
-    /** Linux allows values up to 64 KiB (XATTR_SIZE_MAX). */
-    private static final int MAX_VALUE = 64 * 1024;
     /** File names reach the kernel in the encoding the JDK uses for them. */
     private static final Charset FILE_NAMES = fileNameCharset();
 
@@ -60,6 +59,7 @@ public final class ExtendedAttributes {
      * system stores no extended attributes.
      */
     public static List<String> names(Path path) throws ExtendedAttributeException {
+        LibC.require();
         byte[] file = cString(path.toString(), FILE_NAMES);
         while (true) {
             long size;
@@ -99,6 +99,7 @@ public final class ExtendedAttributes {
 
     /** The value of one attribute, empty when the file does not have it. */
     public static Optional<byte[]> get(Path path, String name) throws ExtendedAttributeException {
+        LibC.require();
         byte[] file = cString(path.toString(), FILE_NAMES);
         byte[] attribute = attributeName(path, name);
         while (true) {
@@ -108,7 +109,7 @@ public final class ExtendedAttributes {
                 if (size == 0) {
                     return Optional.of(new byte[0]);
                 }
-                byte[] value = new byte[(int) Math.min(size, MAX_VALUE)];
+                byte[] value = new byte[(int) size]; // at most 64 KiB (XATTR_SIZE_MAX)
                 long read = LibC.lgetxattr(file, attribute, value, new NativeLong(value.length)).longValue();
                 return Optional.of(read == value.length ? value : Arrays.copyOf(value, (int) read));
             } catch (LastErrorException e) {
@@ -125,6 +126,7 @@ public final class ExtendedAttributes {
 
     /** Sets (creates or replaces) one attribute of {@code path} itself, never of a link's target. */
     public static void set(Path path, String name, byte[] value) throws ExtendedAttributeException {
+        LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
             LibC.lsetxattr(cString(path.toString(), FILE_NAMES), attribute, value, new NativeLong(value.length), 0);
@@ -135,6 +137,7 @@ public final class ExtendedAttributes {
 
     /** Removes one attribute; nothing happens when the file does not have it. */
     public static void remove(Path path, String name) throws ExtendedAttributeException {
+        LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
             LibC.lremovexattr(cString(path.toString(), FILE_NAMES), attribute);
@@ -168,13 +171,30 @@ public final class ExtendedAttributes {
     }
 
     /**
-     * The C library, bound by JNA's direct mapping (one native call per method, no proxy). Loaded on first use;
-     * a failure to load (no JNA native library for this platform, or a temp directory mounted noexec) surfaces
-     * as a {@link LinkageError} that {@link ExtendedAttributeException} does not hide.
+     * The C library, bound by JNA's direct mapping (one native call per method, no proxy). Bound on first use;
+     * when that fails (no JNA native library for this platform, or a temporary directory mounted noexec where JNA
+     * unpacks it) every call says so instead of an UnsatisfiedLinkError.
      */
     private static final class LibC {
-        static {
-            Native.register(Platform.C_LIBRARY_NAME);
+        private static final Throwable UNAVAILABLE = register();
+
+        private static Throwable register() {
+            try {
+                Native.register(Platform.C_LIBRARY_NAME);
+                return null;
+            } catch (LinkageError | RuntimeException e) {
+                return e;
+            }
+        }
+
+        static void require() {
+            if (UNAVAILABLE != null) {
+                throw new JetpackException("Cannot read or write extended attributes: JNA's native library did not"
+                        + " load (" + UNAVAILABLE + "). JNA unpacks it into jna.tmpdir (by default a cache or"
+                        + " temporary directory); point that at a directory not mounted noexec, e.g."
+                        + " -Djna.tmpdir=$HOME/.cache/jna.",
+                        UNAVAILABLE);
+            }
         }
 
         static native NativeLong llistxattr(byte[] path, byte[] list, NativeLong size) throws LastErrorException;

@@ -3,6 +3,7 @@ package dev.jetpack.engine.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jetpack.engine.testing.ChildJvm;
 import dev.jetpack.engine.testing.TestTrees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,6 +110,39 @@ class ExtendedAttributesTest {
         Path file = Files.writeString(dir.resolve("acl"), "");
         assertThatThrownBy(() -> ExtendedAttributes.set(file, "system.posix_acl_access", new byte[] {1, 2, 3}))
                 .isInstanceOf(ExtendedAttributeException.class).hasMessageContaining("EINVAL");
+    }
+
+    /**
+     * Where JNA cannot load its native library (here: its temporary directory on a noexec mount), every call says
+     * so and how to fix it, in a child JVM that has not loaded it yet.
+     */
+    @Test
+    void aNativeLibraryThatCannotLoadIsAClearError() throws Exception {
+        Path noexec = Files.createDirectories(dir.resolve("noexec"));
+        TestTrees.run("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs", noexec.toString());
+        try {
+            Process child = new ProcessBuilder(ChildJvm.command(List.of("-Djna.tmpdir=" + noexec, "-Djna.nosys=true"),
+                    NativeLibraryProbe.class, List.of(dir.toString()))).redirectErrorStream(true).start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor()).as(output).isEqualTo(3);
+            assertThat(output).contains("Cannot read or write extended attributes", "JNA's native library",
+                    "noexec", "-Djna.tmpdir=");
+        } finally {
+            TestTrees.run("umount", noexec.toString());
+        }
+    }
+
+    /** Child JVM: lists the attributes of its argument; exit 3 with the message when that fails as it should. */
+    public static final class NativeLibraryProbe {
+        public static void main(String[] args) throws Exception {
+            try {
+                ExtendedAttributes.names(Path.of(args[0]));
+                System.out.println("listed without error");
+            } catch (dev.jetpack.engine.JetpackException e) {
+                System.out.println(e.getMessage());
+                System.exit(3);
+            }
+        }
     }
 
     private static Map<String, String> hex(Map<String, byte[]> values) {

@@ -16,6 +16,7 @@ import dev.jetpack.engine.oci.OciExportOptions;
 import dev.jetpack.engine.oci.OciReference;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestImages;
+import dev.jetpack.engine.testing.TestTars;
 import dev.jetpack.engine.testing.TestTrees;
 import dev.jetpack.engine.testing.XattrTools;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,17 +124,7 @@ class XattrRoundTripTest {
     @Test
     void anAttributeTheHostRefusesIsAWarningNamingTheFileAndTheAttribute() throws IOException {
         Path aci = tmp.resolve("link-with-user-xattr.aci");
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(aci))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            byte[] manifest = Files.readAllBytes(TestImages.manifestFile(tmp.resolve("manifest"),
-                    "example.com/refused", "1.0"));
-            TarArchiveEntry manifestEntry = new TarArchiveEntry("manifest");
-            manifestEntry.setSize(manifest.length);
-            tar.putArchiveEntry(manifestEntry);
-            tar.write(manifest);
-            tar.closeArchiveEntry();
-            tar.putArchiveEntry(new TarArchiveEntry("rootfs/"));
-            tar.closeArchiveEntry();
+        writeAci(aci, tar -> {
             for (String name : new String[] {"rootfs/a-link", "rootfs/b-link"}) {
                 TarArchiveEntry link = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                 link.setLinkName("target");
@@ -142,7 +132,7 @@ class XattrRoundTripTest {
                 tar.putArchiveEntry(link);
                 tar.closeArchiveEntry();
             }
-        }
+        });
 
         StoredImage image = jetpack("store").importImage(aci.toString(), Optional.empty(), Optional.empty(),
                 FetchOptions.defaults());
@@ -152,6 +142,45 @@ class XattrRoundTripTest {
                 && line.contains("GNU tar") && line.contains("EPERM"));
         assertThat(log.warnings()).anyMatch(line -> line.contains("1 more files")
                 && line.contains("'user.comment'"));
+    }
+
+    /**
+     * overlayfs' own attributes in an image (trusted.overlay.* of an overlay mounted without userxattr,
+     * user.overlay.* with it) would make files whiteouts or directories opaque in a later overlay: never restored.
+     */
+    @Test
+    void overlayfsAttributesInAnImageAreNeverRestored() throws IOException {
+        Path aci = tmp.resolve("overlay-attributes.aci");
+        writeAci(aci, tar -> {
+            TarArchiveEntry directory = new TarArchiveEntry("rootfs/etc/");
+            directory.addPaxHeader("SCHILY.xattr.trusted.overlay.opaque", "y");
+            directory.addPaxHeader("SCHILY.xattr.user.overlay.opaque", "y");
+            directory.addPaxHeader("SCHILY.xattr.user.kept", "1");
+            tar.putArchiveEntry(directory);
+            tar.closeArchiveEntry();
+            TarArchiveEntry file = new TarArchiveEntry("rootfs/etc/passwd");
+            file.addPaxHeader("SCHILY.xattr.trusted.overlay.origin", "x");
+            file.addPaxHeader("SCHILY.xattr.trusted.overlay.metacopy", "");
+            tar.putArchiveEntry(file);
+            tar.closeArchiveEntry();
+        });
+
+        StoredImage image = jetpack("store").importImage(aci.toString(), Optional.empty(), Optional.empty(),
+                FetchOptions.defaults());
+
+        assertThat(XattrTools.getfattrTree(image.rootfs())).containsOnlyKeys("etc")
+                .containsEntry("etc", "user.kept=0x31");
+    }
+
+    /** An uncompressed ACI: a valid manifest, {@code rootfs/}, then {@code entries}. */
+    private void writeAci(Path aci, TestTars.Entries entries) throws IOException {
+        String manifest = Files.readString(TestImages.manifestFile(tmp.resolve("manifest"), "example.com/crafted",
+                "1.0"));
+        Files.write(aci, TestTars.tar(tar -> {
+            TestTars.file(tar, "manifest", manifest);
+            TestTars.dir(tar, "rootfs/");
+            entries.write(tar);
+        }));
     }
 
     private void assertSameAttributes(Path tree, String what) throws IOException {
