@@ -28,6 +28,9 @@ private_repository() {
         rm -rf "$m2"
         cp -a --reflink=auto "$HOME/.m2/repository" "$m2"
         rm -rf "$m2/dev/jetpack"
+    else
+        # What ~/.m2 gained since (a new dependency of this checkout), without touching what is there.
+        cp -a -n "$HOME/.m2/repository/." "$m2/"
     fi
     # REUSE_INSTALL=1 keeps what an earlier run installed (for reruns of the same checkout).
     [ -n "${REUSE_INSTALL:-}" ] && [ -d "$m2/dev/jetpack/jetpack-maven-plugin" ] && return
