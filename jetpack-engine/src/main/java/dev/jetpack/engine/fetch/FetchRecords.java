@@ -4,6 +4,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.fetch.http.CacheValidators;
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.Sha256;
 import dev.jetpack.engine.store.ImageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,9 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -86,12 +84,6 @@ public final class FetchRecords {
     }
 
     private Path file(String source) {
-        try {
-            String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(source.getBytes(StandardCharsets.UTF_8)));
-            return directory.resolve(key + ".properties");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return directory.resolve(Sha256.hex(source.getBytes(StandardCharsets.UTF_8)) + ".properties");
     }
 }

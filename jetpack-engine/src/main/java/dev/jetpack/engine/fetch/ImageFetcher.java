@@ -10,6 +10,7 @@ import dev.jetpack.engine.fetch.trust.SignatureVerifier;
 import dev.jetpack.engine.fetch.trust.TrustStore;
 import dev.jetpack.engine.fetch.trust.VerifiedSignature;
 import dev.jetpack.engine.io.InterProcessLock;
+import dev.jetpack.engine.io.Sha256;
 import dev.jetpack.engine.manifest.Dependency;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
@@ -17,17 +18,14 @@ import dev.jetpack.engine.oci.OciImageImporter;
 import dev.jetpack.engine.store.DependencyResolver;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
-import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.ImportOptions.ImportCheck;
+import dev.jetpack.engine.store.ImportOptions;
 import dev.jetpack.engine.store.StoredImage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -220,12 +218,7 @@ public final class ImageFetcher {
     private static String lockKey(ImageSource source) {
         String text = source instanceof ImageSource.Named named ? "name:" + named.reference()
                 : source instanceof ImageSource.Url url ? "url:" + url.uri() : "other:" + source;
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hex(text.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
     }
 
     private StoredImage downloadAndImportLocked(ImageSource source, Optional<String> expectedId,

@@ -2,6 +2,7 @@ package dev.jetpack.engine.oci;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.jetpack.engine.io.Sha256;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -49,11 +50,7 @@ public record Digest(String algorithm, String hex) {
 
     /** A fresh SHA-256 {@link MessageDigest}, for digesting streams; finish with {@link #ofSha256(MessageDigest)}. */
     public static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.newDigest();
     }
 
     /** The digest a finished SHA-256 {@link MessageDigest} computed. */

@@ -1,14 +1,12 @@
 package dev.jetpack.engine.runtime;
 
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +43,8 @@ final class ProbeRecord {
                     String.valueOf(attributes.get("ino")),
                     read("/proc/sys/kernel/osrelease"), read("/proc/sys/kernel/random/boot_id"),
                     Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
-            return Optional.of(new ProbeRecord(directory().resolve(runtime + ".probe"), sha256(text)));
+            return Optional.of(new ProbeRecord(directory().resolve(runtime + ".probe"),
+                    Sha256.hex(text.getBytes(StandardCharsets.UTF_8))));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }
@@ -92,14 +91,5 @@ final class ProbeRecord {
 
     private static String read(String file) throws IOException {
         return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package dev.jetpack.engine.aci.compress;
 
+import dev.jetpack.engine.io.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,11 +199,6 @@ public final class BlockEncoder {
             System.arraycopy(word, 0, sample, at, n);
             at += n;
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(encoding.encode(sample, sample.length)), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return Sha256.hex(encoding.encode(sample, sample.length)).substring(0, 16);
     }
 }

@@ -1,13 +1,11 @@
 package dev.jetpack.engine.build.stage;
 
 import dev.jetpack.engine.build.BuildFingerprint;
+import dev.jetpack.engine.io.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,16 +116,9 @@ public record StageKey(String digest, String previous, BuildFingerprint inputs) 
 
         public StageKey build() {
             BuildFingerprint built = inputs.build();
-            MessageDigest digest;
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is part of every JDK", e);
-            }
             StringBuilder text = new StringBuilder(FORMAT).append('\n').append(previous).append('\n');
             built.components().forEach((name, hash) -> text.append(hash).append(' ').append(name).append('\n'));
-            return new StageKey(HexFormat.of().formatHex(digest.digest(text.toString()
-                    .getBytes(StandardCharsets.UTF_8))), previous, built);
+            return new StageKey(Sha256.hex(text.toString().getBytes(StandardCharsets.UTF_8)), previous, built);
         }
     }
 }
