@@ -2,6 +2,7 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileModes;
 import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,14 +35,6 @@ public final class TreeWalk {
         void write(TarEntry entry, InputStream content) throws IOException;
     }
 
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
-    private static final int S_IFLNK = 0120000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFBLK = 0060000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFCHR = 0020000;
-    private static final int S_IFIFO = 0010000;
     private static final String ATTRIBUTES = "unix:mode,ino,dev,rdev,nlink,uid,gid,size,lastModifiedTime";
 
     private final EntrySink sink;
@@ -79,8 +72,8 @@ public final class TreeWalk {
                     + " nothing changes the tree during the image build.", e);
         }
         int rawMode = (Integer) attributes.get("mode");
-        int format = rawMode & S_IFMT;
-        if (format == S_IFSOCK) {
+        int format = FileModes.type(rawMode);
+        if (format == FileModes.S_IFSOCK) {
             options.log().warn("Skipping socket " + path + ": tar cannot store sockets; the program that uses it"
                     + " creates it at run time.");
             return;
@@ -90,9 +83,9 @@ public final class TreeWalk {
         long gid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("gid"));
         Instant mtime = options.fixedTimestamp() != null ? options.fixedTimestamp()
                 : ((FileTime) attributes.get("lastModifiedTime")).toInstant();
-        int mode = rawMode & 07777;
+        int mode = rawMode & FileModes.PERMISSIONS;
 
-        if (format != S_IFDIR && (Integer) attributes.get("nlink") > 1) {
+        if (format != FileModes.S_IFDIR && (Integer) attributes.get("nlink") > 1) {
             List<Long> key = List.of((Long) attributes.get("dev"), (Long) attributes.get("ino"));
             String first = hardLinks.putIfAbsent(key, name);
             if (first != null) {
@@ -102,30 +95,30 @@ public final class TreeWalk {
             }
         }
         switch (format) {
-            case S_IFDIR:
+            case FileModes.S_IFDIR:
                 sink.write(new TarEntry(name, TarEntry.Type.DIRECTORY, mode, uid, gid, 0, mtime, "", 0, 0,
                         xattrs(path)), null);
                 visitChildren(path, relative, name + "/");
                 break;
-            case S_IFREG:
+            case FileModes.S_IFREG:
                 long size = (Long) attributes.get("size");
                 try (InputStream content = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
                     sink.write(new TarEntry(name, TarEntry.Type.FILE, mode, uid, gid, size, mtime, "", 0, 0,
                             xattrs(path)), content);
                 }
                 break;
-            case S_IFLNK:
+            case FileModes.S_IFLNK:
                 sink.write(new TarEntry(name, TarEntry.Type.SYMLINK, 0777, uid, gid, 0, mtime,
                         Symlinks.read(path), 0, 0, xattrs(path)), null);
                 break;
-            case S_IFCHR:
-            case S_IFBLK:
+            case FileModes.S_IFCHR:
+            case FileModes.S_IFBLK:
                 long rdev = (Long) attributes.get("rdev");
-                sink.write(new TarEntry(name, format == S_IFCHR ? TarEntry.Type.CHAR_DEVICE
+                sink.write(new TarEntry(name, format == FileModes.S_IFCHR ? TarEntry.Type.CHAR_DEVICE
                         : TarEntry.Type.BLOCK_DEVICE, mode, uid, gid, 0, mtime, "", major(rdev), minor(rdev),
                         xattrs(path)), null);
                 break;
-            case S_IFIFO:
+            case FileModes.S_IFIFO:
                 sink.write(new TarEntry(name, TarEntry.Type.FIFO, mode, uid, gid, 0, mtime, "", 0, 0,
                         xattrs(path)), null);
                 break;

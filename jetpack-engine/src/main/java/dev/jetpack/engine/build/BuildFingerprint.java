@@ -1,6 +1,7 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.io.AtomicFiles;
+import dev.jetpack.engine.io.FileModes;
 import dev.jetpack.engine.io.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -285,11 +286,6 @@ public final class BuildFingerprint {
      * of a walk) and leaves out the setuid, setgid and sticky bits, which change what an image does.
      */
     private record EntryAttributes(int mode, int uid, int gid, long size, long modifiedNanos) {
-        private static final int TYPE_MASK = 0170000;
-        private static final int DIRECTORY = 0040000;
-        private static final int REGULAR = 0100000;
-        private static final int SYMBOLIC_LINK = 0120000;
-
         static EntryAttributes of(Path path) throws IOException {
             Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime",
                     LinkOption.NOFOLLOW_LINKS);
@@ -299,15 +295,15 @@ public final class BuildFingerprint {
         }
 
         boolean isDirectory() {
-            return (mode & TYPE_MASK) == DIRECTORY;
+            return FileModes.type(mode) == FileModes.S_IFDIR;
         }
 
         boolean isRegularFile() {
-            return (mode & TYPE_MASK) == REGULAR;
+            return FileModes.type(mode) == FileModes.S_IFREG;
         }
 
         boolean isSymbolicLink() {
-            return (mode & TYPE_MASK) == SYMBOLIC_LINK;
+            return FileModes.type(mode) == FileModes.S_IFLNK;
         }
 
         /** Mode, size (0 for a directory, whose size is the file system's business), owner and group. */

@@ -1,6 +1,7 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileModes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -35,8 +36,6 @@ public final class OverlayChanges {
     /** The marker of an opaque directory in an overlay mounted with {@code userxattr}. */
     private static final String OPAQUE = "user.overlay.opaque";
 
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFCHR = 0020000;
 
     private final SortedSet<String> changed;
     private final SortedSet<String> deleted;
@@ -100,7 +99,7 @@ public final class OverlayChanges {
         Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) attributes.get("mode");
         long rdev = (Long) attributes.get("rdev");
-        return (mode & S_IFMT) == S_IFCHR && rdev == 0;
+        return FileModes.type(mode) == FileModes.S_IFCHR && rdev == 0;
     }
 
     /** True for a directory marked {@code user.overlay.opaque="y"}. */

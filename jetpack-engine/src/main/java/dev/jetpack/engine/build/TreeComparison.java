@@ -1,6 +1,7 @@
 package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileModes;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -23,9 +24,6 @@ import java.util.TreeMap;
  * pair and a changed one mostly metadata.
  */
 final class TreeComparison {
-    private static final int TYPE_MASK = 0170000;
-    private static final int DIRECTORY = 0040000;
-    private static final int REGULAR = 0100000;
 
     private final Set<String> included;
     private final boolean deletesFromParent;
@@ -151,8 +149,8 @@ final class TreeComparison {
                 return true;
             }
         }
-        int type = (Integer) now.get("mode") & TYPE_MASK;
-        if (type != DIRECTORY && !Objects.equals(now.get("size"), before.get("size"))) {
+        int type = FileModes.type((Integer) now.get("mode"));
+        if (type != FileModes.S_IFDIR && !Objects.equals(now.get("size"), before.get("size"))) {
             return true;
         }
         // Any kind of entry may carry attributes (a label on a link, a capability on a file); none is opened.
@@ -162,7 +160,7 @@ final class TreeComparison {
         if (Files.isSymbolicLink(path)) {
             return !Files.readSymbolicLink(path).equals(Files.readSymbolicLink(parentPath));
         }
-        return type == REGULAR && Files.mismatch(path, parentPath) != -1;
+        return type == FileModes.S_IFREG && Files.mismatch(path, parentPath) != -1;
     }
 
     /** Extended attributes as name → hex value, comparable with equals. */

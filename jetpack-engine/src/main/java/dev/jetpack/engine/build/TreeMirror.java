@@ -6,6 +6,7 @@ import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TreeExtractor;
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,8 +33,6 @@ import java.util.function.Function;
  */
 final class TreeMirror implements AciWriter.EntryListener {
     private static final String ROOTFS = "rootfs";
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
 
     private final Path target;
     private final Path walkedRoot;
@@ -114,8 +113,8 @@ final class TreeMirror implements AciWriter.EntryListener {
         Map<String, Object> attributes = Files.readAttributes(source, "unix:mode,uid,gid,size,lastModifiedTime",
                 LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) attributes.get("mode");
-        return (mode & S_IFMT) == S_IFREG
-                && (mode & 07777) == entry.mode()
+        return FileModes.type(mode) == FileModes.S_IFREG
+                && (mode & FileModes.PERMISSIONS) == entry.mode()
                 && (Integer) attributes.get("uid") == entry.uid()
                 && (Integer) attributes.get("gid") == entry.gid()
                 && (Long) attributes.get("size") == entry.size()
