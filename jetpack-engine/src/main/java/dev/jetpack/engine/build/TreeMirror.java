@@ -115,8 +115,9 @@ final class TreeMirror implements AciWriter.EntryListener {
         int mode = (Integer) attributes.get("mode");
         return FileModes.type(mode) == FileModes.S_IFREG
                 && (mode & FileModes.PERMISSIONS) == entry.mode()
-                && (Integer) attributes.get("uid") == entry.uid()
-                && (Integer) attributes.get("gid") == entry.gid()
+                // unsigned, as the walk reads them (TreeWalk): uid 4294967294 is not -2
+                && Integer.toUnsignedLong((Integer) attributes.get("uid")) == entry.uid()
+                && Integer.toUnsignedLong((Integer) attributes.get("gid")) == entry.gid()
                 && (Long) attributes.get("size") == entry.size()
                 && ((FileTime) attributes.get("lastModifiedTime")).toInstant().equals(entry.mtime())
                 && xattrNames(source).equals(entry.xattrs().keySet());
