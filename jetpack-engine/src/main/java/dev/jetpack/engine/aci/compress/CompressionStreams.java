@@ -1,13 +1,14 @@
 package dev.jetpack.engine.aci.compress;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZInputStream;
 
@@ -56,8 +57,14 @@ public final class CompressionStreams {
         return new ParallelXzOutputStream(out, level, threads);
     }
 
+    /**
+     * Reads concatenated gzip members in full, as gzip itself does, whatever the source. Not the JDK's
+     * GZIPInputStream: it reads a next member only when {@code available()} says bytes are waiting, so on a pipe
+     * or a network stream that is momentarily empty at a member boundary it ends early, and a block-compressed
+     * image (a member per block) reads as truncated.
+     */
     public static InputStream gzipInput(InputStream in) throws IOException {
-        return new GZIPInputStream(in, BUFFER);
+        return new GzipCompressorInputStream(new BufferedInputStream(in, BUFFER), true);
     }
 
     /** Reads concatenated bzip2 streams in full, as bzip2 itself does. */
