@@ -27,6 +27,13 @@ public final class AciWriter {
     public interface EntryListener {
         /** @param entry the entry as the archive records it ({@link TarStreamWriter#asRecorded}); named rootfs/... */
         void written(TarEntry entry) throws IOException;
+
+        /**
+         * Called after the last entry, before the archive is complete (and, for a file, renamed into place): a
+         * listener that works behind the writer finishes here, so that its failure fails the write.
+         */
+        default void allWritten() throws IOException {
+        }
     }
 
     private AciWriter() {
@@ -92,6 +99,9 @@ public final class AciWriter {
                     nextProgress[0] = tar.tarBytes() + PROGRESS_STEP;
                 }
             });
+            if (options.entryListener() != null) {
+                options.entryListener().allWritten();
+            }
             Result result = tar.finish();
             options.progress().progress(task, result.tarSize(), result.tarSize());
             return result;

@@ -4,6 +4,7 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.io.ExtendedAttributeException;
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileNodes;
 import dev.jetpack.engine.io.Symlinks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,15 +96,25 @@ public final class TreeExtractor {
 
     public void special(String relative, TarEntry entry) throws IOException {
         Path path = resolve(relative);
-        List<String> command = new ArrayList<>();
-        if (entry.type() == TarEntry.Type.FIFO) {
-            command.addAll(List.of("mkfifo", "--", path.toString()));
+        if (FileNodes.available()) {
+            FileNodes.create(path, switch (entry.type()) {
+                case FIFO -> FileNodes.Kind.FIFO;
+                case CHAR_DEVICE -> FileNodes.Kind.CHARACTER_DEVICE;
+                case BLOCK_DEVICE -> FileNodes.Kind.BLOCK_DEVICE;
+                default -> throw new IllegalArgumentException(entry.type() + " entry '" + entry.name()
+                        + "' is not a device or fifo");
+            }, entry.devMajor(), entry.devMinor());
         } else {
-            command.addAll(List.of("mknod", "--", path.toString(),
-                    entry.type() == TarEntry.Type.CHAR_DEVICE ? "c" : "b",
-                    Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor())));
+            List<String> command = new ArrayList<>();
+            if (entry.type() == TarEntry.Type.FIFO) {
+                command.addAll(List.of("mkfifo", "--", path.toString()));
+            } else {
+                command.addAll(List.of("mknod", "--", path.toString(),
+                        entry.type() == TarEntry.Type.CHAR_DEVICE ? "c" : "b",
+                        Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor())));
+            }
+            run(command);
         }
-        run(command);
         metadata(path, entry);
     }
 
@@ -134,7 +145,10 @@ public final class TreeExtractor {
     }
 
     private static void setMtime(Path path, TarEntry entry) throws IOException {
-        if (entry.type() == TarEntry.Type.FIFO || entry.type() == TarEntry.Type.CHAR_DEVICE
+        if (FileNodes.available()) {
+            // utimensat on the path: never opens the file, and takes any time the archive can hold
+            FileNodes.setModifiedTime(path, entry.mtime());
+        } else if (entry.type() == TarEntry.Type.FIFO || entry.type() == TarEntry.Type.CHAR_DEVICE
                 || entry.type() == TarEntry.Type.BLOCK_DEVICE || !fitsNanoseconds(entry.mtime())) {
             // The JDK sets times through an open file descriptor; opening a fifo blocks and opening a device may
             // act on hardware. touch -c -h uses utimensat on the path and never opens it.

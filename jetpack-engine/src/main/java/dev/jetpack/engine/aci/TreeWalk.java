@@ -2,21 +2,26 @@ package dev.jetpack.engine.aci;
 
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileStatus;
 import dev.jetpack.engine.io.FileModes;
 import dev.jetpack.engine.io.Symlinks;
+import dev.jetpack.engine.io.WorkerFailure;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Walks a directory tree depth-first, children in byte-wise name order, and hands each entry to a sink as a
@@ -35,91 +40,179 @@ public final class TreeWalk {
         void write(TarEntry entry, InputStream content) throws IOException;
     }
 
-    private static final String ATTRIBUTES = "unix:mode,ino,dev,rdev,nlink,uid,gid,size,lastModifiedTime";
+    /** Where visit() hands each entry: the queue to the thread that calls the sink. */
+    @FunctionalInterface
+    private interface Emitter {
+        /** @param file for a regular file, the file whose bytes are its content; else null */
+        void emit(TarEntry entry, Path file) throws IOException;
+    }
 
-    private final EntrySink sink;
+    private final Emitter emit;
     private final WriterOptions options;
     /** (device, inode) of files with several links → the archive name of the first one written. */
     private final Map<List<Long>, String> hardLinks = new HashMap<>();
 
-    private TreeWalk(EntrySink sink, WriterOptions options) {
-        this.sink = sink;
+    private TreeWalk(Emitter emit, WriterOptions options) {
+        this.emit = emit;
         this.options = options;
     }
 
     /**
-     * Walks {@code root}, honouring the options' ownership, fixed timestamp and exclusions.
+     * Walks {@code root}, honouring the options' ownership, fixed timestamp and exclusions. The walk itself
+     * (stat, directory listings, extended attributes, link targets) runs on a thread of its own, a bounded queue
+     * ahead of {@code sink}, which is called on this thread, in order, with each file's content opened here: the
+     * walk costs about as much as the tar records the sink makes of it, and the two then overlap on a second core.
      *
      * @param rootName the archive name of {@code root} itself (e.g. {@code rootfs}); empty to write no entry for
      *                 the root and name its children from the top ({@code etc}, {@code etc/passwd})
      */
     public static void walk(Path root, String rootName, WriterOptions options, EntrySink sink) throws IOException {
-        TreeWalk walk = new TreeWalk(sink, options);
-        if (rootName.isEmpty()) {
-            walk.visitChildren(root, Path.of(""), "");
-        } else {
-            walk.visit(root, Path.of(""), rootName);
+        try (WalkAhead ahead = new WalkAhead(emit -> {
+            TreeWalk walk = new TreeWalk(emit, options);
+            if (rootName.isEmpty()) {
+                walk.visitChildren(root, Path.of(""), "");
+            } else {
+                walk.visit(root, Path.of(""), rootName);
+            }
+        })) {
+            ahead.drainInto(sink);
+        }
+    }
+
+    /** The walk on its own thread, and the queue of its entries to the sink's thread. */
+    private static final class WalkAhead implements AutoCloseable {
+        private static final int QUEUED = 1024;
+        private static final Item END = new Item(null, null);
+
+        private record Item(TarEntry entry, Path file) {
+        }
+
+        @FunctionalInterface
+        interface Walk {
+            void run(Emitter emit) throws IOException;
+        }
+
+        private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUED);
+        private final Thread walker;
+        private volatile Throwable failure;
+        private volatile boolean abandoned;
+
+        WalkAhead(Walk walk) {
+            walker = new Thread(() -> {
+                try {
+                    walk.run((entry, file) -> put(new Item(entry, file)));
+                } catch (IOException | RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    put(END);
+                }
+            }, "jetpack-tree-walk");
+            walker.setDaemon(true); // never keeps a JVM alive; close() ends it in normal use
+            walker.start();
+        }
+
+        /** Calls the sink with every entry, in walk order; rethrows the walk's failure as it was thrown. */
+        void drainInto(EntrySink sink) throws IOException {
+            while (true) {
+                Item item;
+                try {
+                    item = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while walking the image's tree");
+                }
+                if (item == END) {
+                    WorkerFailure.rethrow(failure);
+                    return;
+                }
+                if (item.file() == null) {
+                    sink.write(item.entry(), null);
+                } else {
+                    try (InputStream content = Files.newInputStream(item.file(), LinkOption.NOFOLLOW_LINKS)) {
+                        sink.write(item.entry(), content);
+                    }
+                }
+            }
+        }
+
+        /** Queues an item unless the sink's side is gone; never interrupted (nobody interrupts the walker). */
+        private void put(Item item) {
+            try {
+                while (!abandoned && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    // the sink is slow, or it failed and close() sets abandoned
+                }
+            } catch (InterruptedException e) {
+                abandoned = true;
+            }
+        }
+
+        /** Ends the walker, also when the sink failed half-way, and waits for it. */
+        @Override
+        public void close() {
+            abandoned = true;
+            queue.clear();
+            try {
+                walker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /** @param relative {@code path} relative to the root, built along the walk (cheaper than relativize) */
     private void visit(Path path, Path relative, String name) throws IOException {
-        Map<String, Object> attributes;
+        FileStatus status;
         try {
-            attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            status = FileStatus.of(path);
         } catch (NoSuchFileException e) {
             throw new JetpackException("'" + path + "' disappeared while the image was being written: make sure"
                     + " nothing changes the tree during the image build.", e);
         }
-        int rawMode = (Integer) attributes.get("mode");
-        int format = FileModes.type(rawMode);
+        int format = status.type();
         if (format == FileModes.S_IFSOCK) {
             options.log().warn("Skipping socket " + path + ": tar cannot store sockets; the program that uses it"
                     + " creates it at run time.");
             return;
         }
-        // uid_t is unsigned: 4294967294 must not become -2, which tar readers refuse
-        long uid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("uid"));
-        long gid = options.ownership() == Ownership.ROOT ? 0 : Integer.toUnsignedLong((Integer) attributes.get("gid"));
-        Instant mtime = options.fixedTimestamp() != null ? options.fixedTimestamp()
-                : ((FileTime) attributes.get("lastModifiedTime")).toInstant();
-        int mode = rawMode & FileModes.PERMISSIONS;
+        // uid_t is unsigned (FileStatus reads it so): 4294967294 must not become -2, which tar readers refuse
+        long uid = options.ownership() == Ownership.ROOT ? 0 : status.uid();
+        long gid = options.ownership() == Ownership.ROOT ? 0 : status.gid();
+        Instant mtime = options.fixedTimestamp() != null ? options.fixedTimestamp() : status.mtime();
+        int mode = status.permissions();
 
-        if (format != FileModes.S_IFDIR && (Integer) attributes.get("nlink") > 1) {
-            List<Long> key = List.of((Long) attributes.get("dev"), (Long) attributes.get("ino"));
+        if (format != FileModes.S_IFDIR && status.nlink() > 1) {
+            List<Long> key = List.of(status.device(), status.inode());
             String first = hardLinks.putIfAbsent(key, name);
             if (first != null) {
-                sink.write(new TarEntry(name, TarEntry.Type.HARDLINK, mode, uid, gid, 0, mtime, first, 0, 0,
+                emit.emit(new TarEntry(name, TarEntry.Type.HARDLINK, mode, uid, gid, 0, mtime, first, 0, 0,
                         Map.of()), null);
                 return;
             }
         }
         switch (format) {
             case FileModes.S_IFDIR:
-                sink.write(new TarEntry(name, TarEntry.Type.DIRECTORY, mode, uid, gid, 0, mtime, "", 0, 0,
+                emit.emit(new TarEntry(name, TarEntry.Type.DIRECTORY, mode, uid, gid, 0, mtime, "", 0, 0,
                         xattrs(path)), null);
                 visitChildren(path, relative, name + "/");
                 break;
             case FileModes.S_IFREG:
-                long size = (Long) attributes.get("size");
-                try (InputStream content = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-                    sink.write(new TarEntry(name, TarEntry.Type.FILE, mode, uid, gid, size, mtime, "", 0, 0,
-                            xattrs(path)), content);
-                }
+                long size = status.size();
+                emit.emit(new TarEntry(name, TarEntry.Type.FILE, mode, uid, gid, size, mtime, "", 0, 0,
+                        xattrs(path)), path);
                 break;
             case FileModes.S_IFLNK:
-                sink.write(new TarEntry(name, TarEntry.Type.SYMLINK, 0777, uid, gid, 0, mtime,
+                emit.emit(new TarEntry(name, TarEntry.Type.SYMLINK, 0777, uid, gid, 0, mtime,
                         Symlinks.read(path), 0, 0, xattrs(path)), null);
                 break;
             case FileModes.S_IFCHR:
             case FileModes.S_IFBLK:
-                long rdev = (Long) attributes.get("rdev");
-                sink.write(new TarEntry(name, format == FileModes.S_IFCHR ? TarEntry.Type.CHAR_DEVICE
-                        : TarEntry.Type.BLOCK_DEVICE, mode, uid, gid, 0, mtime, "", major(rdev), minor(rdev),
+                emit.emit(new TarEntry(name, format == FileModes.S_IFCHR ? TarEntry.Type.CHAR_DEVICE
+                        : TarEntry.Type.BLOCK_DEVICE, mode, uid, gid, 0, mtime, "", status.rdevMajor(),
+                        status.rdevMinor(),
                         xattrs(path)), null);
                 break;
             case FileModes.S_IFIFO:
-                sink.write(new TarEntry(name, TarEntry.Type.FIFO, mode, uid, gid, 0, mtime, "", 0, 0,
+                emit.emit(new TarEntry(name, TarEntry.Type.FIFO, mode, uid, gid, 0, mtime, "", 0, 0,
                         xattrs(path)), null);
                 break;
             default:
@@ -156,14 +249,5 @@ public final class TreeWalk {
         Map<String, byte[]> result = ExtendedAttributes.readAll(path);
         result.keySet().removeIf(TarEntry::isOverlayAttribute);
         return result;
-    }
-
-    /** Linux's encoding of device numbers in st_rdev (glibc gnu_dev_major/minor). */
-    static int major(long rdev) {
-        return (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
-    }
-
-    static int minor(long rdev) {
-        return (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
     }
 }

@@ -4,7 +4,6 @@ import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.io.ExtendedAttributes;
 import dev.jetpack.engine.io.FileTrees;
-import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.Mounts;
 import dev.jetpack.engine.io.ProcessStamp;
 import dev.jetpack.engine.io.ShutdownCleanup;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The root a build command runs in: the parent's rootfs under a writable layer.
@@ -61,7 +61,21 @@ public final class BuildContainer implements AutoCloseable {
     /** Mount options travel in one page; stay below 4096 with room for the upper and work dirs. */
     static final int MAX_LOWER_OPTION = 3000;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Map<Path, Optional<String>> OVERLAY_PROBES = new ConcurrentHashMap<>();
+    private static final Map<Path, OverlayProbe> OVERLAY_PROBES = new ConcurrentHashMap<>();
+
+    /**
+     * What the probe of a containers directory found: why overlayfs cannot be used there, if it cannot, and
+     * whether the upper layer can be {@code volatile} (Linux 5.10). Without it, every unmount of a container
+     * syncs the whole file system that holds the store (overlayfs' sync_fs), writing out the image just built
+     * and everything else dirty: 50 ms per 100 MB here, three unmounts per build. A container's upper dir is
+     * either thrown away or kept in the stage cache, which never fsyncs either (as nothing in the store does),
+     * so nothing that was durable before is less durable now.
+     */
+    private record OverlayProbe(Optional<String> problem, boolean volatileUpper) {
+        String options() {
+            return volatileUpper ? ",userxattr,volatile" : ",userxattr";
+        }
+    }
 
     private final Path directory;
     private final Path lower;
@@ -136,7 +150,7 @@ public final class BuildContainer implements AutoCloseable {
                 Files.createDirectory(directory.resolve("work"));
                 Files.createDirectory(root);
                 copyRootAttributes(lower, upper);
-                mountOverlay(lower, upper, directory.resolve("work"), root);
+                mountOverlay(containers, lower.toString(), upper, directory.resolve("work"), root);
             } else {
                 TreeCopier.copy(lower, root); // root itself gets the lower root's owner, mode and times too
             }
@@ -184,9 +198,7 @@ public final class BuildContainer implements AutoCloseable {
             Files.createDirectory(directory.resolve("work"));
             Files.createDirectory(root);
             copyRootAttributes(bottom, upper);
-            HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lowerOption
-                    + ",upperdir=" + upper + ",workdir=" + directory.resolve("work") + ",userxattr",
-                    root.toString()));
+            mountOverlay(containers, lowerOption, upper, directory.resolve("work"), root);
             return container;
         } catch (IOException | RuntimeException e) {
             container.removeQuietly();
@@ -211,26 +223,19 @@ public final class BuildContainer implements AutoCloseable {
     }
 
     /**
-     * The file that holds the data of {@code relative} (a path below {@link #root()} that exists there) on a file
-     * system of its own: the topmost overlay layer that has the path, since neither metacopy nor redirect_dir is
+     * For a path below {@link #root()} that exists there, the file that holds its data on a file system of its own: the topmost overlay layer that has the path, since neither metacopy nor redirect_dir is
      * on ({@code userxattr}), so a layer that has a regular file has all of its data; for a copy, the copy's own
-     * file. What the store links instead of unpacking the image again.
+     * file. What the store links instead of unpacking the image again. One lookup per walk of the tree
+     * ({@link BackingFiles} keeps the listings of the directory being walked).
      */
-    public Path backingPath(String relative) {
+    public Function<String, Path> backingFiles() {
         if (upper == null) {
-            return root.resolve(relative);
+            return root::resolve;
         }
-        Path inUpper = upper.resolve(relative);
-        if (Files.exists(inUpper, LinkOption.NOFOLLOW_LINKS)) {
-            return inUpper;
-        }
-        for (Path layer : lowers) {
-            Path candidate = layer.resolve(relative);
-            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException(relative + " is in build container " + root + " but in none of its layers");
+        List<Path> layers = new ArrayList<>();
+        layers.add(upper);
+        layers.addAll(lowers);
+        return new BackingFiles(layers, root);
     }
 
     /** The overlay's upper directory: everything the build changed. */
@@ -351,10 +356,14 @@ public final class BuildContainer implements AutoCloseable {
                 }
             }
         }
+        return probe(containers).problem();
+    }
+
+    private static OverlayProbe probe(Path containers) {
         return OVERLAY_PROBES.computeIfAbsent(containers, BuildContainer::probeOverlay);
     }
 
-    private static Optional<String> probeOverlay(Path containers) {
+    private static OverlayProbe probeOverlay(Path containers) {
         Path probe = null;
         try {
             Files.createDirectories(containers);
@@ -364,23 +373,30 @@ public final class BuildContainer implements AutoCloseable {
             Path upper = Files.createDirectory(probe.resolve("upper"));
             Path work = Files.createDirectory(probe.resolve("work"));
             Path merged = Files.createDirectory(probe.resolve("merged"));
+            String layers = "lowerdir=" + probe.resolve("lower") + ",upperdir=" + upper + ",workdir=" + work;
+            boolean volatileUpper = true;
             try {
-                mountOverlay(probe.resolve("lower"), upper, work, merged);
+                Mounts.mountOverlay(layers + new OverlayProbe(Optional.empty(), true).options(), merged);
             } catch (IOException e) {
-                return Optional.of("overlayfs with userxattr does not work here (" + e.getMessage() + ")");
+                volatileUpper = false; // a kernel before 5.10: the same without volatile
+                try {
+                    Mounts.mountOverlay(layers + new OverlayProbe(Optional.empty(), false).options(), merged);
+                } catch (IOException without) {
+                    return unavailable("overlayfs with userxattr does not work here (" + without.getMessage() + ")");
+                }
             }
             try {
                 FileTrees.deleteRecursively(merged.resolve("dir"));
                 Files.createDirectory(merged.resolve("dir"));
                 if (!OverlayChanges.isOpaque(upper.resolve("dir"))) {
-                    return Optional.of("overlayfs does not mark opaque directories with user.overlay.opaque here");
+                    return unavailable("overlayfs does not mark opaque directories with user.overlay.opaque here");
                 }
             } finally {
                 Mounts.unmount(merged);
             }
-            return Optional.empty();
+            return new OverlayProbe(Optional.empty(), volatileUpper);
         } catch (IOException | RuntimeException e) {
-            return Optional.of("overlay probe in " + containers + " failed: " + e.getMessage());
+            return unavailable("overlay probe in " + containers + " failed: " + e.getMessage());
         } finally {
             if (probe != null) {
                 try {
@@ -392,9 +408,15 @@ public final class BuildContainer implements AutoCloseable {
         }
     }
 
-    private static void mountOverlay(Path lower, Path upper, Path work, Path target) throws IOException {
-        HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o",
-                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work + ",userxattr", target.toString()));
+    private static OverlayProbe unavailable(String problem) {
+        return new OverlayProbe(Optional.of(problem), false);
+    }
+
+    /** @param lowers the lowerdir option's value: one directory, or several joined by ':' (top first) */
+    private static void mountOverlay(Path containers, String lowers, Path upper, Path work, Path target)
+            throws IOException {
+        Mounts.mountOverlay("lowerdir=" + lowers + ",upperdir=" + upper + ",workdir=" + work
+                + probe(containers).options(), target);
     }
 
     /* Unique directory whose owner file exists before anything is mounted in it, so cleanStale always knows

@@ -2,6 +2,7 @@ package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.FileModes;
+import dev.jetpack.engine.io.FileStatus;
 import dev.jetpack.engine.io.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -240,16 +241,17 @@ public final class BuildFingerprint {
         }
 
         private static void digestChildren(MessageDigest digest, Path directory, String prefix) throws IOException {
-            List<Path> children = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                entries.forEach(children::add);
+                entries.forEach(entry -> names.add(entry.getFileName().toString()));
             } catch (NoSuchFileException e) {
                 return; // removed while we looked: the next build sees the change
             }
             // Sorted by name: the directory's own order depends on the file system's history.
-            children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-            for (Path child : children) {
-                String relative = prefix + child.getFileName();
+            names.sort(String::compareTo);
+            for (String name : names) {
+                Path child = directory.resolve(name);
+                String relative = prefix + name;
                 EntryAttributes attributes;
                 try {
                     attributes = EntryAttributes.of(child);
@@ -280,18 +282,17 @@ public final class BuildFingerprint {
     }
 
     /**
-     * What the fingerprint records of one entry, from one {@code lstat}: the {@code unix} view gives the whole
-     * mode (type, permissions, setuid, setgid, sticky) and the numeric owner and group. The POSIX view would
+     * What the fingerprint records of one entry, from one {@code lstat} ({@link FileStatus}): the whole mode
+     * (type, permissions, setuid, setgid, sticky) and the numeric owner and group. The POSIX view would
      * look up the owner's and group's names for every entry (a passwd and group lookup each, most of the time
      * of a walk) and leaves out the setuid, setgid and sticky bits, which change what an image does.
      */
     private record EntryAttributes(int mode, int uid, int gid, long size, long modifiedNanos) {
         static EntryAttributes of(Path path) throws IOException {
-            Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime",
-                    LinkOption.NOFOLLOW_LINKS);
-            return new EntryAttributes((Integer) unix.get("mode"), (Integer) unix.get("uid"),
-                    (Integer) unix.get("gid"), (Long) unix.get("size"),
-                    ((FileTime) unix.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+            FileStatus status = FileStatus.of(path);
+            // uid and gid as the signed ints of the format's first version, so that fingerprints stay comparable
+            return new EntryAttributes(status.mode(), (int) status.uid(), (int) status.gid(), status.size(),
+                    FileTime.from(status.mtime()).to(TimeUnit.NANOSECONDS));
         }
 
         boolean isDirectory() {

@@ -2,6 +2,7 @@ package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.AciWriter;
+import dev.jetpack.engine.aci.BackgroundEntryListener;
 import dev.jetpack.engine.aci.Ownership;
 import dev.jetpack.engine.aci.WriterOptions;
 import dev.jetpack.engine.io.AtomicFiles;
@@ -332,20 +333,25 @@ final class ImageBuilder {
         // The store's copy of the tree, laid out as the ACI is written: from the container's layers, whose files
         // are linked where the archive keeps them as they are.
         Optional<TreeMirror> mirror = request.storeTree().map(target -> new TreeMirror(target, layer.root(),
-                layer.root().equals(container.root()) ? container::backingPath : layer.root()::resolve,
+                layer.root().equals(container.root()) ? container.backingFiles() : layer.root()::resolve,
                 request.log()));
-        WriterOptions options = WriterOptions.builder().compression(request.compression()).level(request.level())
-                .fixedTimestamp(request.fixedTimestamp().orElse(null))
-                .ownership(Ownership.PRESERVE)
-                .exclude(layer.exclude())
-                .progress(request.progress())
-                .blockCache(request.blockCache().orElse(null))
-                .entryListener(mirror.orElse(null))
-                .log(request.log()).build();
-        // AciWriter renames a temporary sibling into place only when the archive is complete.
-        AciWriter.Result written = AciWriter.write(manifestJson, layer.root(), output, options);
+        AciWriter.Result written;
+        // The mirror runs beside the writer, on a thread of its own: a link or a write per entry, as costly as the
+        // entry's tar record. close() ends that thread on every path, before the caller removes the staging tree.
+        try (BackgroundEntryListener laidOut = mirror.map(m -> new BackgroundEntryListener(m, "jetpack-tree-mirror"))
+                .orElse(null)) {
+            WriterOptions options = WriterOptions.builder().compression(request.compression()).level(request.level())
+                    .fixedTimestamp(request.fixedTimestamp().orElse(null))
+                    .ownership(Ownership.PRESERVE)
+                    .exclude(layer.exclude())
+                    .progress(request.progress())
+                    .blockCache(request.blockCache().orElse(null))
+                    .entryListener(laidOut)
+                    .log(request.log()).build();
+            // AciWriter renames a temporary sibling into place only when the archive is complete.
+            written = AciWriter.write(manifestJson, layer.root(), output, options);
+        }
         if (mirror.isPresent()) {
-            mirror.get().finish();
             request.log().info("Laid out the image's tree in the store while writing it: " + mirror.get().linked()
                     + " files linked from the build's layers, " + mirror.get().written() + " written");
         }

@@ -6,6 +6,7 @@ import dev.jetpack.engine.aci.ReaderOptions;
 import dev.jetpack.engine.aci.TarEntry;
 import dev.jetpack.engine.aci.TreeExtractor;
 import dev.jetpack.engine.io.ExtendedAttributes;
+import dev.jetpack.engine.io.FileStatus;
 import dev.jetpack.engine.io.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -71,7 +70,8 @@ final class TreeMirror implements AciWriter.EntryListener {
     }
 
     /** Applies the directories' metadata, as the extractor does at the end of an archive. */
-    void finish() throws IOException {
+    @Override
+    public void allWritten() throws IOException {
         extractor.finish();
     }
 
@@ -110,16 +110,14 @@ final class TreeMirror implements AciWriter.EntryListener {
      * the inode's own: the ACI writer read them from this file through the overlay).
      */
     private static boolean carriesExactly(Path source, TarEntry entry) throws IOException {
-        Map<String, Object> attributes = Files.readAttributes(source, "unix:mode,uid,gid,size,lastModifiedTime",
-                LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) attributes.get("mode");
-        return FileModes.type(mode) == FileModes.S_IFREG
-                && (mode & FileModes.PERMISSIONS) == entry.mode()
-                // unsigned, as the walk reads them (TreeWalk): uid 4294967294 is not -2
-                && Integer.toUnsignedLong((Integer) attributes.get("uid")) == entry.uid()
-                && Integer.toUnsignedLong((Integer) attributes.get("gid")) == entry.gid()
-                && (Long) attributes.get("size") == entry.size()
-                && ((FileTime) attributes.get("lastModifiedTime")).toInstant().equals(entry.mtime())
+        FileStatus status = FileStatus.of(source);
+        return status.type() == FileModes.S_IFREG
+                && status.permissions() == entry.mode()
+                // unsigned on both sides (FileStatus and TreeWalk): uid 4294967294 is not -2
+                && status.uid() == entry.uid()
+                && status.gid() == entry.gid()
+                && status.size() == entry.size()
+                && status.mtime().equals(entry.mtime())
                 && xattrNames(source).equals(entry.xattrs().keySet());
     }
 

@@ -183,16 +183,7 @@ public final class BackgroundDigestingOutputStream extends OutputStream {
     }
 
     private void rethrowFailure() throws IOException {
-        Throwable failed = failure;
-        if (failed instanceof IOException io) {
-            throw new IOException(io.getMessage(), io); // a new one, so the stack shows the writer's side too
-        }
-        if (failed instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failed != null) {
-            throw new IOException(failed);
-        }
+        WorkerFailure.rethrowWithCallerStack(failure);
     }
 
     /** The worker: hashes and writes chunks in order; after a failure it only recycles them, so nobody waits on it. */

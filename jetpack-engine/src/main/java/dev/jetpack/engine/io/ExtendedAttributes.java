@@ -1,10 +1,7 @@
 package dev.jetpack.engine.io;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
-import dev.jetpack.engine.JetpackException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,8 +31,8 @@ public final class ExtendedAttributes {
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
-    /** File names reach the kernel in the encoding the JDK uses for them. */
-    private static final Charset FILE_NAMES = fileNameCharset();
+    private static final int FIRST_LIST_BYTES = 256;
+    private static final Charset FILE_NAMES = NativeLibC.FILE_NAMES;
 
     private ExtendedAttributes() {
     }
@@ -60,29 +57,25 @@ public final class ExtendedAttributes {
      */
     public static List<String> names(Path path) throws ExtendedAttributeException {
         LibC.require();
-        byte[] file = cString(path.toString(), FILE_NAMES);
+        byte[] file = NativeLibC.cString(path.toString(), FILE_NAMES);
+        // One call for the usual file (no attributes, or a few short names); only a longer list asks for its size.
+        byte[] buffer = new byte[FIRST_LIST_BYTES];
         while (true) {
-            long size;
-            try {
-                size = LibC.llistxattr(file, null, new NativeLong(0)).longValue();
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == ENOTSUP) {
-                    return List.of();
-                }
-                throw new ExtendedAttributeException("list", path, "", e.getErrorCode());
-            }
-            if (size == 0) {
-                return List.of();
-            }
-            byte[] buffer = new byte[(int) size];
             long read;
             try {
                 read = LibC.llistxattr(file, buffer, new NativeLong(buffer.length)).longValue();
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == ENOTSUP) {
+                    return List.of();
+                }
                 if (e.getErrorCode() == ERANGE) {
-                    continue; // an attribute was added between the two calls
+                    buffer = new byte[(int) Math.max(listSize(file, path), buffer.length * 2L)];
+                    continue; // the list is longer (or an attribute was added meanwhile)
                 }
                 throw new ExtendedAttributeException("list", path, "", e.getErrorCode());
+            }
+            if (read == 0) {
+                return List.of();
             }
             List<String> names = new ArrayList<>();
             int start = 0;
@@ -97,10 +90,18 @@ public final class ExtendedAttributes {
         }
     }
 
+    private static long listSize(byte[] file, Path path) throws ExtendedAttributeException {
+        try {
+            return LibC.llistxattr(file, null, new NativeLong(0)).longValue();
+        } catch (LastErrorException e) {
+            throw new ExtendedAttributeException("list", path, "", e.getErrorCode());
+        }
+    }
+
     /** The value of one attribute, empty when the file does not have it. */
     public static Optional<byte[]> get(Path path, String name) throws ExtendedAttributeException {
         LibC.require();
-        byte[] file = cString(path.toString(), FILE_NAMES);
+        byte[] file = NativeLibC.cString(path.toString(), FILE_NAMES);
         byte[] attribute = attributeName(path, name);
         while (true) {
             long size;
@@ -129,7 +130,7 @@ public final class ExtendedAttributes {
         LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
-            LibC.lsetxattr(cString(path.toString(), FILE_NAMES), attribute, value, new NativeLong(value.length), 0);
+            LibC.lsetxattr(NativeLibC.cString(path.toString(), FILE_NAMES), attribute, value, new NativeLong(value.length), 0);
         } catch (LastErrorException e) {
             throw new ExtendedAttributeException("set", path, name, e.getErrorCode());
         }
@@ -140,7 +141,7 @@ public final class ExtendedAttributes {
         LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
-            LibC.lremovexattr(cString(path.toString(), FILE_NAMES), attribute);
+            LibC.lremovexattr(NativeLibC.cString(path.toString(), FILE_NAMES), attribute);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != ENODATA) {
                 throw new ExtendedAttributeException("remove", path, name, e.getErrorCode());
@@ -153,47 +154,16 @@ public final class ExtendedAttributes {
             throw new ExtendedAttributeException(path, name, "an attribute name is NAMESPACE.NAME without NUL"
                     + " bytes (e.g. user.comment, security.capability)");
         }
-        return cString(name, StandardCharsets.UTF_8);
+        return NativeLibC.cString(name, StandardCharsets.UTF_8);
     }
 
-    private static byte[] cString(String text, Charset charset) {
-        byte[] bytes = text.getBytes(charset);
-        return Arrays.copyOf(bytes, bytes.length + 1);
-    }
-
-    private static Charset fileNameCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        try {
-            return name == null ? Charset.defaultCharset() : Charset.forName(name);
-        } catch (IllegalArgumentException e) {
-            return Charset.defaultCharset();
-        }
-    }
-
-    /**
-     * The C library, bound by JNA's direct mapping (one native call per method, no proxy). Bound on first use;
-     * when that fails (no JNA native library for this platform, or a temporary directory mounted noexec where JNA
-     * unpacks it) every call says so instead of an UnsatisfiedLinkError.
-     */
+    /** The calls, bound on first use ({@link NativeLibC}). */
     private static final class LibC {
-        private static final Throwable UNAVAILABLE = register();
-
-        private static Throwable register() {
-            try {
-                Native.register(Platform.C_LIBRARY_NAME);
-                return null;
-            } catch (LinkageError | RuntimeException e) {
-                return e;
-            }
-        }
+        private static final Throwable UNAVAILABLE = NativeLibC.bind(LibC.class);
 
         static void require() {
             if (UNAVAILABLE != null) {
-                throw new JetpackException("Cannot read or write extended attributes: JNA's native library did not"
-                        + " load (" + UNAVAILABLE + "). JNA unpacks it into jna.tmpdir (by default a cache or"
-                        + " temporary directory); point that at a directory not mounted noexec, e.g."
-                        + " -Djna.tmpdir=$HOME/.cache/jna.",
-                        UNAVAILABLE);
+                throw NativeLibC.unavailable("read or write extended attributes", UNAVAILABLE);
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.jetpack.engine.io;
 
+import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,9 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Reads the mount table of this process and unmounts, for code that must leave no mount behind. */
+/** Reads the mount table of this process, mounts overlays and unmounts, for code that must leave no mount behind. */
 public final class Mounts {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    private static final int MNT_DETACH = 2;
 
     private Mounts() {
     }
@@ -70,8 +72,52 @@ public final class Mounts {
         }
     }
 
-    /** Unmounts one mount point, falling back to a lazy unmount when it is busy. */
+    /**
+     * Mounts an overlay at {@code target} with the given option string ({@code lowerdir=...,upperdir=...}), with
+     * the mount call itself where it is bound, else with {@code mount -t overlay}.
+     */
+    public static void mountOverlay(String options, Path target) throws IOException {
+        if (LibC.UNAVAILABLE != null) {
+            HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o", options, target.toString()));
+            return;
+        }
+        try {
+            LibC.mount(NativeLibC.cString("overlay", NativeLibC.FILE_NAMES), NativeLibC.cPath(target),
+                    NativeLibC.cString("overlay", NativeLibC.FILE_NAMES), 0L,
+                    NativeLibC.cString(options, NativeLibC.FILE_NAMES));
+        } catch (LastErrorException e) {
+            throw new IOException("mount -t overlay -o " + options + " " + target + " failed: " + errno(e), e);
+        }
+    }
+
+    /**
+     * Unmounts one mount point, falling back to a lazy unmount when it is busy. The call itself where it is
+     * bound (no process per mount: a build unmounts several), else {@code umount}.
+     */
     public static void unmount(Path point) throws IOException {
+        if (LibC.UNAVAILABLE != null) {
+            unmountWithTool(point);
+            return;
+        }
+        try {
+            LibC.umount2(NativeLibC.cPath(point), 0);
+            return;
+        } catch (LastErrorException e) {
+            if (!isMountPoint(point)) {
+                return;
+            }
+            try {
+                LibC.umount2(NativeLibC.cPath(point), MNT_DETACH);
+            } catch (LastErrorException lazy) {
+                if (isMountPoint(point)) {
+                    throw new IOException("cannot unmount " + point + ": " + errno(e) + "; lazily: " + errno(lazy),
+                            lazy);
+                }
+            }
+        }
+    }
+
+    private static void unmountWithTool(Path point) throws IOException {
         HostCommand.Result result = HostCommand.run(List.of("umount", point.toString()));
         if (result.succeeded() || !isMountPoint(point)) {
             return;
@@ -80,6 +126,27 @@ public final class Mounts {
         if (!lazy.succeeded() && isMountPoint(point)) {
             throw new IOException("cannot unmount " + point + ": " + result.describe() + "; " + lazy.describe());
         }
+    }
+
+    private static String errno(LastErrorException e) {
+        return switch (e.getErrorCode()) {
+            case 1 -> "not permitted (EPERM: mounting needs root or CAP_SYS_ADMIN)";
+            case 16 -> "busy (EBUSY)";
+            case 19 -> "no such file system type (ENODEV: this kernel has no overlayfs)";
+            case 22 -> "invalid argument (EINVAL: an option this kernel's overlayfs does not take, or layers it"
+                    + " refuses; the kernel log says which)";
+            default -> "errno " + e.getErrorCode();
+        };
+    }
+
+    /** mount(2) and umount2(2), bound on first use ({@link NativeLibC}). */
+    private static final class LibC {
+        private static final Throwable UNAVAILABLE = NativeLibC.bind(LibC.class);
+
+        static native int mount(byte[] source, byte[] target, byte[] type, long flags, byte[] data)
+                throws LastErrorException;
+
+        static native int umount2(byte[] target, int flags) throws LastErrorException;
     }
 
     /* mountinfo escapes space, tab, newline and backslash as \ooo octal. */

@@ -1,7 +1,7 @@
 package dev.jetpack.engine.runtime;
 
+import dev.jetpack.engine.io.JsonTrees;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jetpack.engine.EngineLog;
@@ -45,7 +45,6 @@ public final class OciRuntime extends AbstractRuntime {
      */
     public static final String CONTAINER_ID_PREFIX = "jetpack-";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final SecureRandom RANDOM = new SecureRandom();
     /* The CFS period a CPU limit is a quota of: the kernel's default, 100 ms. */
@@ -133,8 +132,7 @@ public final class OciRuntime extends AbstractRuntime {
         // The bundle's name carries the JVM's stamp, so that the bundle of a killed JVM is recognised as stale.
         Path bundle = Files.createTempDirectory(BUNDLE_PREFIX + owner + "-");
         try {
-            Files.write(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(config(spec, prepared)));
+            Files.write(bundle.resolve("config.json"), JsonTrees.writePretty(config(spec, prepared)));
         } catch (IOException | RuntimeException e) {
             FileTrees.deleteRecursively(bundle);
             throw e;
@@ -166,6 +164,9 @@ public final class OciRuntime extends AbstractRuntime {
         if (staticCheck().isPresent()) {
             return removed; // not installed: it cannot have left anything
         }
+        if (!mayHoldStale()) {
+            return removed;
+        }
         HostCommand.Result list = HostCommand.run(command(List.of("list", "--format", "json")));
         if (list.succeeded()) {
             for (JsonNode container : parseList(list.output())) {
@@ -180,10 +181,39 @@ public final class OciRuntime extends AbstractRuntime {
         return removed;
     }
 
+    /**
+     * False only when the runtime's state directory shows that it has no container of a dead JVM, so that the
+     * sweep of every store opening (two goals per module) need not start {@code list} (two processes per
+     * runtime). The runtime keeps one directory per container there, named by its id ({@code --root}'s default
+     * for root: {@code /run/runc}, {@code /run/crun}); anything unclear (another user, an unreadable directory)
+     * is left to {@code list}.
+     */
+    private boolean mayHoldStale() {
+        try {
+            if (!"0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString())) {
+                return true;
+            }
+            Path state = Path.of("/run", Path.of(tool).getFileName().toString());
+            if (!Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
+                return false; // it never ran a container since boot
+            }
+            try (DirectoryStream<Path> containers = Files.newDirectoryStream(state)) {
+                for (Path container : containers) {
+                    if (isStale(container.getFileName().toString())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     private static List<JsonNode> parseList(String output) {
         List<JsonNode> containers = new ArrayList<>();
         try {
-            JsonNode root = JSON.readTree(output.strip().isEmpty() ? "null" : output);
+            JsonNode root = JsonTrees.read(output.strip().isEmpty() ? "null" : output);
             if (root != null && root.isArray()) {
                 root.forEach(containers::add);
             }
@@ -288,7 +318,7 @@ public final class OciRuntime extends AbstractRuntime {
     }
 
     private ObjectNode config(ContainerSpec spec, PreparedRootfs prepared) {
-        ObjectNode config = JSON.createObjectNode();
+        ObjectNode config = JsonTrees.object();
         config.put("ociVersion", "1.0.2");
 
         ObjectNode process = config.putObject("process");
