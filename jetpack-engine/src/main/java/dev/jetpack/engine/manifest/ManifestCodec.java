@@ -1,14 +1,13 @@
 package dev.jetpack.engine.manifest;
 
+import dev.jetpack.engine.io.JsonTrees;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.jetpack.engine.JetpackException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,10 +37,6 @@ import java.util.Map;
  * output has no whitespace at all. Writing does not validate.
  */
 public final class ManifestCodec {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     private ManifestCodec() {
     }
 
@@ -56,7 +51,7 @@ public final class ManifestCodec {
     public static ImageManifest read(byte[] json, String source) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = JsonTrees.read(json); // content after the object is an error, as in the spec's single document
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -108,7 +103,7 @@ public final class ManifestCodec {
     /** The canonical JSON of {@code manifest}, pretty (2-space indent, final newline) or compact. */
     public static byte[] write(ImageManifest manifest, boolean pretty) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JsonTrees.generator(out)) {
             if (pretty) {
                 DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
                 g.setPrettyPrinter(new DefaultPrettyPrinter()
@@ -312,7 +307,7 @@ public final class ManifestCodec {
                 }
                 g.writeEndArray();
             } else {
-                g.writeTree(node);
+                JsonTrees.write(node, g);
             }
         }
     }

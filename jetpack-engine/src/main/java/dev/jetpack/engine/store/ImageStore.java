@@ -1,6 +1,6 @@
 package dev.jetpack.engine.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jetpack.engine.io.JsonTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jetpack.engine.EngineLog;
@@ -76,7 +76,6 @@ public final class ImageStore {
     static final String OWN_ROOTFS = "own-rootfs";
     static final String INFO_FILE = "info.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Images being imported by this thread, outermost first: an import that needs one of them is a cycle. */
     private static final ThreadLocal<Deque<ImageId>> IMPORTS_IN_PROGRESS = ThreadLocal.withInitial(ArrayDeque::new);
 
@@ -330,12 +329,12 @@ public final class ImageStore {
         Path directory = workspace.directory();
         RootfsRenderer.render(dependencyRootfs, ownRootfs, manifest.pathWhitelist(), directory.resolve(ROOTFS));
         Files.write(directory.resolve(MANIFEST_FILE), manifestJson);
-        ObjectNode info = JSON.createObjectNode();
+        ObjectNode info = JsonTrees.object();
         info.put("importedAt", Instant.now().toString());
         info.put("source", options.source());
         ArrayNode ids = info.putArray("dependencies");
         dependencies.forEach(dependency -> ids.add(dependency.id().value()));
-        Files.write(directory.resolve(INFO_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
+        Files.write(directory.resolve(INFO_FILE), JsonTrees.writePretty(info));
         Files.move(directory, images.resolve(id.value()), StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -1,7 +1,7 @@
 package dev.jetpack.engine.store;
 
+import dev.jetpack.engine.io.JsonTrees;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
@@ -29,7 +29,6 @@ final class StoredImages {
     /** Unprefixed hex shorter than this is taken as a name, not an ID prefix ("cafe" may well be a name). */
     private static final int MIN_BARE_PREFIX = 6;
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
     private final Path images;
@@ -65,7 +64,7 @@ final class StoredImages {
 
     private StoredImage read(ImageId id, Path directory) throws IOException {
         ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
-        JsonNode info = JSON.readTree(Files.readAllBytes(directory.resolve(ImageStore.INFO_FILE)));
+        JsonNode info = JsonTrees.read(directory.resolve(ImageStore.INFO_FILE));
         List<ImageId> dependencies = new ArrayList<>();
         info.path("dependencies").forEach(node -> dependencies.add(ImageId.parse(node.asText())));
         Path aciFile = directory.resolve(ImageStore.ACI_FILE);

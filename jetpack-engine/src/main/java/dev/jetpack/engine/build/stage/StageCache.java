@@ -1,7 +1,7 @@
 package dev.jetpack.engine.build.stage;
 
+import dev.jetpack.engine.io.JsonTrees;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.build.BuildFingerprint;
@@ -58,7 +58,6 @@ public final class StageCache {
     private static final String TEMPORARY = ".tmp-";
     private static final String GOING = ".gone-";
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path directory;
     private final InterProcessLock lock;
@@ -119,7 +118,7 @@ public final class StageCache {
                 return Optional.empty();
             }
             try {
-                JsonNode record = JSON.readTree(stage.resolve(RECORD).toFile());
+                JsonNode record = JsonTrees.read(stage.resolve(RECORD));
                 markUsed(stage);
                 return Optional.of(new CachedStage(key, stage.resolve(UPPER), record.path("description").asText(),
                         record.path("bytes").asLong()));
@@ -158,14 +157,13 @@ public final class StageCache {
                 long bytes = sizeOf(upper);
                 Files.createDirectory(temporary);
                 Files.move(upper, temporary.resolve(UPPER), StandardCopyOption.ATOMIC_MOVE);
-                ObjectNode record = JSON.createObjectNode();
+                ObjectNode record = JsonTrees.object();
                 record.put("previous", key.previous());
                 record.put("description", description);
                 record.put("bytes", bytes);
                 record.put("created", Instant.now().toString());
                 key.inputs().write(temporary.resolve(INPUTS));
-                AtomicFiles.write(temporary.resolve(RECORD), JSON.writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(record));
+                AtomicFiles.write(temporary.resolve(RECORD), JsonTrees.writePretty(record));
                 Files.createFile(temporary.resolve(USED));
                 try {
                     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -232,7 +230,7 @@ public final class StageCache {
         List<CachedStage> stages = new ArrayList<>();
         for (Path stage : completeStages()) {
             try {
-                JsonNode record = JSON.readTree(stage.resolve(RECORD).toFile());
+                JsonNode record = JsonTrees.read(stage.resolve(RECORD));
                 BuildFingerprint inputs = BuildFingerprint.read(stage.resolve(INPUTS))
                         .orElseGet(() -> BuildFingerprint.builder().build());
                 stages.add(new CachedStage(new StageKey(stage.getFileName().toString(),
