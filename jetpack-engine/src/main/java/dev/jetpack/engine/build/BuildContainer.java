@@ -223,8 +223,9 @@ public final class BuildContainer implements AutoCloseable {
     }
 
     /**
-     * For a path below {@link #root()} that exists there, the file that holds its data on a file system of its own: the topmost overlay layer that has the path, since neither metacopy nor redirect_dir is
-     * on ({@code userxattr}), so a layer that has a regular file has all of its data; for a copy, the copy's own
+     * For a path below {@link #root()} that exists there, the file that holds its data on a file system of its
+     * own: the topmost overlay layer that has the path, since neither metacopy nor redirect_dir is on
+     * ({@code userxattr}), so a layer that has a regular file has all of its data; for a copy, the copy's own
      * file. What the store links instead of unpacking the image again. One lookup per walk of the tree
      * ({@link BackingFiles} keeps the listings of the directory being walked).
      */

@@ -2,7 +2,6 @@ package dev.jetpack.engine.io;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ public final class ExtendedAttributes {
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
     private static final int FIRST_LIST_BYTES = 256;
-    private static final Charset FILE_NAMES = NativeLibC.FILE_NAMES;
 
     private ExtendedAttributes() {
     }
@@ -57,7 +55,7 @@ public final class ExtendedAttributes {
      */
     public static List<String> names(Path path) throws ExtendedAttributeException {
         LibC.require();
-        byte[] file = NativeLibC.cString(path.toString(), FILE_NAMES);
+        byte[] file = NativeLibC.cPath(path);
         // One call for the usual file (no attributes, or a few short names); only a longer list asks for its size.
         byte[] buffer = new byte[FIRST_LIST_BYTES];
         while (true) {
@@ -101,7 +99,7 @@ public final class ExtendedAttributes {
     /** The value of one attribute, empty when the file does not have it. */
     public static Optional<byte[]> get(Path path, String name) throws ExtendedAttributeException {
         LibC.require();
-        byte[] file = NativeLibC.cString(path.toString(), FILE_NAMES);
+        byte[] file = NativeLibC.cPath(path);
         byte[] attribute = attributeName(path, name);
         while (true) {
             long size;
@@ -130,7 +128,7 @@ public final class ExtendedAttributes {
         LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
-            LibC.lsetxattr(NativeLibC.cString(path.toString(), FILE_NAMES), attribute, value, new NativeLong(value.length), 0);
+            LibC.lsetxattr(NativeLibC.cPath(path), attribute, value, new NativeLong(value.length), 0);
         } catch (LastErrorException e) {
             throw new ExtendedAttributeException("set", path, name, e.getErrorCode());
         }
@@ -141,7 +139,7 @@ public final class ExtendedAttributes {
         LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
-            LibC.lremovexattr(NativeLibC.cString(path.toString(), FILE_NAMES), attribute);
+            LibC.lremovexattr(NativeLibC.cPath(path), attribute);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != ENODATA) {
                 throw new ExtendedAttributeException("remove", path, name, e.getErrorCode());
