@@ -73,6 +73,10 @@ public final class BuildContainer implements AutoCloseable {
      */
     private record OverlayProbe(Optional<String> problem, boolean volatileUpper) {
         String options() {
+            return options(volatileUpper);
+        }
+
+        static String options(boolean volatileUpper) {
             return volatileUpper ? ",userxattr,volatile" : ",userxattr";
         }
     }
@@ -377,11 +381,11 @@ public final class BuildContainer implements AutoCloseable {
             String layers = "lowerdir=" + probe.resolve("lower") + ",upperdir=" + upper + ",workdir=" + work;
             boolean volatileUpper = true;
             try {
-                Mounts.mountOverlay(layers + new OverlayProbe(Optional.empty(), true).options(), merged);
+                Mounts.mountOverlay(layers + OverlayProbe.options(true), merged);
             } catch (IOException e) {
                 volatileUpper = false; // a kernel before 5.10: the same without volatile
                 try {
-                    Mounts.mountOverlay(layers + new OverlayProbe(Optional.empty(), false).options(), merged);
+                    Mounts.mountOverlay(layers + OverlayProbe.options(false), merged);
                 } catch (IOException without) {
                     return unavailable("overlayfs with userxattr does not work here (" + without.getMessage() + ")");
                 }

@@ -15,6 +15,11 @@ import java.util.Optional;
  * Subclasses only say how to invoke their tool.
  */
 abstract class AbstractRuntime implements ContainerRuntime {
+    /** The uid this JVM runs as, in decimal: the owner of /proc/self (Java has no getuid). */
+    static String jvmUid() throws IOException {
+        return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
+    }
+
     static final String HOSTNAME = "jetpack";
 
     private volatile Optional<String> unavailableReason;

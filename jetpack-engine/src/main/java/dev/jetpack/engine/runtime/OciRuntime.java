@@ -190,7 +190,7 @@ public final class OciRuntime extends AbstractRuntime {
      */
     private boolean mayHoldStale() {
         try {
-            if (!"0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString())) {
+            if (!"0".equals(jvmUid())) {
                 return true;
             }
             Path state = Path.of("/run", Path.of(tool).getFileName().toString());

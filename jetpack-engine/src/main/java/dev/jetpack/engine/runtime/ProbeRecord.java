@@ -42,7 +42,7 @@ final class ProbeRecord {
                     String.valueOf(attributes.get("lastModifiedTime")), String.valueOf(attributes.get("ctime")),
                     String.valueOf(attributes.get("ino")),
                     read("/proc/sys/kernel/osrelease"), read("/proc/sys/kernel/random/boot_id"),
-                    Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+                    AbstractRuntime.jvmUid());
             return Optional.of(new ProbeRecord(directory().resolve(runtime + ".probe"),
                     Sha256.hex(text.getBytes(StandardCharsets.UTF_8))));
         } catch (IOException | UnsupportedOperationException e) {
@@ -85,8 +85,7 @@ final class ProbeRecord {
         if (Files.isDirectory(run) && Files.isWritable(run)) {
             return run.resolve("jetpack/runtime-probes");
         }
-        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        return Path.of(System.getProperty("java.io.tmpdir"), "jetpack-runtime-probes-" + uid);
+        return Path.of(System.getProperty("java.io.tmpdir"), "jetpack-runtime-probes-" + AbstractRuntime.jvmUid());
     }
 
     private static String read(String file) throws IOException {
