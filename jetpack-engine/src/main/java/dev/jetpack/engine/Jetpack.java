@@ -48,6 +48,7 @@ public final class Jetpack {
     private final EngineLog log;
     private final ProgressListener progress;
     private ImageStore store;
+    private boolean swept;
 
     /**
      * @param settings store location, and the runtime and compression of requests that name none
@@ -64,20 +65,32 @@ public final class Jetpack {
         return settings;
     }
 
-    /**
-     * The image store at the configured location, opened (and created) on first use. Opening it removes what
-     * killed runs left behind ({@link KilledRunSweep}).
-     */
+    /** The image store at the configured location, opened (and created) on first use. */
     public synchronized ImageStore store() {
         if (store == null) {
             store = ImageStore.open(settings.storeLocation(), log);
-            KilledRunSweep.run(store, log);
         }
         return store;
     }
 
-    /** Removes what killed runs left behind again ({@link KilledRunSweep}); returns what was removed. */
-    public List<String> removeStaleWork() {
+    /**
+     * The store, once what killed runs left behind is removed ({@link KilledRunSweep}), for the operations that
+     * make containers, mounts or work files, which leftovers could get in the way of or pile up beside:
+     * builds that run, apps, imports, removals. Looking images up (a no-op build's parent, a listing) goes
+     * without: in a fresh JVM the sweep costs more than a no-op build's whole lookup.
+     */
+    private synchronized ImageStore sweptStore() {
+        ImageStore opened = store();
+        if (!swept) {
+            KilledRunSweep.run(opened, log);
+            swept = true;
+        }
+        return opened;
+    }
+
+    /** Removes what killed runs left behind ({@link KilledRunSweep}), again if it was done; returns what went. */
+    public synchronized List<String> removeStaleWork() {
+        swept = true;
         return KilledRunSweep.run(store(), log);
     }
 
@@ -120,7 +133,7 @@ public final class Jetpack {
     }
 
     private ImageImporter importer() {
-        return new ImageImporter(store(), this::trustStore, progress, log);
+        return new ImageImporter(sweptStore(), this::trustStore, progress, log);
     }
 
     /** The keys trusted to sign images, kept in the store directory ({@code trustedkeys/}). */
@@ -167,7 +180,7 @@ public final class Jetpack {
      * @throws JetpackException                              when the image cannot be built or written
      */
     public ImageBuild buildImage(ImageBuildSpec spec) {
-        return new ImageBuildService(this::store, settings, log, progress).build(spec);
+        return new ImageBuildService(this::sweptStore, settings, log, progress).build(spec);
     }
 
     /**
@@ -178,7 +191,7 @@ public final class Jetpack {
      * @throws dev.jetpack.engine.run.RunException                 when the app cannot be run as asked
      */
     public AppRun start(AppRunSpec spec) {
-        return new AppRunner(store(), settings, log).start(spec);
+        return new AppRunner(sweptStore(), settings, log).start(spec);
     }
 
     /**
@@ -188,7 +201,7 @@ public final class Jetpack {
      * @return the app's exit code (128+N when signal N killed it)
      */
     public int run(AppRunSpec spec) {
-        return new AppRunner(store(), settings, log).run(spec);
+        return new AppRunner(sweptStore(), settings, log).run(spec);
     }
 
     /**
@@ -221,9 +234,7 @@ public final class Jetpack {
      * @return the removed image
      */
     public StoredImage destroy(String image) {
-        StoredImage found = find(image);
-        store().remove(found.id());
-        return found;
+        return sweptStore().remove(find(image).id());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.jetpack.maven;
 
 import dev.jetpack.engine.Jetpack;
-import dev.jetpack.engine.store.StoredImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -39,8 +38,8 @@ public class FetchMojo extends AbstractParentImageMojo {
         }
         Jetpack jetpack = jetpack();
         for (ConfiguredImage source : sources) {
-            StoredImage image = fetch(jetpack, source);
-            getLog().info("Image " + source.text() + " is in the store as " + image.describe());
+            // The engine says which stored image each source gave, and whether it was fetched or already there.
+            fetch(jetpack, source);
         }
     }
 }

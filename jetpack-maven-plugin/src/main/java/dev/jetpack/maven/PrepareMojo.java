@@ -1,6 +1,7 @@
 package dev.jetpack.maven;
 
 import dev.jetpack.engine.JetpackException;
+import dev.jetpack.engine.build.BuildFingerprint;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.HostCommand;
 import dev.jetpack.engine.io.TreeCopier;
@@ -11,8 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -70,43 +75,93 @@ public class PrepareMojo extends AbstractJetpackMojo {
     protected void run() throws MojoExecutionException, MojoFailureException, ConfigurationException {
         Path source = resolve(buildDirectory);
         Path staging = stagingDirectory();
+        if (Files.exists(source) && !Files.isDirectory(source)) {
+            throw new ConfigurationException("Parameter 'buildDirectory' is " + source + ", which is not a"
+                    + " directory; point it at a directory (default src/main/image)");
+        }
         List<PrepareStep> steps = prepareSteps == null ? List.of() : prepareSteps;
         List<List<Path>> outputs = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             outputs.add(steps.get(i).outputs(i + 1));
         }
+        // A plain step runs every time, and on a fresh copy: only with steps that declare what they create (or
+        // none) may the staged copy outlive a build.
+        boolean keepable = outputs.stream().noneMatch(List::isEmpty);
+        Set<String> created = new HashSet<>();
+        outputs.forEach(paths -> paths.forEach(path -> created.add(path.toString())));
         PreparedOutputs prepared = new PreparedOutputs(workDirectoryPath());
+        StagingRecord record = new StagingRecord(workDirectoryPath());
+        BuildFingerprint sources;
+        boolean staged;
         try {
-            for (int i = 0; i < steps.size(); i++) {
-                prepared.keep(i + 1, outputs.get(i), staging);
-            }
-            // Staged afresh every time: a file removed from the build directory must not linger in the image.
-            FileTrees.deleteRecursively(staging);
-            if (Files.isDirectory(source)) {
-                Files.createDirectories(staging.getParent());
-                TreeCopier.copy(source, staging);
-                getLog().info("Staged build directory " + source + " into " + staging);
-            } else if (Files.exists(source)) {
-                throw new ConfigurationException("Parameter 'buildDirectory' is " + source + ", which is not a"
-                        + " directory; point it at a directory (default src/main/image)");
+            Map<String, Path> libraries = copyDependencies ? libraries() : Map.of();
+            sources = stagingSources(source, libraries);
+            staged = !(keepable && record.upToDate(sources, staging, created));
+            if (staged) {
+                record.forget();
+                stage(source, staging, libraries, outputs, prepared);
             } else {
-                Files.createDirectories(staging);
-                getLog().info("No build directory " + source + "; staging an empty one in " + staging);
-            }
-            if (copyDependencies) {
-                copyLibraries(staging.resolve(libraryDirectory()));
-            }
-            for (int i = 0; i < steps.size(); i++) {
-                prepared.restore(i + 1, outputs.get(i), staging, source);
+                getLog().info("Staged build directory " + staging + " is up to date: " + source + " and the"
+                        + " copied artifacts are unchanged since it was staged (mvn clean stages it afresh)");
             }
         } catch (JetpackException e) {
             throw failure("Cannot stage the build directory into " + staging, e);
         } catch (IOException e) {
-            throw new MojoExecutionException("Cannot stage the build directory into " + staging + ": " + e
-                    + "; check free space and permissions under " + workDirectoryPath(), e);
+            throw stagingFailed(staging, e);
         }
-        runPrepareSteps(steps, outputs, prepared, staging);
+        boolean stepsRan = runPrepareSteps(steps, outputs, prepared, staging);
+        // Unless something changed the staged copy, the record of the last prepare still describes it.
+        if (keepable && (staged || stepsRan)) {
+            try {
+                record.remember(sources, staging, created);
+            } catch (IOException e) {
+                throw stagingFailed(staging, e);
+            }
+        }
         project.setContextValue(STAGED_BUILD_DIRECTORY, staging);
+    }
+
+    /**
+     * Stages {@code source} afresh, so that a file removed from the build directory does not linger in the
+     * image; the outputs of prepare steps are moved aside and back (renames, no copies).
+     */
+    private void stage(Path source, Path staging, Map<String, Path> libraries, List<List<Path>> outputs,
+            PreparedOutputs prepared) throws IOException, ConfigurationException {
+        for (int i = 0; i < outputs.size(); i++) {
+            prepared.keep(i + 1, outputs.get(i), staging);
+        }
+        FileTrees.deleteRecursively(staging);
+        if (Files.isDirectory(source)) {
+            Files.createDirectories(staging.getParent());
+            TreeCopier.copy(source, staging);
+            getLog().info("Staged build directory " + source + " into " + staging);
+        } else {
+            Files.createDirectories(staging);
+            getLog().info("No build directory " + source + "; staging an empty one in " + staging);
+        }
+        if (copyDependencies) {
+            copyLibraries(libraries, staging.resolve(libraryDirectory()));
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            prepared.restore(i + 1, outputs.get(i), staging, source);
+        }
+    }
+
+    /** What the staged copy is made from: the build directory, each copied artifact and where they go. */
+    private BuildFingerprint stagingSources(Path source, Map<String, Path> libraries) throws IOException,
+            ConfigurationException {
+        BuildFingerprint.Builder sources = BuildFingerprint.builder()
+                .tree("build directory", source)
+                .value("library directory", libraries.isEmpty() ? null : libraryDirectory().toString());
+        for (Map.Entry<String, Path> library : new TreeMap<>(libraries).entrySet()) {
+            sources.tree("artifact " + library.getKey(), library.getValue());
+        }
+        return sources.build();
+    }
+
+    private MojoExecutionException stagingFailed(Path staging, IOException e) {
+        return new MojoExecutionException("Cannot stage the build directory into " + staging + ": " + e
+                + "; check free space and permissions under " + workDirectoryPath(), e);
     }
 
     private Path libraryDirectory() throws ConfigurationException {
@@ -119,8 +174,11 @@ public class PrepareMojo extends AbstractJetpackMojo {
         return relative;
     }
 
-    /** Copies the main artifact (when packaged) and every runtime dependency, each under a unique file name. */
-    private void copyLibraries(Path lib) throws IOException, ConfigurationException {
+    /**
+     * The main artifact (when packaged) and every runtime dependency that has a file, by the unique file name
+     * each gets in the library directory.
+     */
+    private Map<String, Path> libraries() throws ConfigurationException {
         List<Artifact> artifacts = new ArrayList<>();
         Artifact main = project.getArtifact();
         if (main != null && main.getFile() != null && main.getFile().isFile()) {
@@ -133,11 +191,8 @@ public class PrepareMojo extends AbstractJetpackMojo {
                 artifacts.add(dependency);
             }
         }
-        if (artifacts.isEmpty()) {
-            return;
-        }
-        Files.createDirectories(lib);
         Map<String, Artifact> byName = new HashMap<>();
+        Map<String, Path> libraries = new LinkedHashMap<>();
         for (Artifact artifact : artifacts) {
             if (artifact.getFile() == null || !artifact.getFile().isFile()) {
                 // A reactor module only compiled (mvn compile): there is no archive to put into an image.
@@ -149,12 +204,24 @@ public class PrepareMojo extends AbstractJetpackMojo {
             Artifact clash = byName.putIfAbsent(name, artifact);
             if (clash != null) {
                 throw new ConfigurationException("Both " + clash + " and " + artifact + " would be copied to "
-                        + lib.resolve(name) + "; exclude one of them from the dependencies");
+                        + libraryDirectory().resolve(name) + " of the build directory; exclude one of them from"
+                        + " the dependencies");
             }
-            Files.copy(artifact.getFile().toPath(), lib.resolve(name), StandardCopyOption.COPY_ATTRIBUTES,
+            libraries.put(name, artifact.getFile().toPath());
+        }
+        return libraries;
+    }
+
+    private void copyLibraries(Map<String, Path> libraries, Path lib) throws IOException {
+        if (libraries.isEmpty()) {
+            return;
+        }
+        Files.createDirectories(lib);
+        for (Map.Entry<String, Path> library : libraries.entrySet()) {
+            Files.copy(library.getValue(), lib.resolve(library.getKey()), StandardCopyOption.COPY_ATTRIBUTES,
                     StandardCopyOption.REPLACE_EXISTING);
         }
-        getLog().info("Copied " + byName.size() + " artifact(s) into " + lib);
+        getLog().info("Copied " + libraries.size() + " artifact(s) into " + lib);
     }
 
     /** Compile- and runtime-scope artifacts that are libraries; images (type aci) and POMs are not. */
@@ -173,11 +240,13 @@ public class PrepareMojo extends AbstractJetpackMojo {
         return artifact.getArtifactId() + "-" + artifact.getVersion() + classifier + "." + extension;
     }
 
-    private void runPrepareSteps(List<PrepareStep> steps, List<List<Path>> outputs, PreparedOutputs prepared,
-                                 Path staging) throws MojoExecutionException, MojoFailureException {
+    /** Runs the steps that are not up to date; returns whether any ran. */
+    private boolean runPrepareSteps(List<PrepareStep> steps, List<List<Path>> outputs, PreparedOutputs prepared,
+                                    Path staging) throws MojoExecutionException, MojoFailureException {
         if (steps.isEmpty()) {
-            return;
+            return false;
         }
+        boolean ran = false;
         Map<String, String> environment = new HashMap<>(proxies().buildEnvironment());
         environment.put("JETPACK_BUILD_DIRECTORY", staging.toString());
         for (int i = 0; i < steps.size(); i++) {
@@ -191,6 +260,7 @@ public class PrepareMojo extends AbstractJetpackMojo {
                     continue;
                 }
                 prepared.starting(number, outputs.get(i), staging);
+                ran = true;
                 getLog().info("+ " + step);
                 result = HostCommand.stream(List.of("/bin/sh", "-c", step), staging, environment,
                         line -> getLog().info(line));
@@ -207,5 +277,6 @@ public class PrepareMojo extends AbstractJetpackMojo {
                         + " (last lines:\n" + result.output() + "\n). Fix the step in <prepareSteps>");
             }
         }
+        return ran;
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -165,13 +166,22 @@ public final class BuildFingerprint {
          * recorded as links, never followed. A path that does not exist is recorded as absent.
          */
         public Builder tree(String name, Path root) throws IOException {
+            return tree(name, root, Set.of());
+        }
+
+        /**
+         * {@link #tree(String, Path)} without the entries at {@code excluded} (paths relative to {@code root},
+         * separated by {@code /}) and everything below them: for a tree part of which someone else keeps track
+         * of, such as the outputs of prepare steps in a staged build directory.
+         */
+        public Builder tree(String name, Path root, Set<String> excluded) throws IOException {
             MessageDigest digest = sha256();
             if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 digest.update("absent".getBytes(StandardCharsets.UTF_8));
             } else {
                 EntryAttributes attributes = EntryAttributes.of(root);
                 if (attributes.isDirectory()) {
-                    digestChildren(digest, root, "");
+                    digestChildren(digest, root, "", excluded);
                 } else {
                     digestEntry(digest, root, ".", attributes);
                 }
@@ -240,7 +250,8 @@ public final class BuildFingerprint {
             return this;
         }
 
-        private static void digestChildren(MessageDigest digest, Path directory, String prefix) throws IOException {
+        private static void digestChildren(MessageDigest digest, Path directory, String prefix,
+                Set<String> excluded) throws IOException {
             List<String> names = new ArrayList<>();
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
                 entries.forEach(entry -> names.add(entry.getFileName().toString()));
@@ -250,8 +261,11 @@ public final class BuildFingerprint {
             // Sorted by name: the directory's own order depends on the file system's history.
             names.sort(String::compareTo);
             for (String name : names) {
-                Path child = directory.resolve(name);
                 String relative = prefix + name;
+                if (excluded.contains(relative)) {
+                    continue;
+                }
+                Path child = directory.resolve(name);
                 EntryAttributes attributes;
                 try {
                     attributes = EntryAttributes.of(child);
@@ -260,7 +274,7 @@ public final class BuildFingerprint {
                 }
                 digestEntry(digest, child, relative, attributes);
                 if (attributes.isDirectory()) {
-                    digestChildren(digest, child, relative + "/");
+                    digestChildren(digest, child, relative + "/", excluded);
                 }
             }
         }
@@ -289,7 +303,7 @@ public final class BuildFingerprint {
      */
     private record EntryAttributes(int mode, int uid, int gid, long size, long modifiedNanos) {
         static EntryAttributes of(Path path) throws IOException {
-            FileStatus status = FileStatus.of(path);
+            FileStatus status = FileStatus.ofWithoutNative(path);
             // uid and gid as the signed ints of the format's first version, so that fingerprints stay comparable
             return new EntryAttributes(status.mode(), (int) status.uid(), (int) status.gid(), status.size(),
                     FileTime.from(status.mtime()).to(TimeUnit.NANOSECONDS));

@@ -6,6 +6,7 @@ import dev.jetpack.engine.fetch.http.CacheValidators;
 import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.Sha256;
 import dev.jetpack.engine.store.ImageStore;
+import dev.jetpack.engine.store.StoredImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +24,12 @@ import java.util.Properties;
  * image removed from the store makes its record meaningless ({@link #lookup} callers check that it is stored).
  */
 public final class FetchRecords {
-    /** What a source gave: the image's ID, and for a URL the validators of the body it came in. */
-    public record Entry(ImageId id, Optional<CacheValidators> validators) {
+    /**
+     * What a source gave: the image's ID, for a URL the validators of the body it came in, and how the image is
+     * named in messages ({@link StoredImage#describe()}; empty in records written before it was kept), so that
+     * saying which image an unchanged source holds does not read the image's manifest.
+     */
+    public record Entry(ImageId id, Optional<CacheValidators> validators, Optional<String> description) {
     }
 
     private final Path directory;
@@ -57,14 +62,16 @@ public final class FetchRecords {
         String lastModified = properties.getProperty("lastModified");
         Optional<CacheValidators> validators = etag == null && lastModified == null ? Optional.empty()
                 : Optional.of(new CacheValidators(etag, lastModified));
-        return Optional.of(new Entry(ImageId.parse(id), validators));
+        return Optional.of(new Entry(ImageId.parse(id), validators,
+                Optional.ofNullable(properties.getProperty("description"))));
     }
 
-    /** Records that {@code source} gave image {@code id}; {@code display} names the source in a warning. */
-    public void remember(String source, ImageId id, Optional<CacheValidators> validators, String display) {
+    /** Records that {@code source} gave {@code image}; {@code display} names the source in a warning. */
+    public void remember(String source, StoredImage image, Optional<CacheValidators> validators, String display) {
         Properties properties = new Properties();
         properties.setProperty("source", source);
-        properties.setProperty("id", id.value());
+        properties.setProperty("id", image.id().value());
+        properties.setProperty("description", image.describe());
         validators.ifPresent(known -> {
             if (known.etag() != null) {
                 properties.setProperty("etag", known.etag());

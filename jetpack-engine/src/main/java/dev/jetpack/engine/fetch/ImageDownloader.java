@@ -91,7 +91,7 @@ public final class ImageDownloader {
      */
     public StoredImage commit(Download.Staged download, ImportOptions options) {
         StoredImage image = store.commit(download.image(), options);
-        records.remember(download.origin().toString(), image.id(), download.validators(), options.source());
+        records.remember(download.origin().toString(), image, download.validators(), options.source());
         return image;
     }
 

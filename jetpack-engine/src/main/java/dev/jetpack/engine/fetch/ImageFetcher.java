@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -94,7 +95,9 @@ public final class ImageFetcher {
     /** Fetches a source the caller already parsed ({@link ImageSource#parse}); see {@link #fetch(String, FetchOptions)}. */
     public StoredImage fetch(ImageSource source, FetchOptions options) {
         if (source instanceof ImageSource.StoredId id) {
-            return store.find(id.idOrPrefix());
+            StoredImage stored = store.find(id.idOrPrefix());
+            log.info("Image " + id.idOrPrefix() + " is in the store: " + stored.describe());
+            return stored;
         }
         if (source instanceof ImageSource.Named named) {
             Optional<StoredImage> byIdPrefix = storedIdPrefix(named.reference());
@@ -104,6 +107,9 @@ public final class ImageFetcher {
             return previouslyFetched(url.uri()).orElseThrow(() -> new ImageNotFoundException("Cannot fetch "
                     + SafeUris.display(url.uri()) + ": fetching is offline and this URL was never fetched into the"
                     + " store " + store.root() + ". Fetch it once while online."));
+        }
+        if (source instanceof ImageSource.LocalFile || source instanceof ImageSource.MavenArtifact) {
+            return fetchLocal(source, options);
         }
         return downloadAndImport(source, Optional.empty(), options);
     }
@@ -172,24 +178,31 @@ public final class ImageFetcher {
      * the image in the store (names, dependencies) or gets a 304 for a URL and reuses the stored image.
      */
     private StoredImage downloadAndImport(ImageSource source, Optional<String> expectedId, FetchOptions options) {
+        return underFetchLock(source, () -> {
+            Optional<StoredImage> meanwhile = fetchedMeanwhile(source, expectedId, options);
+            if (meanwhile.isPresent()) {
+                log.info("Image " + meanwhile.get().describe() + " was fetched by another build meanwhile;"
+                        + " no download");
+                return meanwhile.get();
+            }
+            return downloadAndImportLocked(source, expectedId, options);
+        });
+    }
+
+    /** Runs {@code fetch} holding the inter-process lock of {@code source} (at once when this thread holds it). */
+    private StoredImage underFetchLock(ImageSource source, Supplier<StoredImage> fetch) {
         String key = lockKey(source);
         java.util.Set<String> held = FETCHES_HELD.get();
         if (held.contains(key)) {
             // Fetched again inside its own import: a dependency cycle, which the store reports; locking twice in
             // one thread would fail instead.
-            return downloadAndImportLocked(source, expectedId, options);
+            return fetch.get();
         }
         try (InterProcessLock.Held lock = InterProcessLock.forFile(store.cacheDirectory("fetch-locks")
                 .resolve(key + ".lock")).lockExclusive()) {
             held.add(key);
             try {
-                Optional<StoredImage> meanwhile = fetchedMeanwhile(source, expectedId, options);
-                if (meanwhile.isPresent()) {
-                    log.info("Image " + meanwhile.get().describe() + " was fetched by another build meanwhile;"
-                            + " no download");
-                    return meanwhile.get();
-                }
-                return downloadAndImportLocked(source, expectedId, options);
+                return fetch.get();
             } finally {
                 held.remove(key);
             }
@@ -233,7 +246,7 @@ public final class ImageFetcher {
                 return importDownload(downloader, download, expectedId, options);
             }
         }
-        return importLocal(source, options);
+        throw new IllegalArgumentException("Not a source to download: " + source);
     }
 
     /**
@@ -267,28 +280,43 @@ public final class ImageFetcher {
                 .check(check).build());
     }
 
-    /** A path or Maven artifact, read in place (an unchanged file is not read again). */
-    private StoredImage importLocal(ImageSource source, FetchOptions options) {
+    /**
+     * A path or Maven artifact, read in place. A file unchanged since its import is answered from the record of
+     * that import, before any lock is taken, and again under the lock, for a file another build imported while
+     * this one waited.
+     */
+    private StoredImage fetchLocal(ImageSource source, FetchOptions options) {
         Path aci = localFile(source, options);
         String display = source instanceof ImageSource.MavenArtifact artifact
                 ? "mvn:" + artifact.coordinates() + " (" + aci + ")" : aci.toString();
-        ImportCheck check = localSignatureCheck(aci, display, options);
+        Optional<ImportCheck> signatureCheck = localSignatureCheck(aci, display, options);
         Optional<String> fileKey = localFileKey(aci);
-        if (fileKey.isPresent()) {
-            Optional<StoredImage> known = previouslyImported(fileKey.get());
-            if (known.isPresent()) {
-                check.check(known.get().id(), known.get().manifest());
-                log.info("Image file " + display + " is unchanged since it was imported as "
-                        + known.get().describe() + "; not reading it again");
-                return known.get();
-            }
+        Optional<StoredImage> unchanged = unchangedSinceImport(fileKey, display, signatureCheck);
+        if (unchanged.isPresent()) {
+            return unchanged.get();
         }
-        // User files are copied into the store, never linked: the user may change them in place later.
-        StoredImage image = store.importAci(aci, ImportOptions.builder().source(display)
-                .dependencyResolver(dependencyResolver(options)).readerOptions(options.readerOptions())
-                .check(check).build());
-        fileKey.ifPresent(key -> records.remember(key, image.id(), Optional.empty(), display));
-        return image;
+        return underFetchLock(source, () -> unchangedSinceImport(fileKey, display, signatureCheck).orElseGet(() -> {
+            // User files are copied into the store, never linked: the user may change them in place later.
+            StoredImage image = store.importAci(aci, ImportOptions.builder().source(display)
+                    .dependencyResolver(dependencyResolver(options)).readerOptions(options.readerOptions())
+                    .check(signatureCheck.orElse(ImportCheck.ACCEPT_ALL)).build());
+            fileKey.ifPresent(key -> records.remember(key, image, Optional.empty(), display));
+            return image;
+        }));
+    }
+
+    /** The stored image the file with this key gave when it was imported, if it is still stored. */
+    private Optional<StoredImage> unchangedSinceImport(Optional<String> fileKey, String display,
+            Optional<ImportCheck> signatureCheck) {
+        Optional<FetchRecords.Entry> record = fileKey.flatMap(records::lookup);
+        Optional<StoredImage> known = record.flatMap(entry -> store.get(entry.id()));
+        if (known.isPresent()) {
+            // Without a signature nothing looks at the manifest: an unchanged parent costs no JSON parsing.
+            signatureCheck.ifPresent(check -> check.check(known.get().id(), known.get().manifest()));
+            log.info("Image file " + display + " is unchanged since it was imported as "
+                    + record.get().description().orElseGet(known.get()::describe) + "; not reading it again");
+        }
+        return known;
     }
 
     private static Path localFile(ImageSource source, FetchOptions options) {
@@ -305,14 +333,15 @@ public final class ImageFetcher {
     /**
      * Identifies a local ACI file by path, inode, size and modification time: an unchanged file is answered from
      * the store without decompressing it again (this makes a no-op rebuild on a large parent cheap). Any write
-     * to the file changes its time or size; a file replaced by rename changes its inode.
+     * to the file changes its time or size; a file replaced by rename changes its inode. The time is kept as a
+     * number: formatting an {@code Instant} sets up java.time's formatters, a tenth of a no-op's time.
      */
     private static Optional<String> localFileKey(Path aci) {
         try {
             java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(aci.toAbsolutePath(),
                     java.nio.file.attribute.BasicFileAttributes.class);
             return Optional.of("file\0" + aci.toAbsolutePath().normalize() + "\0" + attributes.fileKey() + "\0"
-                    + attributes.size() + "\0" + attributes.lastModifiedTime().toInstant());
+                    + attributes.size() + "\0" + attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -328,22 +357,22 @@ public final class ImageFetcher {
      * against the manifest's name before the image is stored; without one, {@link FetchOptions#requireSignature()}
      * refuses it.
      */
-    private ImportCheck localSignatureCheck(Path aci, String display, FetchOptions options) {
+    private Optional<ImportCheck> localSignatureCheck(Path aci, String display, FetchOptions options) {
         Path signature = aci.resolveSibling(aci.getFileName() + ".asc");
         if (Files.isRegularFile(signature)) {
             SignatureVerifier verifier = signatureVerifier(options);
-            return (id, manifest) -> {
+            return Optional.of((id, manifest) -> {
                 VerifiedSignature verified = verifier.verify(manifest.name(), aci, signature);
                 log.info("Signature of " + display + " verified for " + manifest.name() + ": signed by "
                         + verified.fingerprint() + " " + verified.userIds() + ", trusted as " + verified.scope());
-            };
+            });
         }
         if (options.requireSignature()) {
             throw new FetchException("A signature is required but " + display + " has none (no " + signature
                     + "). Ask its publisher for a signature, fetch the image by name through discovery, or"
                     + " fetch without requiring signatures.");
         }
-        return ImportCheck.ACCEPT_ALL;
+        return Optional.empty();
     }
 
     /** The fetched image must be what was asked for: same name, every requested label, the expected ID. */

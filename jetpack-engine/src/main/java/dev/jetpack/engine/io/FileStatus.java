@@ -61,6 +61,15 @@ public record FileStatus(int mode, long device, long inode, long nlink, long uid
                 statx.getInt(128), statx.getInt(132));
     }
 
+    /**
+     * The status of {@code path} itself through the JDK alone, never binding JNA: for a process that makes only a
+     * few calls, such as a no-op build checking its inputs, where JNA's start-up (some 100 ms in a fresh JVM, more
+     * than the JDK's view costs for thousands of entries there) would be most of the work.
+     */
+    public static FileStatus ofWithoutNative(Path path) throws IOException {
+        return fromUnixView(path);
+    }
+
     /** The type bits of {@link #mode()} ({@link FileModes#S_IFREG} and the others). */
     public int type() {
         return FileModes.type(mode);

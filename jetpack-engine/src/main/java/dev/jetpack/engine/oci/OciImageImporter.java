@@ -96,12 +96,12 @@ public final class OciImageImporter {
         if (known.isPresent()) {
             log.info("Image " + source + " (config " + image.configDigest() + ") is already in the store as "
                     + known.get().describe() + "; its layers are not applied again");
-            records.remember(referenceKey, known.get().id(), Optional.empty(), source.toString());
+            records.remember(referenceKey, known.get(), Optional.empty(), source.toString());
             return known.get();
         }
         StoredImage stored = build(image, options);
-        records.remember(contentKey, stored.id(), Optional.empty(), source.toString());
-        records.remember(referenceKey, stored.id(), Optional.empty(), source.toString());
+        records.remember(contentKey, stored, Optional.empty(), source.toString());
+        records.remember(referenceKey, stored, Optional.empty(), source.toString());
         return stored;
     }
 

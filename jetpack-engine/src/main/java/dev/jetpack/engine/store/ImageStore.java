@@ -419,17 +419,19 @@ public final class ImageStore {
     /**
      * Removes a stored image. Refused while another stored image was rendered from it (that image is named).
      *
+     * @return the removed image, its manifest read before its files went
      * @throws ImageNotFoundException when no image has this ID
      */
-    public void remove(ImageId id) {
+    public StoredImage remove(ImageId id) {
         try (InterProcessLock.Held exclusive = storeLock.lockExclusive()) {
             StoredImage image = get(id).orElseThrow(() -> new ImageNotFoundException("Cannot remove image " + id
                     + ": it is not in the store " + root + "."));
+            String description = image.describe();
             List<StoredImage> dependents = list().stream().filter(other -> other.dependencyIds().contains(id)
                     || other.manifest().dependencies().stream().anyMatch(d -> id.value().equals(d.imageID())))
                     .toList();
             if (!dependents.isEmpty()) {
-                throw new StoreException("Cannot remove " + image.describe() + ": stored image(s) "
+                throw new StoreException("Cannot remove " + description + ": stored image(s) "
                         + dependents.stream().map(StoredImage::describe).collect(Collectors.joining(", "))
                         + " depend on it. Remove those first.");
             }
@@ -438,7 +440,8 @@ public final class ImageStore {
                 // process dies meanwhile, the next cleanup finishes the job).
                 Files.move(image.directory(), workspace.directory().resolve("image"), StandardCopyOption.ATOMIC_MOVE);
             }
-            log.info("Removed " + image.describe() + " from " + root);
+            log.info("Removed " + description + " from " + root);
+            return image;
         } catch (IOException e) {
             throw new StoreException("Cannot remove image " + id + " from " + root + ": " + e.getMessage(), e);
         }

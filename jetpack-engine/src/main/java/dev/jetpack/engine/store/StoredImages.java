@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
+import dev.jetpack.engine.manifest.InvalidManifestException;
 import dev.jetpack.engine.manifest.ManifestCodec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -42,43 +43,73 @@ final class StoredImages {
         this.images = images;
     }
 
-    /** The stored image with exactly this ID, if there is one. */
+    /**
+     * The stored image with exactly this ID, if there is one. Its manifest and import record are read on first
+     * use ({@link StoredImage}).
+     */
     Optional<StoredImage> get(ImageId id) {
         Path directory = images.resolve(id.value());
-        if (!Files.isDirectory(directory)) {
-            return Optional.empty();
-        }
+        Path aciFile = directory.resolve(ImageStore.ACI_FILE);
+        long aciSize;
         try {
-            return Optional.of(read(id, directory));
+            aciSize = Files.size(aciFile);
         } catch (NoSuchFileException e) {
-            return Optional.empty(); // removed while we were reading it
+            return Optional.empty(); // not stored (images are published whole, by one rename), or removed
         } catch (IOException e) {
-            throw new StoreException("Cannot read image " + id + " in " + directory + ": " + e.getMessage()
-                    + ". Remove the image and fetch it again.", e);
+            throw unreadable(id, directory, e);
         }
+        return Optional.of(new StoredImage(id, directory, aciFile, directory.resolve(ImageStore.ROOTFS), aciSize,
+                () -> readContents(id, directory)));
     }
 
     boolean contains(ImageId id) {
         return Files.isDirectory(images.resolve(id.value()));
     }
 
-    private StoredImage read(ImageId id, Path directory) throws IOException {
-        ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
-        JsonNode info = JsonTrees.read(directory.resolve(ImageStore.INFO_FILE));
-        List<ImageId> dependencies = new ArrayList<>();
-        info.path("dependencies").forEach(node -> dependencies.add(ImageId.parse(node.asText())));
-        Path aciFile = directory.resolve(ImageStore.ACI_FILE);
-        return new StoredImage(id, manifest, directory, aciFile, directory.resolve(ImageStore.ROOTFS), Files.size(aciFile),
-                Instant.parse(info.path("importedAt").asText()), dependencies);
+    private StoredImage.Contents readContents(ImageId id, Path directory) {
+        try {
+            ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
+            JsonNode info = JsonTrees.read(directory.resolve(ImageStore.INFO_FILE));
+            List<ImageId> dependencies = new ArrayList<>();
+            info.path("dependencies").forEach(node -> dependencies.add(ImageId.parse(node.asText())));
+            return new StoredImage.Contents(manifest, Instant.parse(info.path("importedAt").asText()), dependencies);
+        } catch (NoSuchFileException e) {
+            throw new StoreException("Image " + id + " was removed from the store " + root + " while it was in use ("
+                    + e.getMessage() + " is gone). Fetch it again.", e);
+        } catch (IOException | InvalidManifestException e) {
+            // A damaged file of the store, not the user's manifest: the fix is the store's, not the JSON's.
+            throw unreadable(id, directory, e);
+        }
     }
 
-    /** All stored images, ordered by ID. */
+    private static StoreException unreadable(ImageId id, Path directory, Exception e) {
+        return new StoreException("Cannot read image " + id + " in " + directory + ": " + e.getMessage()
+                + ". Remove the image and fetch it again.", e);
+    }
+
+    /** All stored images, ordered by ID, read: one removed while they are listed is left out. */
     List<StoredImage> list() {
         List<StoredImage> all = new ArrayList<>();
         for (ImageId id : storedIds()) {
-            get(id).ifPresent(all::add);
+            Optional<StoredImage> image = get(id);
+            if (image.isPresent() && readUnlessRemoved(image.get())) {
+                all.add(image.get());
+            }
         }
         return all;
+    }
+
+    /** Reads the image's contents now; false when it was removed meanwhile. */
+    private boolean readUnlessRemoved(StoredImage image) {
+        try {
+            image.manifest();
+            return true;
+        } catch (StoreException e) {
+            if (Files.isDirectory(image.directory())) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     private List<ImageId> storedIds() {

@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +94,23 @@ class BuildFingerprintTest {
         assertThat(Files.readString(dir.resolve("fp"))).doesNotContain("secret-value");
         assertThat(BuildFingerprint.builder().values("c", List.of("xy")).build())
                 .as("list boundaries count").isNotEqualTo(BuildFingerprint.builder().values("c", List.of("x", "y")).build());
+    }
+
+    @Test
+    void excludedPathsAndEverythingBelowThemDoNotCountTheRestDoes() throws Exception {
+        Set<String> excluded = Set.of("sub", "link");
+        BuildFingerprint before = BuildFingerprint.builder().tree("t", tree, excluded).build();
+
+        Files.writeString(tree.resolve("sub/b.txt"), "changed below an excluded directory");
+        Files.writeString(tree.resolve("sub/new.txt"), "added there");
+        Files.delete(tree.resolve("link"));
+        assertThat(BuildFingerprint.builder().tree("t", tree, excluded).build()).isEqualTo(before);
+        assertThat(BuildFingerprint.builder().tree("t", tree).build())
+                .isNotEqualTo(BuildFingerprint.builder().tree("t", tree, excluded).build());
+
+        Files.writeString(tree.resolve("a.txt"), "an entry that is not excluded");
+        assertThat(BuildFingerprint.builder().tree("t", tree, excluded).build().differencesFrom(before))
+                .containsExactly("t");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.jetpack.engine.fetch.discovery.HostPlatform;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.ImageStore;
+import dev.jetpack.engine.store.StoreException;
 import dev.jetpack.engine.store.StoredImage;
 import dev.jetpack.engine.testing.RecordingLog;
 import dev.jetpack.engine.testing.TestHttpServer;
@@ -88,6 +89,22 @@ class ImageFetcherTest {
         assertThatThrownBy(() -> fetcher.fetch(temp.resolve("missing.aci").toString(), options().build()))
                 .isInstanceOf(FetchException.class)
                 .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void anUnchangedFileIsAnsweredFromTheRecordOfItsImportWithoutReadingTheManifest() throws Exception {
+        TestImages.Aci aci = images.simple(manifest("example.com/app", "version", "2.1"), "local");
+        StoredImage imported = fetcher.fetch(aci.file().toString(), options().build());
+        // A damaged manifest shows what reads it: the answer to an unchanged file does not.
+        Files.writeString(imported.directory().resolve("manifest"), "{ not json");
+
+        StoredImage again = new ImageFetcher(store, log).fetch(aci.file().toString(), options().offline(true).build());
+
+        assertThat(again.id()).isEqualTo(aci.id());
+        assertThat(log.messages()).anyMatch(m -> m.contains("Image file " + aci.file() + " is unchanged since it was"
+                + " imported as example.com/app:2.1 (" + aci.id().shortForm() + "); not reading it again"));
+        assertThatThrownBy(again::manifest).isInstanceOf(StoreException.class)
+                .hasMessageContaining("Cannot read image " + aci.id());
     }
 
     @Test

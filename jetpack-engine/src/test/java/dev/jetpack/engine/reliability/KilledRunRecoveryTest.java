@@ -42,7 +42,7 @@ class KilledRunRecoveryTest {
     Path temp;
 
     @Test
-    @DisplayName("kill -9 during a build (runc): the next start deletes the running container, unmounts, cleans, builds")
+    @DisplayName("kill -9 during a build (runc): the next build deletes the running container, unmounts, cleans, builds")
     void killedDuringABuild() throws Exception {
         Path store = temp.resolve("store");
         RecordingLog log = new RecordingLog();
@@ -66,8 +66,12 @@ class KilledRunRecoveryTest {
 
         RecordingLog next = new RecordingLog();
         Jetpack second = jetpack(store, next);
-        second.store();
+        StoredImage found = second.find(parent.id().value());
+        // Looking an image up leaves the sweep to the first operation that makes containers.
+        assertThat(Processes.runcContainersOf(child.pid())).as("left until a build").hasSize(1);
 
+        ImageBuild built = second.buildImage(ImageBuildSpec.derivative(found)
+                .command(List.of("/bin/sh", "-c", Processes.manifestCommand("example.com/after-kill"))).build());
         assertThat(Processes.runcContainersOf(child.pid())).as("stale runc container deleted").isEmpty();
         assertThat(Processes.mountsUnder(store.resolve("containers"))).as("no mount left").isEmpty();
         assertThat(store.resolve("containers")).isEmptyDirectory();
@@ -76,9 +80,6 @@ class KilledRunRecoveryTest {
             assertThat(bundles.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.startsWith("jetpack-oci-" + child.pid() + "."));
         }
-
-        ImageBuild built = second.buildImage(ImageBuildSpec.derivative(second.find(parent.id().value()))
-                .command(List.of("/bin/sh", "-c", Processes.manifestCommand("example.com/after-kill"))).build());
         assertThat(built.stored().orElseThrow().rootfs().resolve("built.txt")).hasContent("built");
         assertThat(store.resolve("builds")).isEmptyDirectory();
         System.out.println("[killed run] build: next start removed them: " + next.messages().stream()

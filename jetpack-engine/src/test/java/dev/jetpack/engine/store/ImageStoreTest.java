@@ -74,6 +74,29 @@ class ImageStoreTest {
     }
 
     @Test
+    void anImageLookedUpByIdReadsItsManifestOnFirstUseAndARemovalSaysSo() throws Exception {
+        TestImages.Aci aci = images.simple(manifest("example.com/lazy", "version", "1.0"), "hello");
+        store.importAci(aci.file(), ImportOptions.defaults());
+        Path manifestFile = store.root().resolve("images").resolve(aci.id().value()).resolve("manifest");
+        byte[] manifestBytes = Files.readAllBytes(manifestFile);
+
+        Files.writeString(manifestFile, "{ damaged");
+        StoredImage looked = store.get(aci.id()).orElseThrow();
+        assertThat(looked.rootfs().resolve("file.txt")).hasContent("hello");
+        assertThatThrownBy(looked::manifest).isInstanceOf(StoreException.class)
+                .hasMessageContaining("Cannot read image " + aci.id());
+
+        Files.write(manifestFile, manifestBytes);
+        StoredImage held = store.get(aci.id()).orElseThrow();
+        StoredImage removed = store.remove(aci.id());
+        assertThat(removed.describe()).isEqualTo("example.com/lazy:1.0 (" + aci.id().shortForm() + ")");
+        assertThat(removed).isEqualTo(held);
+        assertThatThrownBy(held::manifest).isInstanceOf(StoreException.class)
+                .hasMessageContaining("was removed from the store");
+        assertThat(store.get(aci.id())).isEmpty();
+    }
+
+    @Test
     void findByNameChecksEveryLabelAndPicksTheNewestVersion() throws Exception {
         for (String version : List.of("1.9.2", "1.10.0", "1.2")) {
             store.importAci(images.simple(manifest("example.com/app", "version", version, "os", "linux", "arch", "amd64"), version)
