@@ -28,7 +28,7 @@ final class ImagesCommand extends JetpackSubcommand {
 
     /** By name, then newest version first, then ID: the order does not depend on the file system. */
     static final Comparator<StoredImage> ORDER = Comparator.comparing(StoredImage::name)
-            .thenComparing(ImageStore.NEWEST_FIRST).thenComparing(StoredImage::id);
+            .thenComparing(ImageStore.newestFirst()).thenComparing(StoredImage::id);
 
     @Override
     public Integer call() {

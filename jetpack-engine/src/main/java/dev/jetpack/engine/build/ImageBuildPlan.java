@@ -161,21 +161,26 @@ final class ImageBuildPlan {
      */
     BuildFingerprint fingerprint() {
         long start = System.nanoTime();
+        // Plain loops and conditions rather than streams and Optional.map: each lambda costs its first caller a
+        // generated class, and this runs once in the fresh JVM of every no-op build.
         BuildFingerprint.Builder builder = BuildFingerprint.builder();
-        spec.fingerprintValues().forEach(builder::value);
+        for (Map.Entry<String, String> value : spec.fingerprintValues().entrySet()) {
+            builder.value(value.getKey(), value.getValue());
+        }
+        List<String> variables = new ArrayList<>();
+        for (Map.Entry<String, String> variable : new TreeMap<>(spec.environment()).entrySet()) {
+            variables.add(variable.toString());
+        }
         builder.values("configuration", List.of(String.valueOf(spec.manifestDefaults()),
                         String.valueOf(spec.command()), String.valueOf(spec.arguments()),
                         String.valueOf(spec.buildScript().isPresent()), lower(spec.outputForm()), lower(compression),
                         String.valueOf(spec.fixedTimestamp()),
                         String.valueOf(spec.rootfs().map(RootfsSource::describe)),
                         String.valueOf(spec.extraFiles())))
-                .values("build variables", new TreeMap<>(spec.environment()).entrySet().stream()
-                        .map(Map.Entry::toString).toList())
-                .value("manifest", verbatimManifest.map(json -> new String(json, StandardCharsets.UTF_8))
-                        .or(() -> givenManifest.map(m -> new String(ManifestCodec.write(m, false),
-                                StandardCharsets.UTF_8))).orElse(null))
-                .value("build script", script.map(BuildScript::render).orElse(null))
-                .value("parent image", spec.parent().map(parent -> parent.id().value()).orElse(null));
+                .values("build variables", variables)
+                .value("manifest", manifestText())
+                .value("build script", script.isPresent() ? script.get().render() : null)
+                .value("parent image", spec.parent().isPresent() ? spec.parent().get().id().value() : null);
         try {
             // Only a tarball or directory has content to compare; the host forms are decided by their text.
             if (spec.rootfs().orElse(null) instanceof RootfsSource.Existing existing
@@ -195,6 +200,15 @@ final class ImageBuildPlan {
         BuildFingerprint fingerprint = builder.build();
         log.debug("Build fingerprint computed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         return fingerprint;
+    }
+
+    /** The manifest the build starts from, as text: the file's own bytes, or the given one written; else null. */
+    private String manifestText() {
+        if (verbatimManifest.isPresent()) {
+            return new String(verbatimManifest.get(), StandardCharsets.UTF_8);
+        }
+        return givenManifest.isPresent() ? new String(ManifestCodec.write(givenManifest.get(), false),
+                StandardCharsets.UTF_8) : null;
     }
 
     /**

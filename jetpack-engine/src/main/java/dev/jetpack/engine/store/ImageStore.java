@@ -1,8 +1,5 @@
 package dev.jetpack.engine.store;
 
-import dev.jetpack.engine.io.JsonTrees;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.JetpackException;
 import dev.jetpack.engine.aci.ImageId;
@@ -18,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,7 +70,6 @@ public final class ImageStore {
     static final String MANIFEST_FILE = "manifest";
     static final String ROOTFS = "rootfs";
     static final String OWN_ROOTFS = "own-rootfs";
-    static final String INFO_FILE = "info.json";
 
     /** Images being imported by this thread, outermost first: an import that needs one of them is a cycle. */
     private static final ThreadLocal<Deque<ImageId>> IMPORTS_IN_PROGRESS = ThreadLocal.withInitial(ArrayDeque::new);
@@ -329,12 +324,11 @@ public final class ImageStore {
         Path directory = workspace.directory();
         RootfsRenderer.render(dependencyRootfs, ownRootfs, manifest.pathWhitelist(), directory.resolve(ROOTFS));
         Files.write(directory.resolve(MANIFEST_FILE), manifestJson);
-        ObjectNode info = JsonTrees.object();
-        info.put("importedAt", Instant.now().toString());
-        info.put("source", options.source());
-        ArrayNode ids = info.putArray("dependencies");
-        dependencies.forEach(dependency -> ids.add(dependency.id().value()));
-        Files.write(directory.resolve(INFO_FILE), JsonTrees.writePretty(info));
+        List<ImageId> dependencyIds = new ArrayList<>();
+        for (StoredImage dependency : dependencies) {
+            dependencyIds.add(dependency.id());
+        }
+        ImageInfo.write(directory, options.source(), dependencyIds);
         Files.move(directory, images.resolve(id.value()), StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -412,9 +406,16 @@ public final class ImageStore {
     }
 
     /** Highest version first; among equal versions the most recently imported first. */
-    public static final Comparator<StoredImage> NEWEST_FIRST = Comparator
-            .comparing((StoredImage image) -> image.label("version").orElse(null), VersionComparator.INSTANCE)
-            .thenComparing(StoredImage::importedAt).reversed();
+    public static Comparator<StoredImage> newestFirst() {
+        return NewestFirst.ORDER;
+    }
+
+    /** Built on first use: opening the store for a lookup by ID does not need it. */
+    private static final class NewestFirst {
+        static final Comparator<StoredImage> ORDER = Comparator
+                .comparing((StoredImage image) -> image.label("version").orElse(null), VersionComparator.INSTANCE)
+                .thenComparing(StoredImage::importedAt).reversed();
+    }
 
     /**
      * Removes a stored image. Refused while another stored image was rendered from it (that image is named).

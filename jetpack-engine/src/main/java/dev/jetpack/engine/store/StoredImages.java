@@ -1,7 +1,5 @@
 package dev.jetpack.engine.store;
 
-import dev.jetpack.engine.io.JsonTrees;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jetpack.engine.aci.ImageId;
 import dev.jetpack.engine.manifest.ImageManifest;
 import dev.jetpack.engine.manifest.ImageReference;
@@ -12,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,10 +66,8 @@ final class StoredImages {
     private StoredImage.Contents readContents(ImageId id, Path directory) {
         try {
             ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
-            JsonNode info = JsonTrees.read(directory.resolve(ImageStore.INFO_FILE));
-            List<ImageId> dependencies = new ArrayList<>();
-            info.path("dependencies").forEach(node -> dependencies.add(ImageId.parse(node.asText())));
-            return new StoredImage.Contents(manifest, Instant.parse(info.path("importedAt").asText()), dependencies);
+            ImageInfo info = ImageInfo.read(directory);
+            return new StoredImage.Contents(manifest, info.importedAt(), info.dependencyIds());
         } catch (NoSuchFileException e) {
             throw new StoreException("Image " + id + " was removed from the store " + root + " while it was in use ("
                     + e.getMessage() + " is gone). Fetch it again.", e);
@@ -198,7 +193,7 @@ final class StoredImages {
             anyVersion.remove("version");
             return matching(new ImageReference(reference.name(), anyVersion));
         }
-        candidates.sort(ImageStore.NEWEST_FIRST);
+        candidates.sort(ImageStore.newestFirst());
         return candidates;
     }
 
