@@ -75,9 +75,11 @@ public final class Jetpack {
 
     /**
      * The store, once what killed runs left behind is removed ({@link KilledRunSweep}), for the operations that
-     * make containers, mounts or work files, which leftovers could get in the way of or pile up beside:
-     * builds that run, apps, imports, removals. Looking images up (a no-op build's parent, a listing) goes
-     * without: in a fresh JVM the sweep costs more than a no-op build's whole lookup.
+     * make containers, mounts or app overlays, which leftovers could get in the way of or pile up beside:
+     * builds that run, apps, imports, removals. Lookups (a listing, a no-op build's parent) and fetches go
+     * without: a fetch mostly answers from the store, and in a fresh JVM the sweep costs more than a no-op build's
+     * whole lookup. A killed download's partial image is in the store's staging area, which opening the store
+     * cleans; its temporary files in the work area wait for the next sweep.
      */
     private synchronized ImageStore sweptStore() {
         ImageStore opened = store();
