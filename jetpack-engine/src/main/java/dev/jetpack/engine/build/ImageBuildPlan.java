@@ -29,8 +29,15 @@ final class ImageBuildPlan {
     private final Compression compression;
     private final EngineLog log;
     private final Optional<byte[]> verbatimManifest;
-    private final Optional<ImageManifest> givenManifest;
+    /** A base image's build-directory manifest.json as read, parsed only when the build needs it. */
+    private final Optional<DirectoryManifest> directoryManifest;
+    /** The given manifest; null until a base image's directory manifest is parsed ({@link #givenManifest()}). */
+    private Optional<ImageManifest> givenManifest;
     private final Optional<BuildScript> script;
+
+    /** The bytes of a build directory's manifest.json and where they came from. */
+    private record DirectoryManifest(Path file, byte[] json) {
+    }
 
     /**
      * Reads the given manifest (see {@link #givenManifest()}).
@@ -44,8 +51,10 @@ final class ImageBuildPlan {
         this.compression = Objects.requireNonNull(compression, "compression");
         this.log = Objects.requireNonNull(log, "log");
         this.verbatimManifest = spec.manifestFile().map(ImageBuildPlan::readManifestFile);
-        this.givenManifest = readGivenManifest();
-        this.script = spec.buildScript().map(s -> s.requireManifest(givenManifest.isEmpty()));
+        this.directoryManifest = readDirectoryManifest();
+        this.givenManifest = directoryManifest.isPresent() ? null : readGivenManifest();
+        boolean manifestGiven = directoryManifest.isPresent() || givenManifest.isPresent();
+        this.script = spec.buildScript().map(s -> s.requireManifest(!manifestGiven));
     }
 
     /** The manifest file's bytes, which go into the ACI as they are (makeaci); validated by the plan. */
@@ -71,7 +80,32 @@ final class ImageBuildPlan {
      * {@code manifest.json} in the work dir).
      */
     Optional<ImageManifest> givenManifest() {
+        if (givenManifest == null) {
+            // Parsed here rather than up front: a no-op base-image build compares the bytes and never needs the
+            // manifest itself, and the first JSON parse of a fresh JVM costs some 40 ms.
+            DirectoryManifest file = directoryManifest.get();
+            givenManifest = Optional.of(ManifestCodec.read(file.json(), file.file().toString()));
+        }
         return givenManifest;
+    }
+
+    /**
+     * A base image's manifest.json in its build directory, when nothing else gives the manifest: read now (so
+     * that the fingerprint describes the bytes the build uses), parsed later.
+     */
+    private Optional<DirectoryManifest> readDirectoryManifest() {
+        if (verbatimManifest.isPresent() || spec.manifestJson().isPresent() || !spec.isBaseImage()) {
+            return Optional.empty();
+        }
+        Optional<Path> file = spec.buildDirectory().map(dir -> dir.resolve("manifest.json")).filter(Files::isRegularFile);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new DirectoryManifest(file.get(), Files.readAllBytes(file.get())));
+        } catch (IOException e) {
+            throw new BuildException("Cannot read " + file.get() + ": " + e + "; check its permissions", e);
+        }
     }
 
     private Optional<ImageManifest> readGivenManifest() {
@@ -88,14 +122,6 @@ final class ImageBuildPlan {
                     + spec.manifestOrigin() + " is the image's manifest; remove one of the two"));
             return Optional.of(ManifestCodec.read(spec.manifestJson().get().getBytes(StandardCharsets.UTF_8),
                     spec.manifestOrigin()));
-        }
-        if (spec.isBaseImage() && fromDirectory.isPresent()) {
-            Path file = fromDirectory.get();
-            try {
-                return Optional.of(ManifestCodec.read(Files.readAllBytes(file), file.toString()));
-            } catch (IOException e) {
-                throw new BuildException("Cannot read " + file + ": " + e + "; check its permissions", e);
-            }
         }
         return Optional.empty();
     }
@@ -202,10 +228,16 @@ final class ImageBuildPlan {
         return fingerprint;
     }
 
-    /** The manifest the build starts from, as text: the file's own bytes, or the given one written; else null. */
+    /**
+     * The manifest the build starts from, as text: a file's own bytes (a verbatim manifest, a base image's
+     * manifest.json), or the given one written; else null.
+     */
     private String manifestText() {
         if (verbatimManifest.isPresent()) {
             return new String(verbatimManifest.get(), StandardCharsets.UTF_8);
+        }
+        if (directoryManifest.isPresent()) {
+            return new String(directoryManifest.get().json(), StandardCharsets.UTF_8);
         }
         return givenManifest.isPresent() ? new String(ManifestCodec.write(givenManifest.get(), false),
                 StandardCharsets.UTF_8) : null;

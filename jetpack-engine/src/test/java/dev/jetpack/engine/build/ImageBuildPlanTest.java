@@ -82,6 +82,23 @@ class ImageBuildPlanTest {
     }
 
     @Test
+    void aBaseImagesManifestJsonIsReadUpFrontForTheFingerprintAndParsedOnlyWhenTheBuildNeedsIt() throws Exception {
+        Files.writeString(buildDir.resolve("manifest.json"), "{ not json yet");
+        ImageBuildSpec spec = ImageBuildSpec.base(new RootfsSource.Busybox()).buildDirectoryIfPresent(buildDir)
+                .output(dir.resolve("base.aci")).build();
+        ImageBuildPlan plan = new ImageBuildPlan(spec, Compression.XZ, log);
+        BuildFingerprint before = plan.fingerprint();
+
+        // The bytes the plan read are the ones it fingerprints and, once asked, parses: a later edit is neither.
+        Files.writeString(buildDir.resolve("manifest.json"), "{\"name\":\"example.com/edited\"}");
+        assertThat(plan.fingerprint().components().get("manifest")).isEqualTo(before.components().get("manifest"));
+        assertThat(new ImageBuildPlan(spec, Compression.XZ, log).fingerprint().differencesFrom(before))
+                .contains("manifest");
+        assertThatThrownBy(plan::givenManifest).isInstanceOf(JetpackException.class)
+                .hasMessageContaining(buildDir.resolve("manifest.json").toString());
+    }
+
+    @Test
     void anInvalidGivenManifestIsRefusedNamingItsOrigin() {
         assertThatThrownBy(() -> plan(derivative().manifest("[1]", "given as <manifest> in the POM")))
                 .isInstanceOf(JetpackException.class).hasMessageContaining("given as <manifest> in the POM");
