@@ -97,7 +97,8 @@ final class ImageBuildPlan {
         if (verbatimManifest.isPresent() || spec.manifestJson().isPresent() || !spec.isBaseImage()) {
             return Optional.empty();
         }
-        Optional<Path> file = spec.buildDirectory().map(dir -> dir.resolve("manifest.json")).filter(Files::isRegularFile);
+        Optional<Path> file = spec.buildDirectory().map(dir -> dir.resolve("manifest.json"))
+                .filter(Files::isRegularFile);
         if (file.isEmpty()) {
             return Optional.empty();
         }

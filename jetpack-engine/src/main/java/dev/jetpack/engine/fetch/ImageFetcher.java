@@ -341,7 +341,8 @@ public final class ImageFetcher {
             java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(aci.toAbsolutePath(),
                     java.nio.file.attribute.BasicFileAttributes.class);
             return Optional.of("file\0" + aci.toAbsolutePath().normalize() + "\0" + attributes.fileKey() + "\0"
-                    + attributes.size() + "\0" + attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+                    + attributes.size() + "\0"
+                    + attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
         } catch (IOException e) {
             return Optional.empty();
         }

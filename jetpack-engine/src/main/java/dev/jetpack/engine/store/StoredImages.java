@@ -65,7 +65,8 @@ final class StoredImages {
 
     private StoredImage.Contents readContents(ImageId id, Path directory) {
         try {
-            ImageManifest manifest = ManifestCodec.read(Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
+            ImageManifest manifest = ManifestCodec.read(
+                    Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
             ImageInfo info = ImageInfo.read(directory);
             return new StoredImage.Contents(manifest, info.importedAt(), info.dependencyIds());
         } catch (NoSuchFileException e) {
