@@ -24,6 +24,7 @@ record ImageInfo(Instant importedAt, List<ImageId> dependencyIds) {
     static final String FILE = "info.json";
 
     ImageInfo {
+        java.util.Objects.requireNonNull(importedAt, "importedAt");
         dependencyIds = List.copyOf(dependencyIds);
     }
 

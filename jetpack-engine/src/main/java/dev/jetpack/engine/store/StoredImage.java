@@ -17,12 +17,11 @@ import java.util.Optional;
  * a fresh Maven JVM, close to half of what a no-op may take).
  */
 public final class StoredImage {
-    /** The parts of an image that live in its JSON files. */
-    record Contents(ImageManifest manifest, Instant importedAt, List<ImageId> dependencyIds) {
+    /** The parts of an image that live in its JSON files: the manifest and the store's record of it. */
+    record Contents(ImageManifest manifest, ImageInfo info) {
         Contents {
             Objects.requireNonNull(manifest, "manifest");
-            Objects.requireNonNull(importedAt, "importedAt");
-            dependencyIds = List.copyOf(dependencyIds);
+            Objects.requireNonNull(info, "info");
         }
     }
 
@@ -55,7 +54,7 @@ public final class StoredImage {
     public StoredImage(ImageId id, ImageManifest manifest, Path directory, Path aciFile, Path rootfs, long aciSize,
             Instant importedAt, List<ImageId> dependencyIds) {
         this(id, directory, aciFile, rootfs, aciSize, null);
-        this.contents = new Contents(manifest, importedAt, dependencyIds);
+        this.contents = new Contents(manifest, new ImageInfo(importedAt, dependencyIds));
     }
 
     /** An image whose contents {@code reader} reads when they are first asked for. */
@@ -100,12 +99,12 @@ public final class StoredImage {
 
     /** When the image was imported into this store. */
     public Instant importedAt() {
-        return contents().importedAt();
+        return contents().info().importedAt();
     }
 
     /** The stored images its dependencies were rendered from, in manifest order. */
     public List<ImageId> dependencyIds() {
-        return contents().dependencyIds();
+        return contents().info().dependencyIds();
     }
 
     public String name() {

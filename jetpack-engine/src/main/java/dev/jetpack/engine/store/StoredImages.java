@@ -67,8 +67,7 @@ final class StoredImages {
         try {
             ImageManifest manifest = ManifestCodec.read(
                     Files.readAllBytes(directory.resolve(ImageStore.MANIFEST_FILE)));
-            ImageInfo info = ImageInfo.read(directory);
-            return new StoredImage.Contents(manifest, info.importedAt(), info.dependencyIds());
+            return new StoredImage.Contents(manifest, ImageInfo.read(directory));
         } catch (NoSuchFileException e) {
             throw new StoreException("Image " + id + " was removed from the store " + root + " while it was in use ("
                     + e.getMessage() + " is gone). Fetch it again.", e);
