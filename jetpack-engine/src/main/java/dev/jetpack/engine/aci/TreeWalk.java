@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,13 +231,23 @@ public final class TreeWalk {
         }
     }
 
+    /**
+     * The names in {@code dir}, sorted. Read with {@code File.list()}, one native call that returns the names as
+     * strings: a DirectoryStream makes a Path of each child, then its name again, which was a tenth of a rebuild's
+     * tree walk. Only when that call fails is the directory opened again, for the JDK's exception that says why.
+     */
     private static List<String> sortedChildren(Path dir) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-            for (Path child : children) {
-                names.add(child.getFileName().toString());
+        String[] listed = dir.toFile().list();
+        if (listed == null) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                List<String> names = new ArrayList<>();
+                for (Path child : children) {
+                    names.add(child.getFileName().toString());
+                }
+                listed = names.toArray(String[]::new); // it worked this time: the directory came back meanwhile
             }
         }
+        List<String> names = Arrays.asList(listed);
         names.sort(AciWriter::compareCodePoints);
         return names;
     }

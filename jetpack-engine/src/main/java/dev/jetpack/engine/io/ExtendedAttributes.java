@@ -1,7 +1,7 @@
 package dev.jetpack.engine.io;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLong;
+import com.sun.jna.Native;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ public final class ExtendedAttributes {
         while (true) {
             long read;
             try {
-                read = LibC.llistxattr(file, buffer, new NativeLong(buffer.length)).longValue();
+                read = LibC.llistxattr(file, buffer, buffer.length);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ENOTSUP) {
                     return List.of();
@@ -90,7 +90,7 @@ public final class ExtendedAttributes {
 
     private static long listSize(byte[] file, Path path) throws ExtendedAttributeException {
         try {
-            return LibC.llistxattr(file, null, new NativeLong(0)).longValue();
+            return LibC.llistxattr(file, null, 0);
         } catch (LastErrorException e) {
             throw new ExtendedAttributeException("list", path, "", e.getErrorCode());
         }
@@ -104,12 +104,12 @@ public final class ExtendedAttributes {
         while (true) {
             long size;
             try {
-                size = LibC.lgetxattr(file, attribute, null, new NativeLong(0)).longValue();
+                size = LibC.lgetxattr(file, attribute, null, 0);
                 if (size == 0) {
                     return Optional.of(new byte[0]);
                 }
                 byte[] value = new byte[(int) size]; // at most 64 KiB (XATTR_SIZE_MAX)
-                long read = LibC.lgetxattr(file, attribute, value, new NativeLong(value.length)).longValue();
+                long read = LibC.lgetxattr(file, attribute, value, value.length);
                 return Optional.of(read == value.length ? value : Arrays.copyOf(value, (int) read));
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ENODATA) {
@@ -128,7 +128,7 @@ public final class ExtendedAttributes {
         LibC.require();
         byte[] attribute = attributeName(path, name);
         try {
-            LibC.lsetxattr(NativeLibC.cPath(path), attribute, value, new NativeLong(value.length), 0);
+            LibC.lsetxattr(NativeLibC.cPath(path), attribute, value, value.length, 0);
         } catch (LastErrorException e) {
             throw new ExtendedAttributeException("set", path, name, e.getErrorCode());
         }
@@ -156,8 +156,25 @@ public final class ExtendedAttributes {
     }
 
     /** The calls, bound on first use ({@link NativeLibC}). */
+    /**
+     * size_t and ssize_t are bound as Java longs, which they are wherever C's long is 64 bits (every 64-bit Linux):
+     * JNA calls such methods directly, where NativeLong arguments take its generic conversion path, a cost paid
+     * per entry of every tree walked. Elsewhere the binding is refused rather than passing the wrong width.
+     */
     private static final class LibC {
-        private static final Throwable UNAVAILABLE = NativeLibC.bind(LibC.class);
+        private static final Throwable UNAVAILABLE = bind();
+
+        private static Throwable bind() {
+            try {
+                if (Native.LONG_SIZE != Long.BYTES) {
+                    return new UnsupportedOperationException("C's long is " + Native.LONG_SIZE + " bytes here; the"
+                            + " binding of the extended attribute calls assumes 8 (a 64-bit JVM)");
+                }
+            } catch (LinkageError e) {
+                return e; // JNA's own native part did not load: the same failure as binding would report
+            }
+            return NativeLibC.bind(LibC.class);
+        }
 
         static void require() {
             if (UNAVAILABLE != null) {
@@ -165,12 +182,12 @@ public final class ExtendedAttributes {
             }
         }
 
-        static native NativeLong llistxattr(byte[] path, byte[] list, NativeLong size) throws LastErrorException;
+        static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
 
-        static native NativeLong lgetxattr(byte[] path, byte[] name, byte[] value, NativeLong size)
+        static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size)
                 throws LastErrorException;
 
-        static native int lsetxattr(byte[] path, byte[] name, byte[] value, NativeLong size, int flags)
+        static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags)
                 throws LastErrorException;
 
         static native int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
