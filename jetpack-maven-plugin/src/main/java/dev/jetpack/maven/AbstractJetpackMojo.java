@@ -32,6 +32,12 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 public abstract class AbstractJetpackMojo extends AbstractMojo {
     /** Key under which {@code jetpack:prepare} records the staged build directory in the project's context. */
     static final String STAGED_BUILD_DIRECTORY = "dev.jetpack.maven.stagedBuildDirectory";
+    /**
+     * Key under which {@code jetpack:prepare} records what its steps made in the staged build directory, when
+     * every step declares it ({@code <creates>}): a {@code Map<String, String>} from the path, relative to the
+     * staged directory, to the record of the run that made it.
+     */
+    static final String PREPARED_OUTPUTS = "dev.jetpack.maven.preparedOutputs";
 
     /** The project the goal runs for (set by Maven). */
     @Parameter(defaultValue = "${project}", readonly = true, required = true)

@@ -187,6 +187,7 @@ public class BuildMojo extends AbstractParentImageMojo {
         Map<String, String> environment = new LinkedHashMap<>(proxies().buildEnvironment());
         environment.putAll(BuildVars.resolve(buildVars, session.getUserProperties(), project.getProperties(),
                 System.getenv()));
+        trackedOutputs().forEach(spec::trackedOutput);
         return spec.buildDirectoryIfPresent(effectiveBuildDirectory())
                 .environment(environment)
                 .manifestDefaults(new ManifestDefaults(
@@ -273,6 +274,17 @@ public class BuildMojo extends AbstractParentImageMojo {
             files.add(path);
         }
         return files;
+    }
+
+    /**
+     * What {@code jetpack:prepare}'s steps made in the staged copy, by the run that made each (see
+     * {@link #PREPARED_OUTPUTS}); empty when it did not run in this build or a step declares no outputs.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, String> trackedOutputs() {
+        Object made = project.getContextValue(PREPARED_OUTPUTS);
+        return made instanceof Map<?, ?> map && project.getContextValue(STAGED_BUILD_DIRECTORY) != null
+                ? (Map<String, String>) map : Map.of();
     }
 
     /** The staged copy when {@code jetpack:prepare} ran for this project in this build, else the configured one. */

@@ -8,6 +8,7 @@ import dev.jetpack.engine.io.TreeCopier;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.maven.artifact.Artifact;
@@ -119,6 +121,30 @@ public class PrepareMojo extends AbstractJetpackMojo {
             }
         }
         project.setContextValue(STAGED_BUILD_DIRECTORY, staging);
+        project.setContextValue(PREPARED_OUTPUTS, keepable ? madeBy(prepared, outputs, staging) : Map.of());
+    }
+
+    /**
+     * Each output of the steps, by the record of the run that made it: when every step declares its outputs, a
+     * step that changes anything has run, and so has a new record. (A plain step may change anything at any
+     * time, so with one of them the build looks at the whole staged tree.)
+     */
+    private Map<String, String> madeBy(PreparedOutputs prepared, List<List<Path>> outputs, Path staging)
+            throws MojoExecutionException {
+        Map<String, String> made = new TreeMap<>();
+        try {
+            for (int i = 0; i < outputs.size(); i++) {
+                Optional<String> run = prepared.runIdentity(i + 1);
+                for (Path output : outputs.get(i)) {
+                    if (run.isPresent() && Files.exists(staging.resolve(output), LinkOption.NOFOLLOW_LINKS)) {
+                        made.put(output.toString(), "prepare step " + (i + 1) + "\n" + run.get());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw stagingFailed(staging, e);
+        }
+        return made;
     }
 
     /**

@@ -9,6 +9,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What the prepare steps with {@code <creates>} made, and whether each step is up to date, as make decides it
@@ -25,13 +27,14 @@ import java.util.List;
  * {@code prepared/kept/step-N/PATH} (outputs while the build directory is staged again).
  */
 final class PreparedOutputs {
+    private static final String RUN = "run ";
     private final Path records;
 
     PreparedOutputs(Path workDirectory) {
         this.records = workDirectory.resolve("prepared");
     }
 
-    /** The record a finished step leaves: its command and outputs. */
+    /** What the record of a finished step starts with: its command and outputs. */
     private static String record(PrepareStep step, List<Path> outputs) {
         return "command " + step.command() + "\ncreates " + outputs + "\n";
     }
@@ -41,9 +44,8 @@ final class PreparedOutputs {
         if (outputs.isEmpty()) {
             return false;
         }
-        Path record = records.resolve("step-" + number);
-        if (!Files.isRegularFile(record) || !Files.readString(record, StandardCharsets.UTF_8)
-                .equals(record(step, outputs))) {
+        Optional<String> record = runIdentity(number);
+        if (record.isEmpty() || !record.get().startsWith(record(step, outputs) + RUN)) {
             return false;
         }
         for (Path output : outputs) {
@@ -65,12 +67,28 @@ final class PreparedOutputs {
         }
     }
 
-    /** After step {@code number} succeeded. */
+    /**
+     * After step {@code number} succeeded: its record, with a line that is new on every run, so that what the
+     * run made can be told from what an earlier run made without looking inside it ({@link #runIdentity}).
+     */
     void finished(int number, PrepareStep step, List<Path> outputs) throws IOException {
         if (!outputs.isEmpty()) {
             AtomicFiles.write(records.resolve("step-" + number),
-                    record(step, outputs).getBytes(StandardCharsets.UTF_8));
+                    (record(step, outputs) + RUN + UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * The record of the last successful run of step {@code number}: its command, outputs and the run's own
+     * line. While it stays the same, the outputs are those that run made (a build takes them by it rather than
+     * walking them); empty when the step has no record.
+     */
+    Optional<String> runIdentity(int number) throws IOException {
+        Path record = records.resolve("step-" + number);
+        if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.readString(record, StandardCharsets.UTF_8));
     }
 
     /** Moves the outputs of step {@code number} out of the staged build directory (those that exist). */

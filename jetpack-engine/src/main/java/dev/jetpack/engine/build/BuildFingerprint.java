@@ -190,6 +190,20 @@ public final class BuildFingerprint {
         }
 
         /**
+         * One path by its own metadata, without what is below it (a directory's time changes when an entry is
+         * added to it or removed, as make's targets go by their time); absent when it does not exist.
+         */
+        public Builder entry(String name, Path path) throws IOException {
+            MessageDigest digest = sha256();
+            try {
+                digestEntry(digest, path, ".", EntryAttributes.of(path));
+            } catch (NoSuchFileException e) {
+                digest.update("absent".getBytes(StandardCharsets.UTF_8));
+            }
+            return put(name, digest);
+        }
+
+        /**
          * Files and directories by the name each gets somewhere (e.g. the work directory), by <em>content</em>:
          * names, types, modes, owners, file bytes and link targets, never times, so that a fresh clone of the
          * same sources gives the same hash. Links are recorded, never followed; a missing path as absent.

@@ -215,7 +215,12 @@ final class ImageBuildPlan {
                 builder.tree("rootfs", existing.path());
             }
             if (spec.buildDirectory().isPresent()) {
-                builder.tree("build directory", spec.buildDirectory().get());
+                Path directory = spec.buildDirectory().get();
+                builder.tree("build directory", directory, spec.trackedOutputs().keySet());
+                for (Map.Entry<String, String> output : spec.trackedOutputs().entrySet()) {
+                    builder.value("made " + output.getKey(), output.getValue())
+                            .entry("top of " + output.getKey(), directory.resolve(output.getKey()));
+                }
             }
             for (Path file : spec.extraFiles()) {
                 builder.tree("copied file " + file, file);

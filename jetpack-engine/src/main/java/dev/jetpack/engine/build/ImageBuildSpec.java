@@ -28,6 +28,11 @@ import java.util.Optional;
  *                          {@code manifest.json} counts
  * @param buildDirectoryOptional true when a build directory that does not exist means "none" (a default
  *                          location), false when it is an error (a directory the user named)
+ * @param trackedOutputs    parts of the build directory that a step of the face made and keeps track of (the
+ *                          outputs of prepare steps with {@code <creates>}), by path relative to the build
+ *                          directory, each with the identity of the run that made it: the fingerprint takes
+ *                          that identity and the part's own metadata instead of walking everything below it,
+ *                          as make takes a target's time (a debootstrapped rootfs is thousands of entries)
  * @param extraFiles        further files or directories copied into the work directory under their own names
  * @param buildScript       the generated build script, copied into the work directory; whether it insists on a
  *                          {@code manifest.json} is decided by the plan
@@ -56,7 +61,8 @@ import java.util.Optional;
  *                          {@link dev.jetpack.engine.build.stage.StageCache}); default off here, on in the faces
  */
 public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource> rootfs,
-                             Optional<Path> buildDirectory, boolean buildDirectoryOptional, List<Path> extraFiles,
+                             Optional<Path> buildDirectory, boolean buildDirectoryOptional,
+                             Map<String, String> trackedOutputs, List<Path> extraFiles,
                              Optional<BuildScript> buildScript, List<String> command, List<String> arguments,
                              Map<String, String> environment, Optional<String> manifestJson, String manifestOrigin,
                              Optional<Path> manifestFile, ManifestDefaults manifestDefaults, OutputForm outputForm,
@@ -70,6 +76,7 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(rootfs, "rootfs");
         Objects.requireNonNull(buildDirectory, "buildDirectory");
+        trackedOutputs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(trackedOutputs));
         extraFiles = List.copyOf(extraFiles);
         Objects.requireNonNull(buildScript, "buildScript");
         command = List.copyOf(command);
@@ -155,6 +162,7 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
         private Path idFile;
         private boolean reuseUnchanged;
         private final Map<String, String> fingerprintValues = new LinkedHashMap<>();
+        private final Map<String, String> trackedOutputs = new LinkedHashMap<>();
         private OutputSink commandOutput = OutputSink.DISCARD;
         private Compression compression;
         private int compressionLevel = -1;
@@ -255,6 +263,16 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
             return this;
         }
 
+        /**
+         * A part of the build directory made by a step of the face that keeps track of it ({@code relativePath}
+         * inside the build directory), and the identity of the run that made it (see {@link #trackedOutputs()}).
+         */
+        public Builder trackedOutput(String relativePath, String runIdentity) {
+            trackedOutputs.put(Objects.requireNonNull(relativePath, "relativePath"),
+                    Objects.requireNonNull(runIdentity, "runIdentity"));
+            return this;
+        }
+
         /** A value known only to the face that decides the image (e.g. the plugin's version); null is absent. */
         public Builder fingerprintValue(String name, String value) {
             fingerprintValues.put(Objects.requireNonNull(name, "name"), value);
@@ -292,7 +310,7 @@ public record ImageBuildSpec(Optional<StoredImage> parent, Optional<RootfsSource
 
         public ImageBuildSpec build() {
             return new ImageBuildSpec(Optional.ofNullable(parent), Optional.ofNullable(rootfs),
-                    Optional.ofNullable(buildDirectory), buildDirectoryOptional, extraFiles,
+                    Optional.ofNullable(buildDirectory), buildDirectoryOptional, trackedOutputs, extraFiles,
                     Optional.ofNullable(buildScript), command, arguments, environment,
                     Optional.ofNullable(manifestJson), manifestOrigin, Optional.ofNullable(manifestFile),
                     manifestDefaults, outputForm, Optional.ofNullable(fixedTimestamp), Optional.ofNullable(output),

@@ -14,6 +14,7 @@ import dev.jetpack.engine.testing.RecordingLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,37 @@ class ImageBuildPlanTest {
                 + ": the work dir starts with only the copied files");
         assertThat(plan(derivative().buildDirectory(missing)).buildDirectory()).contains(missing);
         assertThat(plan(derivative()).buildDirectory()).contains(buildDir);
+    }
+
+    @Test
+    void aTrackedOutputCountsByTheRunThatMadeItAndItsOwnEntryNotByWhatIsBelowIt() throws Exception {
+        Path rootfs = Files.createDirectories(buildDir.resolve("rootfs/etc"));
+        Files.writeString(rootfs.resolve("hostname"), "one");
+        ImageBuildSpec.Builder base = ImageBuildSpec.base(new RootfsSource.Existing(buildDir.resolve("rootfs")))
+                .buildDirectoryIfPresent(buildDir).output(dir.resolve("base.aci"));
+        BuildFingerprint before = plan(base.trackedOutput("rootfs", "run 1")).fingerprint();
+        assertThat(before.components()).containsKeys("build directory", "made rootfs", "top of rootfs")
+                .doesNotContainKey("rootfs");
+
+        // Deep inside, as make sees a target: only the run that made it, or its own entry, tells a change.
+        Files.writeString(rootfs.resolve("hostname"), "two, by hand");
+        assertThat(plan(base).fingerprint()).isEqualTo(before);
+        assertThat(plan(base.trackedOutput("rootfs", "run 2")).fingerprint().differencesFrom(before))
+                .containsExactly("made rootfs");
+        Files.setLastModifiedTime(buildDir.resolve("rootfs"), FileTime.fromMillis(0));
+        assertThat(plan(base.trackedOutput("rootfs", "run 1")).fingerprint().differencesFrom(before))
+                .containsExactly("top of rootfs");
+        // The rest of the build directory is walked as before.
+        Files.writeString(buildDir.resolve("extra.txt"), "");
+        assertThat(plan(base).fingerprint().differencesFrom(before)).contains("build directory");
+
+        // Untracked, the same tree is walked whole: the hand edit is seen.
+        BuildFingerprint untracked = plan(ImageBuildSpec.base(new RootfsSource.Existing(buildDir.resolve("rootfs")))
+                .buildDirectoryIfPresent(buildDir).output(dir.resolve("base.aci"))).fingerprint();
+        Files.writeString(rootfs.resolve("hostname"), "three");
+        assertThat(plan(ImageBuildSpec.base(new RootfsSource.Existing(buildDir.resolve("rootfs")))
+                .buildDirectoryIfPresent(buildDir).output(dir.resolve("base.aci"))).fingerprint()
+                .differencesFrom(untracked)).containsExactly("build directory");
     }
 
     @Test
