@@ -4,6 +4,7 @@ import dev.jetpack.engine.aci.compress.AbortableOutputStream;
 import dev.jetpack.engine.aci.compress.BlockCompressingOutputStream;
 import dev.jetpack.engine.io.BackgroundDigestingOutputStream;
 import dev.jetpack.engine.io.CountingOutputStream;
+import dev.jetpack.engine.io.FileStatus;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,6 +35,8 @@ public final class AciTarWriter implements Closeable {
     /** Null for an uncompressed archive: there are no blocks to cut. */
     private final BlockCompressingOutputStream blocks;
     private final BlockCutter cutter;
+    /** With a block cache: what each block is made of, so that a cached block is found without hashing it. */
+    private final BlockRecipes recipes;
     private boolean manifestWritten;
     private boolean finished;
 
@@ -44,13 +47,16 @@ public final class AciTarWriter implements Closeable {
         if (compression == Compression.NONE) {
             blocks = null;
             cutter = null;
+            recipes = null;
             compressor = file;
         } else {
             int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
             blocks = new BlockCompressingOutputStream(file, compression.blockEncoder(options.level()),
                     options.blockCache(), threads);
             BlockSizes sizes = options.blockSizes() != null ? options.blockSizes() : compression.blockSizes();
-            cutter = new BlockCutter(sizes, blocks::cutAt);
+            recipes = options.blockCache() != null ? new BlockRecipes(Instant.now()) : null;
+            cutter = new BlockCutter(sizes, recipes == null ? blocks::cutAt
+                    : offset -> blocks.cutAt(offset, recipes.cut(offset)));
             compressor = blocks;
         }
         tarDigest = new BackgroundDigestingOutputStream(compressor);
@@ -85,7 +91,7 @@ public final class AciTarWriter implements Closeable {
         }
         manifestWritten = true;
         put(new TarEntry("manifest", TarEntry.Type.FILE, 0644, 0, 0, manifestJson.length, mtime, "", 0, 0, Map.of()),
-                new java.io.ByteArrayInputStream(manifestJson), true);
+                new java.io.ByteArrayInputStream(manifestJson), null, true);
     }
 
     /**
@@ -93,13 +99,22 @@ public final class AciTarWriter implements Closeable {
      * otherwise). Its name must be {@code rootfs} or start with {@code rootfs/}.
      */
     public void write(TarEntry entry, InputStream content) throws IOException {
+        write(entry, content, null);
+    }
+
+    /**
+     * {@link #write(TarEntry, InputStream)} for an entry read from a file, which {@code source} (its lstat, made
+     * before {@code content} was opened) identifies: a block of such entries that the block cache has seen is
+     * found without hashing it (see {@link BlockRecipes}).
+     */
+    public void write(TarEntry entry, InputStream content, FileStatus source) throws IOException {
         if (!manifestWritten) {
             throw new IllegalStateException("write the manifest first: appc tools expect it at the start");
         }
         if (!entry.name().equals("rootfs") && !entry.name().startsWith("rootfs/")) {
             throw new IllegalArgumentException("ACI entry outside rootfs/: " + entry.name());
         }
-        put(entry, content, false);
+        put(entry, content, source, false);
     }
 
     /** Bytes of uncompressed tar written so far (for progress reports). */
@@ -122,9 +137,9 @@ public final class AciTarWriter implements Closeable {
                     + " for " + expected);
         }
         BlockCompressingOutputStream.Stats stats = blocks != null ? blocks.stats()
-                : new BlockCompressingOutputStream.Stats(0, 0, 0);
+                : new BlockCompressingOutputStream.Stats(0, 0, 0, 0);
         return new AciWriter.Result(ImageId.ofDigest(tarDigest.digest()), tarDigest.count(), fileCounter.count(),
-                stats.blocks(), stats.reused());
+                stats.blocks(), stats.reused(), stats.recognised());
     }
 
     /** Abandons an unfinished archive (the caller discards what was written); does not close the target. */
@@ -140,7 +155,7 @@ public final class AciTarWriter implements Closeable {
         finished = true;
     }
 
-    private void put(TarEntry entry, InputStream content, boolean ownBlock) throws IOException {
+    private void put(TarEntry entry, InputStream content, FileStatus source, boolean ownBlock) throws IOException {
         if (finished) {
             throw new IllegalStateException("the archive is finished");
         }
@@ -148,6 +163,10 @@ public final class AciTarWriter implements Closeable {
         if (tarDigest.count() > tar.offset()) {
             throw new IllegalStateException("the tar is at " + tarDigest.count() + " bytes, past the entry offset "
                     + tar.offset() + " its writer counted");
+        }
+        if (recipes != null) {
+            recipes.entry(plan, source, tar.offset(),
+                    tar.offset() + plan.headerBytes() + TarStreamWriter.padded(plan.dataBytes()));
         }
         if (cutter != null) {
             cutter.entry(plan.tarName(), tar.offset(), plan.headerBytes(), plan.dataBytes(), ownBlock);

@@ -40,13 +40,15 @@ public final class AciWriter {
     }
 
     /**
-     * The written image: its ID, the uncompressed tar size, the size of the compressed output, and how many
-     * compressed blocks it has and how many of them came from the block cache (0 and 0 when uncompressed).
+     * The written image: its ID, the uncompressed tar size, the size of the compressed output, how many compressed
+     * blocks it has, how many of them came from the block cache, and how many of those the cache knew by their
+     * recipe without hashing them (see {@link BlockRecipes}); the block figures are 0 when uncompressed.
      */
-    public record Result(ImageId id, long tarSize, long fileSize, int blocks, int blocksReused) {
+    public record Result(ImageId id, long tarSize, long fileSize, int blocks, int blocksReused,
+                         int blocksRecognised) {
         /** A result without block figures (an uncompressed image, or a writer that does not cut blocks). */
         public Result(ImageId id, long tarSize, long fileSize) {
-            this(id, tarSize, fileSize, 0, 0);
+            this(id, tarSize, fileSize, 0, 0, 0);
         }
     }
 
@@ -89,8 +91,8 @@ public final class AciWriter {
                     : Instant.now().truncatedTo(ChronoUnit.SECONDS);
             tar.writeManifest(manifestJson, manifestTime);
             long[] nextProgress = {PROGRESS_STEP};
-            TreeWalk.walk(rootfsDir, "rootfs", options, (entry, content) -> {
-                tar.write(entry, content);
+            TreeWalk.walk(rootfsDir, "rootfs", options, (entry, content, source) -> {
+                tar.write(entry, content, source);
                 if (options.entryListener() != null) {
                     options.entryListener().written(TarStreamWriter.asRecorded(entry));
                 }

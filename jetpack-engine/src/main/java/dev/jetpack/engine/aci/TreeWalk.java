@@ -35,23 +35,33 @@ import java.util.concurrent.TimeUnit;
  * stored in tar and are skipped with a warning.
  */
 public final class TreeWalk {
-/** Receives the entries; {@code content} supplies a file's bytes and is null for everything else. */
-@FunctionalInterface
+    /**
+     * Receives the entries; {@code content} supplies a file's bytes and is null for everything else, and
+     * {@code source} is what the walk's {@code lstat} said of the entry's path (which tells a file seen before).
+     */
+    @FunctionalInterface
     public interface EntrySink {
-        void write(TarEntry entry, InputStream content) throws IOException;
+        void write(TarEntry entry, InputStream content, FileStatus source) throws IOException;
     }
 
     /** Where visit() hands each entry: the queue to the thread that calls the sink. */
     @FunctionalInterface
     private interface Emitter {
-        /** @param file for a regular file, the file whose bytes are its content; else null */
-        void emit(TarEntry entry, Path file) throws IOException;
+        /**
+         * @param file   for a regular file, the file whose bytes are its content; else null
+         * @param status what lstat said of the entry's path
+         */
+        void emit(TarEntry entry, Path file, FileStatus status) throws IOException;
     }
 
     private final Emitter emit;
     private final WriterOptions options;
     /** (device, inode) of files with several links → the archive name of the first one written. */
-    private final Map<List<Long>, String> hardLinks = new HashMap<>();
+    private final Map<FileKey, String> hardLinks = new HashMap<>();
+
+    /** A file's identity on this machine, for hard links within one walk. */
+    private record FileKey(long device, long inode) {
+    }
 
     private TreeWalk(Emitter emit, WriterOptions options) {
         this.emit = emit;
@@ -83,9 +93,9 @@ public final class TreeWalk {
     /** The walk on its own thread, and the queue of its entries to the sink's thread. */
     private static final class WalkAhead implements AutoCloseable {
         private static final int QUEUED = 1024;
-        private static final Item END = new Item(null, null);
+        private static final Item END = new Item(null, null, null);
 
-        private record Item(TarEntry entry, Path file) {
+        private record Item(TarEntry entry, Path file, FileStatus status) {
         }
 
         @FunctionalInterface
@@ -101,7 +111,7 @@ public final class TreeWalk {
         WalkAhead(Walk walk) {
             walker = new Thread(() -> {
                 try {
-                    walk.run((entry, file) -> put(new Item(entry, file)));
+                    walk.run((entry, file, status) -> put(new Item(entry, file, status)));
                 } catch (IOException | RuntimeException | Error e) {
                     failure = e;
                 } finally {
@@ -127,10 +137,10 @@ public final class TreeWalk {
                     return;
                 }
                 if (item.file() == null) {
-                    sink.write(item.entry(), null);
+                    sink.write(item.entry(), null, item.status());
                 } else {
                     try (InputStream content = Files.newInputStream(item.file(), LinkOption.NOFOLLOW_LINKS)) {
-                        sink.write(item.entry(), content);
+                        sink.write(item.entry(), content, item.status());
                     }
                 }
             }
@@ -182,39 +192,38 @@ public final class TreeWalk {
         int mode = status.permissions();
 
         if (format != FileModes.S_IFDIR && status.nlink() > 1) {
-            List<Long> key = List.of(status.device(), status.inode());
-            String first = hardLinks.putIfAbsent(key, name);
+            String first = hardLinks.putIfAbsent(new FileKey(status.device(), status.inode()), name);
             if (first != null) {
                 emit.emit(new TarEntry(name, TarEntry.Type.HARDLINK, mode, uid, gid, 0, mtime, first, 0, 0,
-                        Map.of()), null);
+                        Map.of()), null, status);
                 return;
             }
         }
         switch (format) {
             case FileModes.S_IFDIR:
                 emit.emit(new TarEntry(name, TarEntry.Type.DIRECTORY, mode, uid, gid, 0, mtime, "", 0, 0,
-                        xattrs(path)), null);
+                        xattrs(path)), null, status);
                 visitChildren(path, relative, name + "/");
                 break;
             case FileModes.S_IFREG:
                 long size = status.size();
                 emit.emit(new TarEntry(name, TarEntry.Type.FILE, mode, uid, gid, size, mtime, "", 0, 0,
-                        xattrs(path)), path);
+                        xattrs(path)), path, status);
                 break;
             case FileModes.S_IFLNK:
                 emit.emit(new TarEntry(name, TarEntry.Type.SYMLINK, 0777, uid, gid, 0, mtime,
-                        Symlinks.read(path), 0, 0, xattrs(path)), null);
+                        Symlinks.read(path), 0, 0, xattrs(path)), null, status);
                 break;
             case FileModes.S_IFCHR:
             case FileModes.S_IFBLK:
                 emit.emit(new TarEntry(name, format == FileModes.S_IFCHR ? TarEntry.Type.CHAR_DEVICE
                         : TarEntry.Type.BLOCK_DEVICE, mode, uid, gid, 0, mtime, "", status.rdevMajor(),
                         status.rdevMinor(),
-                        xattrs(path)), null);
+                        xattrs(path)), null, status);
                 break;
             case FileModes.S_IFIFO:
                 emit.emit(new TarEntry(name, TarEntry.Type.FIFO, mode, uid, gid, 0, mtime, "", 0, 0,
-                        xattrs(path)), null);
+                        xattrs(path)), null, status);
                 break;
             default:
                 options.log().warn("Skipping " + path + ": unknown file type " + Integer.toOctalString(format));

@@ -358,7 +358,8 @@ final class ImageBuilder {
         request.log().info("Wrote " + request.outputForm().name().toLowerCase(java.util.Locale.ROOT) + " image "
                 + written.id() + " to " + output + " (" + written.fileSize() + " bytes"
                 + (written.blocksReused() > 0 ? "; " + written.blocksReused() + " of " + written.blocks()
-                        + " compressed blocks reused from the block cache" : "") + ")");
+                        + " compressed blocks reused from the block cache, " + written.blocksRecognised()
+                        + " of them known by what they are made of without hashing" : "") + ")");
         return new BuildResult(written.id(), output, manifest, manifestJson, request.outputForm(), written.tarSize(),
                 written.fileSize(), request.runtime().name());
     }

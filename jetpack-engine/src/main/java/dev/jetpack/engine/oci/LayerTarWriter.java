@@ -74,7 +74,7 @@ final class LayerTarWriter {
             WriterOptions walk = WriterOptions.builder().log(log)
                     .exclude(path -> source.included().map(included -> !included.contains(path.toString())).orElse(false))
                     .build();
-            TreeWalk.walk(source.tree(), "", walk, (entry, content) -> {
+            TreeWalk.walk(source.tree(), "", walk, (entry, content, status) -> {
                 while (!whiteouts.isEmpty() && treeOrder(whiteouts.peekFirst(), entry.name()) < 0) {
                     writeWhiteout(tar, whiteouts.removeFirst());
                 }

@@ -148,6 +148,50 @@ class BlockCompressionTest {
     }
 
     @Test
+    void blocksKnownByTheirRecipeAreTakenWithoutHashingAndGiveTheBytesOfAColdWrite() throws Exception {
+        Path tree = tree("r");
+        settle();
+        BlockCache cache = new BlockCache(tmp.resolve("cache"), 1L << 30);
+        byte[] cold = write(tree, Compression.GZIP, null, 2);
+        assertThat(write(tree, Compression.GZIP, cache, 2)).isEqualTo(cold);
+        assertThat(lastResult.blocksRecognised()).as("the first write with the cache hashes every block").isZero();
+
+        assertThat(write(tree, Compression.GZIP, cache, 2)).isEqualTo(cold);
+        // All but the manifest's block and the last one (which holds the end of the archive) are described.
+        assertThat(lastResult.blocksRecognised()).isEqualTo(lastResult.blocks() - 2);
+        assertThat(lastResult.blocksReused()).isEqualTo(lastResult.blocks());
+
+        // Rewritten in place to the same size with its old mtime put back: the description is the same, the CRC
+        // of the bytes is not, so the block is hashed (and its description now stands for the new bytes).
+        Path file = tree.resolve("d4/f010");
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
+        Files.write(file, TextLikeData.realistic(Files.readAllBytes(file).length, 4242));
+        Files.setLastModifiedTime(file, mtime);
+        byte[] changedCold = write(tree, Compression.GZIP, null, 2);
+        assertThat(changedCold).isNotEqualTo(cold);
+        assertThat(write(tree, Compression.GZIP, cache, 2)).isEqualTo(changedCold);
+        assertThat(lastResult.blocksRecognised()).isEqualTo(lastResult.blocks() - 3);
+        assertThat(write(tree, Compression.GZIP, cache, 2)).isEqualTo(changedCold);
+        assertThat(lastResult.blocksRecognised()).isEqualTo(lastResult.blocks() - 2);
+
+        // Modified just now: not described until its mtime is older than the settling time.
+        Files.write(tree.resolve("d6/f001"), TextLikeData.realistic(3000, 4343));
+        byte[] recent = write(tree, Compression.GZIP, cache, 2);
+        assertThat(recent).isEqualTo(write(tree, Compression.GZIP, null, 2));
+        write(tree, Compression.GZIP, cache, 2);
+        assertThat(lastResult.blocksRecognised()).isEqualTo(lastResult.blocks() - 3);
+        settle();
+        write(tree, Compression.GZIP, cache, 2);
+        write(tree, Compression.GZIP, cache, 2);
+        assertThat(lastResult.blocksRecognised()).isEqualTo(lastResult.blocks() - 2);
+    }
+
+    /** Lets the tree's modification times fall behind the settling time of {@link BlockRecipes}. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(BlockRecipes.SETTLING.toMillis() + 100);
+    }
+
+    @Test
     void candidatesDependOnThePathAndAreSpreadEvenly() {
         assertThat(BlockCutter.chance("rootfs/etc/motd")).isEqualTo(BlockCutter.chance("rootfs/etc/motd"));
         int below = 0;

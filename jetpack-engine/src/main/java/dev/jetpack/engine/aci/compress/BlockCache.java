@@ -31,12 +31,19 @@ import java.util.zip.CRC32C;
  * file carries its length and a CRC32C, so a damaged entry is dropped and counts as a miss instead of going into an
  * image. A hit renews the entry's mtime; {@link #trim()} deletes the least recently used entries until the cache
  * fits its size limit.
+ *
+ * <p>Beside the blocks it keeps recipes: for a description of what a block is made of (its entries' headers and
+ * files' identities, see {@code dev.jetpack.engine.aci.BlockRecipes}), the SHA-256, length and CRC32C of the bytes
+ * it stood for, so that a writer finds a block it has seen without hashing it ({@link #findRecipe}).
  */
 public final class BlockCache {
     /** The default bound: a few images' worth of xz blocks. */
     public static final long DEFAULT_MAX_BYTES = 2L * 1024 * 1024 * 1024;
     private static final byte[] MAGIC = "JPBLK1\n\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = MAGIC.length + 8 + 4;
+    private static final String RECIPES = "recipes";
+    /** A recipe's record: the block's uncompressed SHA-256, its length and its CRC32C. */
+    private static final int RECIPE_RECORD = 32 + 4 + 4;
     /** A temporary file this old belongs to a writer that died: no block takes an hour to store. */
     private static final Duration STALE_TEMPORARY = Duration.ofHours(1);
 
@@ -81,7 +88,47 @@ public final class BlockCache {
 
     /** The compressed block stored under {@code key}, if any (a damaged entry is deleted and reported as absent). */
     public Optional<byte[]> find(Key key) {
-        Path file = file(key);
+        return read(file(key));
+    }
+
+    /** Stores a compressed block; a failure to store costs only the reuse, so it is not thrown. */
+    public void store(Key key, byte[] compressed) {
+        write(file(key), compressed);
+    }
+
+    /**
+     * The uncompressed SHA-256 of the block that {@code recipe} describes (see
+     * {@link BlockCompressingOutputStream#cutAt(long, byte[])}), if a block of that recipe was stored and
+     * {@code data[0, length)} has the length and the CRC32C recorded with it: the CRC confirms, at a tenth of the
+     * cost of the hash, that the bytes are the ones the recipe stood for.
+     */
+    public Optional<byte[]> findRecipe(byte[] recipe, byte[] data, int length) {
+        Optional<byte[]> record = read(recipeFile(recipe));
+        if (record.isEmpty() || record.get().length != RECIPE_RECORD) {
+            return Optional.empty();
+        }
+        ByteBuffer fields = ByteBuffer.wrap(record.get());
+        byte[] sha256 = new byte[32];
+        fields.get(sha256);
+        if (fields.getInt() != length || fields.getInt() != crc32c(data, length)) {
+            return Optional.empty();
+        }
+        return Optional.of(sha256);
+    }
+
+    /** Records that the block {@code recipe} describes is {@code data[0, length)}, of SHA-256 {@code sha256}. */
+    public void storeRecipe(byte[] recipe, byte[] sha256, byte[] data, int length) {
+        write(recipeFile(recipe), ByteBuffer.allocate(RECIPE_RECORD).put(sha256).putInt(length)
+                .putInt(crc32c(data, length)).array());
+    }
+
+    private static int crc32c(byte[] data, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, length);
+        return (int) crc.getValue();
+    }
+
+    private Optional<byte[]> read(Path file) {
         byte[] stored;
         try {
             stored = Files.readAllBytes(file);
@@ -103,16 +150,14 @@ public final class BlockCache {
         return content;
     }
 
-    /** Stores a compressed block; a failure to store costs only the reuse, so it is not thrown. */
-    public void store(Key key, byte[] compressed) {
-        Path file = file(key);
+    private void write(Path file, byte[] content) {
         try {
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), AtomicFiles.TEMP_MARKER, "");
             try {
                 try (OutputStream out = Files.newOutputStream(temporary)) {
-                    out.write(header(compressed));
-                    out.write(compressed);
+                    out.write(header(content));
+                    out.write(content);
                 }
                 AtomicFiles.move(temporary, file);
             } finally {
@@ -176,6 +221,11 @@ public final class BlockCache {
 
     private Path file(Key key) {
         return directory.resolve(key.encoderDirectory()).resolve(key.fileName());
+    }
+
+    /** Recipes have a directory of their own beside the encoders' (trimmed with them, least recently used first). */
+    private Path recipeFile(byte[] recipe) {
+        return directory.resolve(RECIPES).resolve(HexFormat.of().formatHex(recipe));
     }
 
     private static byte[] header(byte[] compressed) {

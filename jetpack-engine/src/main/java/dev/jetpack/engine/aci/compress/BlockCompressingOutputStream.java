@@ -28,7 +28,7 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
     private final BlockEncoder encoder;
     private final BlockCache cache;
     private final OrderedWorkers<byte[]> workers;
-    private final ConcurrentLinkedQueue<Long> cuts = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Cut> cuts = new ConcurrentLinkedQueue<>();
     /**
      * Block buffers whose block is compressed, for the next blocks: a block is about a megabyte, so a new
      * buffer per block would be a humongous allocation for G1 (half a region or more) every time, each one
@@ -38,14 +38,24 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
     private final ConcurrentLinkedQueue<byte[]> spareBuffers = new ConcurrentLinkedQueue<>();
     private final AtomicInteger reused = new AtomicInteger();
     private final AtomicLong reusedBytes = new AtomicLong();
+    private final AtomicInteger recognised = new AtomicInteger();
     private int blocks;
+    /** The recipe of the block being filled, known once its cut is reached. */
+    private byte[] currentRecipe;
     private byte[] current = new byte[INITIAL_BUFFER];
     private int filled;
     private long count;
     private boolean closed;
 
-    /** What a finished stream did: blocks written, and how many of them (and how many input bytes) came cached. */
-    public record Stats(int blocks, int reused, long reusedBytes) {
+    /**
+     * What a finished stream did: blocks written, how many of them (and how many input bytes) came cached, and how
+     * many of those the cache knew by their recipe, without hashing them.
+     */
+    public record Stats(int blocks, int reused, long reusedBytes, int recognised) {
+    }
+
+    /** A block's end, and what the block is made of (null when unknown): see {@link BlockCache#findRecipe}. */
+    private record Cut(long offset, byte[] recipe) {
     }
 
     /**
@@ -66,7 +76,16 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
      * ignored.
      */
     public void cutAt(long offset) {
-        cuts.add(offset);
+        cutAt(offset, null);
+    }
+
+    /**
+     * {@link #cutAt(long)} for a block whose content {@code recipe} describes (a digest of what it is made of,
+     * equal only for equal bytes): with a cache that knows the recipe, the block is confirmed by a CRC of its
+     * bytes and taken from the cache without hashing it. Null when unknown.
+     */
+    public void cutAt(long offset, byte[] recipe) {
+        cuts.add(new Cut(offset, recipe));
     }
 
     /** Uncompressed bytes written so far. */
@@ -84,17 +103,18 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
         Objects.checkFromIndexSize(off, len, b.length);
         ensureOpen();
         while (len > 0) {
-            Long next = cuts.peek();
-            if (next != null && next <= count) {
-                if (next < count) {
-                    throw new IllegalStateException("block cut at offset " + next + " announced after "
+            Cut next = cuts.peek();
+            if (next != null && next.offset() <= count) {
+                if (next.offset() < count) {
+                    throw new IllegalStateException("block cut at offset " + next.offset() + " announced after "
                             + count + " bytes were written: cuts must come before their bytes");
                 }
                 cuts.poll();
+                currentRecipe = next.recipe();
                 endBlock();
                 continue;
             }
-            int n = next == null ? len : (int) Math.min(len, next - count);
+            int n = next == null ? len : (int) Math.min(len, next.offset() - count);
             append(b, off, n);
             off += n;
             len -= n;
@@ -142,7 +162,7 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
 
     /** Valid after {@link #close()}. */
     public Stats stats() {
-        return new Stats(blocks, reused.get(), reusedBytes.get());
+        return new Stats(blocks, reused.get(), reusedBytes.get(), recognised.get());
     }
 
     private void append(byte[] b, int off, int n) {
@@ -158,31 +178,46 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
         if (filled > 0) {
             submit();
         }
+        currentRecipe = null;
     }
 
     private void submit() throws IOException {
         byte[] data = current;
         int length = filled;
-        workers.submit(() -> compress(data, length), out::write);
+        byte[] recipe = currentRecipe;
+        workers.submit(() -> compress(data, length, recipe), out::write);
         blocks++;
         byte[] spare = spareBuffers.poll();
         current = spare != null ? spare : new byte[INITIAL_BUFFER];
         filled = 0;
     }
 
-    private byte[] compress(byte[] data, int length) throws IOException {
+    private byte[] compress(byte[] data, int length, byte[] recipe) throws IOException {
         try {
-            return compressOrReuse(data, length);
+            return compressOrReuse(data, length, recipe);
         } finally {
             spareBuffers.offer(data); // nothing holds it once the block is compressed or found
         }
     }
 
-    private byte[] compressOrReuse(byte[] data, int length) throws IOException {
+    private byte[] compressOrReuse(byte[] data, int length, byte[] recipe) throws IOException {
         if (cache == null) {
             return encoder.encode(data, length);
         }
+        if (recipe != null) {
+            Optional<byte[]> known = cache.findRecipe(recipe, data, length)
+                    .flatMap(sha256 -> cache.find(new BlockCache.Key(encoder.identity(), sha256)));
+            if (known.isPresent()) {
+                recognised.incrementAndGet();
+                reused.incrementAndGet();
+                reusedBytes.addAndGet(length);
+                return known.get();
+            }
+        }
         BlockCache.Key key = BlockCache.Key.of(encoder, data, length);
+        if (recipe != null) {
+            cache.storeRecipe(recipe, key.uncompressedSha256(), data, length);
+        }
         Optional<byte[]> cached = cache.find(key);
         if (cached.isPresent()) {
             reused.incrementAndGet();

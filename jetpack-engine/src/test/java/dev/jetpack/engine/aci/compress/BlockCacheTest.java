@@ -41,6 +41,25 @@ class BlockCacheTest {
     }
 
     @Test
+    void aRecipeNamesItsBlockOnlyForBytesOfTheRecordedLengthAndCrc() {
+        BlockCache cache = new BlockCache(tmp, 1 << 20);
+        byte[] recipe = new byte[32];
+        recipe[0] = 7;
+        byte[] data = TextLikeData.realistic(30_000, 5);
+        BlockCache.Key key = BlockCache.Key.of(gzip, data, data.length);
+        assertThat(cache.findRecipe(recipe, data, data.length)).isEmpty();
+        cache.storeRecipe(recipe, key.uncompressedSha256(), data, data.length);
+
+        assertThat(cache.findRecipe(recipe, data.clone(), data.length)).hasValueSatisfying(
+                sha256 -> assertThat(sha256).isEqualTo(key.uncompressedSha256()));
+        byte[] other = data.clone();
+        other[12_345] ^= 1; // what a file changed behind an unchanged identity would give
+        assertThat(cache.findRecipe(recipe, other, other.length)).as("other bytes").isEmpty();
+        assertThat(cache.findRecipe(recipe, data, data.length - 1)).as("other length").isEmpty();
+        assertThat(cache.findRecipe(new byte[32], data, data.length)).as("another recipe").isEmpty();
+    }
+
+    @Test
     void aDamagedEntryIsDroppedAndCountsAsAMiss() throws IOException {
         BlockCache cache = new BlockCache(tmp, 1 << 20);
         byte[] data = TextLikeData.realistic(20_000, 2);
