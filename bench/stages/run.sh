@@ -187,11 +187,11 @@ run_loop() {
             j=""; jp=""; d=""; p=""
             for round in $(seq "$NOOP_RUNS"); do
                 j="$j $(timed $1)"; jp="$jp $(plugin_seconds)"
+                cp "$WORK/last.log" "$WORK/jetpack-$phase.log"
                 [ -n "${JETPACK_ONLY:-}" ] && continue
                 d="$d $(timed docker build --network host -t loop $3)"
                 p="$p $(timed $WORK/pod build --network host -t loop $3)"
             done
-            cp "$WORK/last.log" "$WORK/jetpack-$phase.log"
             j_same=$(summary $j); jp_same=$(summary $jp)
             [ -n "${JETPACK_ONLY:-}" ] && continue
             d_same=$(summary $d); p_same=$(summary $p)

@@ -2,11 +2,12 @@ package dev.jetpack.engine.ready;
 
 import dev.jetpack.engine.JetpackException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,21 +15,19 @@ import java.util.Optional;
 /**
  * Ready once a GET of the URL answers 2xx or 3xx. Redirects are not followed (a 3xx already shows a serving
  * app), and no proxy is used: the app runs on this host.
+ *
+ * <p>Each attempt is one {@link HttpURLConnection}, not the JDK's HttpClient: building an HttpClient costs a fresh
+ * JVM 0.2-0.5 s (its default TLS context and selector thread), which {@code jetpack:start} paid before the app
+ * even started, for one GET a second to a local port; an https URL still gets the JDK's default TLS checks.
  */
 public final class HttpReady implements ReadyCondition {
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
     private final URI url;
-    private final HttpClient client;
     private volatile String lastAttempt;
 
     private HttpReady(URI url) {
         this.url = url;
-        this.client = HttpClient.newBuilder()
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(ATTEMPT_TIMEOUT)
-                .build();
     }
 
     /**
@@ -57,17 +56,28 @@ public final class HttpReady implements ReadyCondition {
 
     @Override
     public boolean isMet() {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(ATTEMPT_TIMEOUT).GET().build();
+        HttpURLConnection connection = null;
         try {
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            connection = (HttpURLConnection) url.toURL().openConnection(Proxy.NO_PROXY);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) ATTEMPT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) ATTEMPT_TIMEOUT.toMillis());
+            int status = connection.getResponseCode();
+            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                if (body != null) {
+                    body.transferTo(OutputStream.nullOutputStream()); // so the connection ends cleanly
+                }
+            }
             lastAttempt = "answered " + status;
             return status >= 200 && status < 400;
         } catch (IOException e) {
             lastAttempt = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
         }
     }
 
