@@ -2,6 +2,7 @@ package dev.jetpack.engine.build;
 
 import dev.jetpack.engine.EngineLog;
 import dev.jetpack.engine.aci.TarEntry;
+import dev.jetpack.engine.io.AtomicFiles;
 import dev.jetpack.engine.io.ExtendedAttributes;
 import dev.jetpack.engine.io.FileTrees;
 import dev.jetpack.engine.io.Mounts;
@@ -442,8 +443,10 @@ public final class BuildContainer implements AutoCloseable {
                     }
                     continue;
                 }
-                Files.writeString(directory.resolve(OWNER_FILE), ownerLine(ProcessHandle.current()),
-                        StandardCharsets.UTF_8);
+                // Whole or not at all: a sweep in another build that read the file while it was still empty
+                // would take the container for a dead JVM's and delete it under this build.
+                AtomicFiles.write(directory.resolve(OWNER_FILE),
+                        ownerLine(ProcessHandle.current()).getBytes(StandardCharsets.UTF_8));
                 return directory;
             }
         } catch (IOException e) {
@@ -456,13 +459,16 @@ public final class BuildContainer implements AutoCloseable {
         return ProcessStamp.of(process) + "\n";
     }
 
-    /* Alive as ProcessStamp decides it. A directory without a readable owner file is being created right now
-       only if it is very young. */
+    /* Alive as ProcessStamp decides it. A directory without a readable owner file (or with an empty one, as an
+       earlier version could leave while writing it) is being created right now only if it is very young. */
     private static boolean ownerAlive(Path container) {
         String line;
         try {
             line = Files.readString(container.resolve(OWNER_FILE), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
+            line = "";
+        }
+        if (line.isEmpty()) {
             try {
                 long age = System.currentTimeMillis() - Files.getLastModifiedTime(container).toMillis();
                 return age < 60_000;
