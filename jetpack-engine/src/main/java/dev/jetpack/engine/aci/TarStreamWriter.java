@@ -42,8 +42,6 @@ public final class TarStreamWriter implements Closeable {
     private final OutputStream out;
     private final byte[] copyBuffer = new byte[BUFFER];
     private final byte[] header = new byte[RECORD];
-    /** Bytes written to {@link #out}, for the padding at the end. */
-    private long written;
     private long entryOffset;
     private boolean closed;
 
@@ -176,7 +174,6 @@ public final class TarStreamWriter implements Closeable {
                         + " writes to the tree during the image build and try again.");
             }
             out.write(copyBuffer, 0, n);
-            written += n;
             left -= n;
         }
     }
@@ -205,7 +202,6 @@ public final class TarStreamWriter implements Closeable {
         String name = paxName.length() > NAME_FIELD - 1 ? paxName.substring(0, NAME_FIELD - 1) : paxName.toString();
         writeHeader(name, PAX_HEADER, 0644, 0, 0, data.length, seconds, "", 0, 0);
         out.write(data);
-        written += data.length;
         pad(data.length);
     }
 
@@ -244,7 +240,6 @@ public final class TarStreamWriter implements Closeable {
         header[154] = 0;
         header[155] = ' ';
         out.write(header);
-        written += RECORD;
     }
 
     /** {@code value} in octal over {@code length - 1} digits, zero-padded, then a space. */
@@ -285,7 +280,6 @@ public final class TarStreamWriter implements Closeable {
         int padding = (int) (padded(bytes) - bytes);
         if (padding > 0) {
             out.write(ZEROS, 0, padding);
-            written += padding;
         }
     }
 
@@ -316,11 +310,10 @@ public final class TarStreamWriter implements Closeable {
         if (!closed) {
             closed = true;
             // two zero records end the archive; the last tar block is filled up with zeros
-            long end = (written + END_OF_ARCHIVE + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
-            while (written < end) {
-                int n = (int) Math.min(ZEROS.length, end - written);
+            for (long left = finalSize() - entryOffset; left > 0; ) {
+                int n = (int) Math.min(ZEROS.length, left);
                 out.write(ZEROS, 0, n);
-                written += n;
+                left -= n;
             }
             out.close();
         }

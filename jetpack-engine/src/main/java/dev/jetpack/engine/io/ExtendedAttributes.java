@@ -155,11 +155,11 @@ public final class ExtendedAttributes {
         return NativeLibC.cString(name, StandardCharsets.UTF_8);
     }
 
-    /** The calls, bound on first use ({@link NativeLibC}). */
     /**
-     * size_t and ssize_t are bound as Java longs, which they are wherever C's long is 64 bits (every 64-bit Linux):
-     * JNA calls such methods directly, where NativeLong arguments take its generic conversion path, a cost paid
-     * per entry of every tree walked. Elsewhere the binding is refused rather than passing the wrong width.
+     * The calls, bound on first use ({@link NativeLibC}). size_t and ssize_t are bound as Java longs, which they
+     * are wherever C's long is 64 bits (every 64-bit Linux): JNA calls such methods directly, where NativeLong
+     * arguments take its generic conversion path, a cost paid per entry of every tree walked. Elsewhere the
+     * binding is refused rather than passing the wrong width.
      */
     private static final class LibC {
         private static final Throwable UNAVAILABLE = bind();

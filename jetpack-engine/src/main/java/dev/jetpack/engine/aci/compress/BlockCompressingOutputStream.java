@@ -40,8 +40,6 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
     private final AtomicLong reusedBytes = new AtomicLong();
     private final AtomicInteger recognised = new AtomicInteger();
     private int blocks;
-    /** The recipe of the block being filled, known once its cut is reached. */
-    private byte[] currentRecipe;
     private byte[] current = new byte[INITIAL_BUFFER];
     private int filled;
     private long count;
@@ -110,8 +108,7 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
                             + count + " bytes were written: cuts must come before their bytes");
                 }
                 cuts.poll();
-                currentRecipe = next.recipe();
-                endBlock();
+                endBlock(next.recipe());
                 continue;
             }
             int n = next == null ? len : (int) Math.min(len, next.offset() - count);
@@ -138,7 +135,9 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
         }
         try {
             if (filled > 0 || blocks == 0) {
-                submit(); // an empty input still needs one (empty) stream to be a valid file of its format
+                // the last block has no cut, so no recipe; an empty input still needs one (empty) stream to be
+                // a valid file of its format
+                submit(null);
             }
             workers.handAll();
             out.flush();
@@ -174,17 +173,16 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
         filled += n;
     }
 
-    private void endBlock() throws IOException {
+    /** Ends the block being filled at its cut; {@code recipe} describes it (null when unknown). */
+    private void endBlock(byte[] recipe) throws IOException {
         if (filled > 0) {
-            submit();
+            submit(recipe);
         }
-        currentRecipe = null;
     }
 
-    private void submit() throws IOException {
+    private void submit(byte[] recipe) throws IOException {
         byte[] data = current;
         int length = filled;
-        byte[] recipe = currentRecipe;
         workers.submit(() -> compress(data, length, recipe), out::write);
         blocks++;
         byte[] spare = spareBuffers.poll();
@@ -204,22 +202,19 @@ public final class BlockCompressingOutputStream extends AbortableOutputStream {
         if (cache == null) {
             return encoder.encode(data, length);
         }
-        if (recipe != null) {
-            Optional<byte[]> known = cache.findRecipe(recipe, data, length)
-                    .flatMap(sha256 -> cache.find(new BlockCache.Key(encoder.identity(), sha256)));
-            if (known.isPresent()) {
-                recognised.incrementAndGet();
-                reused.incrementAndGet();
-                reusedBytes.addAndGet(length);
-                return known.get();
-            }
-        }
-        BlockCache.Key key = BlockCache.Key.of(encoder, data, length);
-        if (recipe != null) {
+        // A known recipe names the block's SHA-256 (its bytes confirmed by their CRC): the hash is needed only
+        // for a block the cache cannot name, whose recipe is then recorded for the next write.
+        Optional<byte[]> named = recipe == null ? Optional.empty() : cache.findRecipe(recipe, data, length);
+        BlockCache.Key key = named.isPresent() ? new BlockCache.Key(encoder.identity(), named.get())
+                : BlockCache.Key.of(encoder, data, length);
+        if (recipe != null && named.isEmpty()) {
             cache.storeRecipe(recipe, key.uncompressedSha256(), data, length);
         }
         Optional<byte[]> cached = cache.find(key);
         if (cached.isPresent()) {
+            if (named.isPresent()) {
+                recognised.incrementAndGet();
+            }
             reused.incrementAndGet();
             reusedBytes.addAndGet(length);
             return cached.get();
