@@ -194,7 +194,7 @@ public enum Compression {
 
     /**
      * The encoder of the independent blocks an ACI is written in: each block becomes one xz stream, gzip member or
-     * bzip2 stream (native {@code xz} and {@code bzip2} when installed, see {@link BlockEncoder}).
+     * bzip2 stream (libdeflate, native {@code xz} and {@code bzip2} when installed, see {@link BlockEncoder}).
      *
      * @param level 0..9 (bzip2 1..9), or -1 for {@link #defaultLevel()}
      */

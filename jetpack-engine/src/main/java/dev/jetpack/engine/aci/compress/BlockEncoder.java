@@ -57,11 +57,21 @@ public final class BlockEncoder {
         return format;
     }
 
-    /** gzip members, deflated by the JDK's zlib. */
+    /**
+     * gzip members, deflated by libdeflate when it is installed ({@link Libdeflate}: about three times as fast as
+     * zlib at the same level, and a percent smaller), else by the JDK's zlib. Level 0 (stored) is always zlib's.
+     */
     public static BlockEncoder gzip(int level) {
         checkLevel(level, 0, 9, "gzip");
-        return cached("gzip-" + level, () -> new BlockEncoder("gzip-" + level + " zlib",
-                (data, length) -> gzipMember(data, length, level)));
+        return cached("gzip-" + level, () -> {
+            if (level > 0 && Libdeflate.available()) {
+                return new BlockEncoder("gzip-" + level + " libdeflate", (data, length) -> {
+                    Libdeflate.Deflated deflated = Libdeflate.deflate(data, length, level);
+                    return gzipMember(deflated.bytes(), deflated.length(), data, length, level);
+                });
+            }
+            return new BlockEncoder("gzip-" + level + " zlib", (data, length) -> gzipMember(data, length, level));
+        });
     }
 
     /**
@@ -156,33 +166,44 @@ public final class BlockEncoder {
         }
     }
 
-    /** A gzip member with no time stamp and no name, XFL and OS as gzip writes them. */
+    /** A gzip member deflated by the JDK's zlib. */
     static byte[] gzipMember(byte[] data, int length, int level) {
         Deflater deflater = new Deflater(level, true); // raw deflate: the gzip framing is ours
         try {
             deflater.setInput(data, 0, length);
             deflater.finish();
-            byte[] output = new byte[GZIP_HEADER.length + length + length / 8 + 64 + 8];
-            System.arraycopy(GZIP_HEADER, 0, output, 0, GZIP_HEADER.length);
-            output[8] = (byte) (level == 9 ? 2 : level == 1 ? 4 : 0);
-            int written = GZIP_HEADER.length;
+            byte[] output = new byte[length + length / 8 + 64];
+            int written = 0;
             while (!deflater.finished()) {
-                if (written == output.length - 8) {
+                if (written == output.length) {
                     output = java.util.Arrays.copyOf(output, output.length * 2);
                 }
-                written += deflater.deflate(output, written, output.length - 8 - written);
+                written += deflater.deflate(output, written, output.length - written);
             }
-            CRC32 crc = new CRC32();
-            crc.update(data, 0, length);
-            long value = crc.getValue();
-            for (int i = 0; i < 4; i++) {
-                output[written + i] = (byte) (value >>> (8 * i));
-                output[written + 4 + i] = (byte) (length >>> (8 * i)); // ISIZE
-            }
-            return java.util.Arrays.copyOf(output, written + 8);
+            return gzipMember(output, written, data, length, level);
         } finally {
             deflater.end();
         }
+    }
+
+    /**
+     * Frames {@code deflated[0, deflatedLength)}, the raw deflate data of {@code data[0, length)}, as a gzip member
+     * with no time stamp and no name, XFL and OS as gzip writes them.
+     */
+    private static byte[] gzipMember(byte[] deflated, int deflatedLength, byte[] data, int length, int level) {
+        byte[] output = new byte[GZIP_HEADER.length + deflatedLength + 8];
+        System.arraycopy(GZIP_HEADER, 0, output, 0, GZIP_HEADER.length);
+        output[8] = (byte) (level == 9 ? 2 : level == 1 ? 4 : 0);
+        System.arraycopy(deflated, 0, output, GZIP_HEADER.length, deflatedLength);
+        int trailer = GZIP_HEADER.length + deflatedLength;
+        CRC32 crc = new CRC32();
+        crc.update(data, 0, length);
+        long value = crc.getValue();
+        for (int i = 0; i < 4; i++) {
+            output[trailer + i] = (byte) (value >>> (8 * i));
+            output[trailer + 4 + i] = (byte) (length >>> (8 * i)); // ISIZE
+        }
+        return output;
     }
 
     /** The SHA-256 of what the encoding makes of a fixed, text-like sample: changes when its bytes would. */
