@@ -132,8 +132,12 @@ public final class TreeExtractor {
      */
     private void metadata(Path path, TarEntry entry) throws IOException {
         if (restoreOwnership) {
-            Files.setAttribute(path, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(path, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
+            if (FileNodes.available()) {
+                FileNodes.setOwner(path, (int) entry.uid(), (int) entry.gid()); // one call where the JDK makes two
+            } else {
+                Files.setAttribute(path, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(path, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
         }
         if (entry.type() != TarEntry.Type.SYMLINK) {
             // Path-based chmod: the JDK's NOFOLLOW variant opens the file, which blocks on a fifo and may have

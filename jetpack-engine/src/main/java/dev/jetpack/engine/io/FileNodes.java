@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Device nodes, fifos and modification times set by path, with the kernel calls themselves ({@code mknod},
- * {@code utimensat} with {@code AT_SYMLINK_NOFOLLOW}): the JDK has no call for the first, and sets times through
- * an open file descriptor, which blocks on a fifo, may act on a device, and takes times only in a long of
- * nanoseconds (1677..2262). Without these calls an extractor ran {@code mknod} and {@code touch}, two processes
- * per node; a Debian rootfs has a dozen of them.
+ * Device nodes, fifos, modification times and owners set by path, with the kernel calls themselves ({@code mknod},
+ * {@code utimensat} with {@code AT_SYMLINK_NOFOLLOW}, {@code lchown}): the JDK has no call for the first, sets
+ * times through an open file descriptor, which blocks on a fifo, may act on a device, and takes times only in a
+ * long of nanoseconds (1677..2262), and sets the owner and the group in two calls. Without these calls an
+ * extractor ran {@code mknod} and {@code touch}, two processes per node; a Debian rootfs has a dozen of them.
  *
  * <p>{@link #available()} is false where JNA or a call cannot be bound (glibc exports {@code mknod} since 2.33);
  * callers then use the host tools.
@@ -69,6 +69,17 @@ public final class FileNodes {
         }
     }
 
+    /** Sets the owner and group of {@code path} itself (a link is not followed) in one call. */
+    public static void setOwner(Path path, int uid, int gid) throws IOException {
+        require();
+        try {
+            LibC.lchown(NativeLibC.cPath(path), uid, gid);
+        } catch (LastErrorException e) {
+            throw new IOException("lchown " + path + " (" + Integer.toUnsignedString(uid) + ":"
+                    + Integer.toUnsignedString(gid) + "): errno " + e.getErrorCode(), e);
+        }
+    }
+
     /** Linux's dev_t (glibc gnu_dev_makedev): the inverse of TreeWalk's major/minor. */
     static long device(int major, int minor) {
         long ma = Integer.toUnsignedLong(major);
@@ -78,7 +89,7 @@ public final class FileNodes {
 
     private static void require() {
         if (LibC.UNAVAILABLE != null) {
-            throw NativeLibC.unavailable("create device nodes or set file times", LibC.UNAVAILABLE);
+            throw NativeLibC.unavailable("create device nodes or set file times or owners", LibC.UNAVAILABLE);
         }
     }
 
@@ -89,5 +100,7 @@ public final class FileNodes {
 
         /** @param times {atime seconds, atime nanoseconds, mtime seconds, mtime nanoseconds}: struct timespec[2] */
         static native int utimensat(int directoryFd, byte[] path, long[] times, int flags) throws LastErrorException;
+
+        static native int lchown(byte[] path, int uid, int gid) throws LastErrorException;
     }
 }
