@@ -11,6 +11,7 @@ import dev.jetpack.engine.fetch.http.HttpSettings;
 import dev.jetpack.engine.store.ImageNotFoundException;
 import dev.jetpack.engine.store.StoredImage;
 import java.nio.file.Files;
+import java.util.Optional;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -86,11 +87,23 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
 
     /**
      * Gets {@code image} into the store through the engine (which answers from the store first and, offline,
-     * only from there) and returns it. Maven coordinates are resolved by Maven; downloads use the proxies of
+     * only from there) and returns it; an image an earlier goal of this build got is not looked up again
+     * ({@link FetchedImages}). Maven coordinates are resolved by Maven; downloads use the proxies of
      * settings.xml.
      */
     protected StoredImage fetch(Jetpack jetpack, ConfiguredImage image) throws MojoFailureException,
             ConfigurationException {
+        // the parent that jetpack:fetch got at initialize, for jetpack:build at package: one lookup per build
+        FetchedImages fetched = FetchedImages.of(project);
+        FetchedImages.Key key = new FetchedImages.Key(jetpack.settings().storeLocation(), image.source(),
+                allowHttp + " " + devices + " " + maxImageSize + " " + maxExpansionRatio);
+        Optional<StoredImage> known = fetched.find(key);
+        if (known.isPresent()) {
+            // by ID, not name: the name is in the manifest, which a no-op build never needs to read
+            getLog().debug(image.parameter() + " " + image.text() + ": " + known.get().id() + ", as got earlier in"
+                    + " this build");
+            return known.get();
+        }
         if (allowHttp) {
             getLog().warn("allowHttp: images may be fetched over plain HTTP; they can be altered in transit");
         }
@@ -103,9 +116,12 @@ public abstract class AbstractImageMojo extends AbstractJetpackMojo {
                         .build())
                 .readerOptions(readerOptions())
                 .build();
+        FetchedImages.FileStamp stamp = FetchedImages.stamp(image.source());
         String what = "Cannot get the image " + image.text() + " (" + image.parameter() + ")";
         try {
-            return jetpack.fetch(image.source(), options);
+            StoredImage stored = jetpack.fetch(image.source(), options);
+            fetched.remember(key, stamp, stored);
+            return stored;
         } catch (ImageNotFoundException e) {
             throw new MojoFailureException(what + ": " + e.getMessage() + (offline() ? " Maven is offline (-o):"
                     + " only the store " + jetpack.settings().storeLocation() + " is used. Run the build once"
