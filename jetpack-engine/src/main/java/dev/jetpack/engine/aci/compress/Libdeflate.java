@@ -34,8 +34,8 @@ final class Libdeflate {
     }
 
     /**
-     * Raw deflate data (no zlib or gzip framing) of {@code data[0, length)} at {@code level} 1..12, in a buffer
-     * of which the first {@code result} bytes are the output.
+     * Raw deflate data (no zlib or gzip framing) of {@code data[0, length)} at {@code level} 1..12: the first
+     * {@link Deflated#length()} bytes of a buffer sized by libdeflate's bound.
      */
     static Deflated deflate(byte[] data, int length, int level) throws IOException {
         if (UNAVAILABLE != null) {
