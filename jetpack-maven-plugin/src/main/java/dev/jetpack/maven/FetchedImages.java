@@ -26,8 +26,24 @@ import org.apache.maven.project.MavenProject;
 final class FetchedImages {
     private static final String CONTEXT_KEY = "dev.jetpack.maven.fetchedImages";
 
-    /** What a fetch depended on: the same key gives the same stored image. */
+    /**
+     * What a fetch depended on: the same key gives the same stored image.
+     *
+     * <p>This record, {@link FileStamp} and {@link ImageSource.LocalFile} write their {@code equals} and
+     * {@code hashCode} out: the generated ones bootstrap method handles on first use, some 30 ms of every no-op
+     * build's fresh JVM (a third of its budget), and a no-op calls them once.
+     */
     record Key(Path store, ImageSource source, String readerSettings) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && store.equals(key.store) && source.equals(key.source)
+                    && readerSettings.equals(key.readerSettings);
+        }
+
+        @Override
+        public int hashCode() {
+            return (store.hashCode() * 31 + source.hashCode()) * 31 + readerSettings.hashCode();
+        }
     }
 
     private record Entry(StoredImage image, FileStamp stamp) {
@@ -35,6 +51,16 @@ final class FetchedImages {
 
     /** An image file's size and modification time; null for a source that is not a file. */
     record FileStamp(long size, long modifiedNanos) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof FileStamp stamp && size == stamp.size && modifiedNanos == stamp.modifiedNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(size) * 31 + Long.hashCode(modifiedNanos);
+        }
+
         static FileStamp of(ImageSource source) {
             if (!(source instanceof ImageSource.LocalFile file)) {
                 return null;

@@ -31,6 +31,10 @@ class FetchedImagesTest {
         FetchedImages.of(project).remember(key, FetchedImages.stamp(key.source()), image);
 
         assertThat(FetchedImages.of(project).find(key)).as("another goal of the same build").containsSame(image);
+        assertThat(FetchedImages.of(project).find(key(new ImageSource.LocalFile(tmp.resolve("./parent.aci")),
+                "settings"))).as("an equal key, made afresh").containsSame(image);
+        assertThat(FetchedImages.of(project).find(key(new ImageSource.LocalFile(tmp.resolve("other.aci")),
+                "settings"))).as("another file").isEmpty();
         assertThat(FetchedImages.of(new MavenProject()).find(key)).as("another project").isEmpty();
         assertThat(FetchedImages.of(project).find(key(new ImageSource.LocalFile(aci), "other settings")))
                 .as("other reader settings").isEmpty();

@@ -43,13 +43,24 @@ public sealed interface ImageSource {
             path = path.toAbsolutePath().normalize();
         }
 
-        /**
-         * The record's own format, written out: the generated toString bootstraps method handles on first use,
-         * some 30 ms in the fresh JVM of every Maven build, and a no-op build calls it (fetch keys on it).
+        /*
+         * The record's own toString, equals and hashCode, written out: the generated ones bootstrap method handles
+         * on first use, some 30 ms in the fresh JVM of every Maven build, and a no-op build calls them (the plugin
+         * keys the parent it fetched on the source).
          */
         @Override
         public String toString() {
             return "LocalFile[path=" + path + "]";
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof LocalFile file && path.equals(file.path);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode();
         }
     }
 
