@@ -59,7 +59,10 @@ public final class AciTarWriter implements Closeable {
                     : offset -> blocks.cutAt(offset, recipes.cut(offset)));
             compressor = blocks;
         }
-        tarDigest = new BackgroundDigestingOutputStream(compressor);
+        // A compressor works on the bytes: on the image ID's thread, beside the tar writer. A file only stores them:
+        // the tar writer's thread writes them while the image ID's thread hashes.
+        tarDigest = new BackgroundDigestingOutputStream(compressor, blocks == null
+                ? BackgroundDigestingOutputStream.Downstream.CALLER : BackgroundDigestingOutputStream.Downstream.WORKER);
         tar = new TarStreamWriter(tarDigest);
     }
 
