@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.io.BackgroundDigestingOutputStream.Downstream;
+import dev.jetpack.engine.testing.FullDisk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,21 +83,11 @@ class BackgroundDigestingOutputStreamTest {
     @ParameterizedTest
     @EnumSource(Downstream.class)
     void aFailureDownstreamReachesTheWriter(Downstream downstream) {
-        OutputStream failing = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                throw new IOException("disk full");
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                throw new IOException("disk full");
-            }
-        };
+        OutputStream failing = new FullDisk();
         BackgroundDigestingOutputStream stream = new BackgroundDigestingOutputStream(failing, downstream);
         assertThatThrownBy(() -> {
             stream.write(DATA);
             stream.close();
-        }).isInstanceOf(IOException.class).hasMessageContaining("disk full");
+        }).isInstanceOf(IOException.class).hasMessageContaining(FullDisk.MESSAGE);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jetpack.engine.aci.Compression;
+import dev.jetpack.engine.testing.FullDisk;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,17 +52,7 @@ class SystemXzOutputStreamTest {
 
     @Test
     void aFailingTargetIsReportedToTheWriter() throws Exception {
-        OutputStream broken = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                throw new IOException("disk full");
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                throw new IOException("disk full");
-            }
-        };
+        OutputStream broken = new FullDisk();
         SystemXzOutputStream stream = new SystemXzOutputStream(xz(), broken, 0, 1);
         assertThatThrownBy(() -> {
             byte[] data = realistic(4 * 1024 * 1024, 1);
@@ -69,7 +60,7 @@ class SystemXzOutputStreamTest {
                 stream.write(data);
             }
             stream.close();
-        }).isInstanceOf(IOException.class).hasMessageContaining("disk full");
+        }).isInstanceOf(IOException.class).hasMessageContaining(FullDisk.MESSAGE);
         stream.abort();
     }
 }
